@@ -1,0 +1,31 @@
+"""Errors a user can cause and should read as one clear line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class ReportIndexError(Exception):
+    """Base class: the message is written for the user."""
+
+
+class ExtractionError(ReportIndexError):
+    """A file could not be read as a report; the message says why."""
+
+
+class IndexMissingError(ReportIndexError):
+    """There is no index yet at the given location."""
+
+
+class SchemaMismatchError(ReportIndexError):
+    """The index on disk was built by another version of the schema."""
+
+
+class IndexBusyError(ReportIndexError):
+    """Another process is writing to the index."""
+
+
+class QueryError(ReportIndexError):
+    """The search query could not be understood."""
+
+
+class UnknownReportError(ReportIndexError):
+    """No ingested report matches what the user named."""

@@ -1,0 +1,140 @@
+"""Typed records that flow between the stages: reading, structure, indexing and search.
+
+A ``RawDocument`` is what a reader gets out of a file (lines with layout hints, and tables).
+A ``Report`` is the structured model every later feature reads: metadata, a section tree and the
+paragraphs (the unit of search), each paragraph knowing its section number, heading path and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class TextLine:
+    """One line of text as laid out in the source.
+
+    ``x0`` is the indent in points from the page's text margin (0 for plain-text sources);
+    ``new_block`` says the line starts a visually separate block (a blank line or a vertical gap
+    before it, or the top of a page); ``full`` says the line runs to the right margin, so the text
+    probably carries on in the next line.
+    """
+
+    text: str
+    page: int | None = None
+    x0: float = 0.0
+    bold: bool = False
+    new_block: bool = False
+    full: bool = False
+    page_start: bool = False
+
+
+@dataclass
+class Table:
+    """A table found in the source: a header row and body rows of cell strings."""
+
+    header: list[str]
+    rows: list[list[str]]
+    page: int | None = None
+    ruled: bool = True
+
+
+Block = TextLine | Table
+
+
+@dataclass
+class RawDocument:
+    """What a reader extracted from one file, before any interpretation."""
+
+    source: str
+    kind: str  # "pdf" or "text"
+    page_count: int | None
+    blocks: list[Block]
+
+
+@dataclass
+class Section:
+    """A heading in the report's outline."""
+
+    number: str | None  # "2.5" for a numbered heading, None for an unnumbered one
+    heading: str
+    level: int  # 1 for top-level headings
+    page: int | None = None
+    parent: int | None = None  # index into Report.sections
+
+    def label(self) -> str:
+        return f"{self.number} {self.heading}" if self.number else self.heading
+
+
+@dataclass
+class Paragraph:
+    """A searchable passage: a paragraph, a list item or a table row."""
+
+    ordinal: int  # position in the report, from 0
+    kind: str  # "paragraph", "list_item" or "table_row"
+    text: str
+    section: str  # citation number: "2.5.6", "2.1 e)", "5"; "" where the report has no numbering
+    heading_path: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    label: str | None = None  # the paragraph's own label ("2.5.6", "a)") when it carries one
+    cells: list[str] | None = None  # table rows only
+    table: int | None = None  # table rows only: index into Report.tables
+
+    @property
+    def page(self) -> int | None:
+        return self.pages[0] if self.pages else None
+
+    @property
+    def heading(self) -> str:
+        return self.heading_path[-1] if self.heading_path else ""
+
+
+@dataclass
+class Report:
+    """The structured model of one report."""
+
+    id: str
+    source: str
+    sha256: str
+    title: str = ""
+    date: str | None = None  # ISO date of the meeting
+    body: str = ""
+    author: str = ""
+    author_role: str = ""
+    report_of: str = ""
+    report_of_role: str = ""
+    page_count: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    date_source: str = ""  # "text", "filename" or "metadata.csv"
+
+    def heading_path(self, index: int) -> list[str]:
+        path: list[str] = []
+        current: int | None = index
+        while current is not None:
+            path.append(self.sections[current].heading)
+            current = self.sections[current].parent
+        return list(reversed(path))
+
+    def top_level_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.parent is None]
+
+    def paragraph(self, label: str) -> Paragraph | None:
+        """The paragraph whose own label or citation number is ``label``."""
+        for para in self.paragraphs:
+            if para.label == label or para.section == label:
+                return para
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        data = dict(data)
+        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        data["paragraphs"] = [Paragraph(**p) for p in data.get("paragraphs", [])]
+        data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        return cls(**data)

@@ -1,0 +1,543 @@
+"""From a ``RawDocument`` to a ``Report``: metadata, the section tree and the paragraphs.
+
+The parser reads the report the way a person does. The title block at the top gives the meeting
+(body), date, subject, author and "report of". Headings are numbered (``2.5 Domestic Abuse``),
+unnumbered capitals (``KEY INFORMATION``) or bold. Numbered paragraphs (``2.5.6``), lettered items
+(``a)``) and bullets are passages; an unlabelled paragraph belongs to the numbered paragraph before
+it. A paragraph cut by a page break (the text stops mid-sentence and carries on on the next page)
+is joined back together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import find_date
+from .models import Paragraph, RawDocument, Report, Section, Table, TextLine
+from .reader import key_value_lines
+
+#: Title-block labels and the metadata field each one fills.
+FRONT_MATTER_KEYS = {
+    "report to": "body",
+    "meeting": "body",
+    "committee": "body",
+    "meeting of": "body",
+    "date": "date",
+    "date of meeting": "date",
+    "meeting date": "date",
+    "subject": "title",
+    "title": "title",
+    "report title": "title",
+    "report of": "report_of",
+    "report by": "report_of",
+    "report from": "report_of",
+    "author": "author",
+    "authors": "author",
+    "author(s)": "author",
+    "report author": "author",
+    "lead officer": "author",
+}
+#: Meetings these reports go to, as they should be named whatever case the report uses.
+KNOWN_BODIES = [
+    "Police and Crime Panel",
+    "Police, Fire and Crime Panel",
+    "Community Outcomes Meeting",
+    "Accountability and Performance Board",
+    "Joint Audit Committee",
+    "Police and Crime Commissioner",
+]
+_BODY_WORDS = re.compile(r"\b(MEETING|PANEL|COMMITTEE|BOARD|CABINET|COUNCIL|FORUM)\b", re.IGNORECASE)
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "at", "by", "with", "or"}
+_MONTH_START = re.compile(
+    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+_NUMBER_LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<rest>\S.*)$")
+_LETTER_LABEL = re.compile(r"^\(?(?P<letter>[A-Za-z])\)\s+(?P<rest>\S.*)$")
+_ROMAN_LABEL = re.compile(r"^\(?(?P<roman>(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))\)\s+(?P<rest>\S.*)$")
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\uf0b7\uf0a7\u25a0\u25a1\u2013\-\*o]\s+(?P<rest>\S.*)$")
+_KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ()/&-]{0,30}?)\s*:\s*(?P<value>.*)$")
+_TERMINAL = re.compile(r"[.!?:;][\"')\]\u2019\u201d]*$")
+_AGENDA = re.compile(r"^(agenda\s+)?item\s+\w+$", re.IGNORECASE)
+
+
+@dataclass
+class _Label:
+    kind: str  # "number", "letter", "roman", "bullet" or "" for none
+    value: str  # "2.5.6", "a", "ii", ""
+    rest: str
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= 0.85
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+def clean_heading(text: str) -> str:
+    text = text.strip().rstrip("#").strip()
+    if text.endswith((".", ":")) and not re.search(r"\b[A-Za-z]\.$", text):
+        text = text[:-1].rstrip()
+    return text
+
+
+def canonical_body(text: str) -> str:
+    """The meeting's name in its usual form: "COMMUNITY OUTCOMES MEETING" -> "Community Outcomes Meeting"."""
+    text = text.strip().rstrip(".:")
+    for known in KNOWN_BODIES:
+        if known.casefold() in text.casefold():
+            return known
+    if is_caps(text):
+        words = text.lower().split()
+        return " ".join(w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return text
+
+
+def split_name_role(text: str) -> tuple[str, str]:
+    """"Wendy Stevens – Research Manager" -> ("Wendy Stevens", "Research Manager")."""
+    parts = re.split(r"\s+[\u2013\u2014-]\s+|,\s+", text.strip(), maxsplit=1)
+    name = parts[0].strip()
+    role = parts[1].strip() if len(parts) > 1 else ""
+    return name, role
+
+
+# --------------------------------------------------------------------------------------------
+# Labels and their sequence
+
+
+def _number_tuple(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.split("."))
+
+
+def plausible_next(previous: tuple[int, ...] | None, candidate: tuple[int, ...]) -> bool:
+    """Whether ``candidate`` can follow ``previous`` in a report's paragraph numbering.
+
+    A child starts at 1 (``2.4`` -> ``2.4.1``); a sibling or an ancestor's sibling goes up by a
+    little (numbering sometimes skips one). This tells ``2.4.10`` (a paragraph) from ``15 June``.
+    """
+    if previous is None:
+        return 1 <= candidate[0] <= 9 and all(part <= 2 for part in candidate[1:])
+    if len(candidate) == len(previous) + 1 and candidate[:-1] == previous and candidate[-1] in (1, 2):
+        return True
+    for depth in range(min(len(previous), len(candidate))):
+        if candidate[:depth] != previous[:depth]:
+            break
+        if previous[depth] < candidate[depth] <= previous[depth] + 3 and all(
+            part in (1, 2) for part in candidate[depth + 1 :]
+        ):
+            return True
+    return False
+
+
+def _letter_follows(previous: str | None, letter: str) -> str | None:
+    """The letter label this is (OCR's ``I)`` after ``k)`` is ``l)``), or None if out of sequence."""
+    lower = letter.lower()
+    if previous is None:
+        return lower if lower == "a" else None
+    expected = chr(ord(previous) + 1)
+    if lower == expected:
+        return lower
+    if letter in "Il1" and expected == "l":
+        return "l"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Front matter
+
+
+@dataclass
+class FrontMatter:
+    body: str = ""
+    date: str | None = None
+    title: str = ""
+    author: str = ""
+    author_role: str = ""
+    report_of: str = ""
+    report_of_role: str = ""
+    consumed: int = 0  # how many leading blocks were the title block
+
+
+def read_front_matter(blocks: list) -> FrontMatter:
+    """Read the title block: labelled lines, a meeting name in capitals, a date line."""
+    front = FrontMatter()
+    for index, block in enumerate(blocks[:25]):
+        if isinstance(block, Table):
+            lines = key_value_lines(block)
+            if lines is None:
+                break
+            for line in lines:
+                _front_line(front, line.text)
+            front.consumed = index + 1
+            continue
+        text = block.text.strip()
+        if not text:
+            continue
+        if not _front_line(front, text):
+            break
+        front.consumed = index + 1
+    return front
+
+
+def _front_line(front: FrontMatter, text: str) -> bool:
+    """Take ``text`` into the front matter if it is a title-block line; say whether it was."""
+    match = _KEY_VALUE.match(text)
+    if match:
+        key = match.group("key").strip().lower()
+        value = match.group("value").strip()
+        target = FRONT_MATTER_KEYS.get(key)
+        if target is None:
+            return False
+        if target == "body":
+            front.body = canonical_body(value)
+        elif target == "date":
+            found = find_date(value)
+            front.date = found.isoformat() if found else front.date
+        elif target == "title":
+            front.title = value
+        elif target == "author":
+            front.author, front.author_role = split_name_role(value)
+        elif target == "report_of":
+            front.report_of, front.report_of_role = split_name_role(value)
+        return True
+    if _AGENDA.match(text):
+        return True
+    found = find_date(text)
+    if found and len(text) <= 40 and not front.date:
+        front.date = found.isoformat()
+        return True
+    if is_caps(text) and _BODY_WORDS.search(text) and not front.body and len(text.split()) <= 10:
+        front.body = canonical_body(text)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Body
+
+
+@dataclass
+class _Open:
+    kind: str
+    label: str | None
+    section: str
+    heading_path: list[str]
+    texts: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+    def add(self, text: str, page: int | None) -> None:
+        self.texts.append(text)
+        if page is not None and page not in self.pages:
+            self.pages.append(page)
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.texts)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines, mending words hyphenated at a line end ("safe-" + "guarding")."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not out:
+            out = line
+        elif re.search(r"[a-z]-$", out) and line[:1].islower() and not re.search(r"\b(?:non|co|so|self|cross)-$", out):
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}"
+    return out
+
+
+class _Parser:
+    def __init__(self, report: Report, has_fonts: bool):
+        self.report = report
+        self.has_fonts = has_fonts
+        self.stack: list[int] = []  # indexes of open sections, outermost first
+        self.number: tuple[int, ...] | None = None  # last accepted paragraph/heading number
+        self.letter: str | None = None
+        self.context = ""  # citation of the last labelled passage
+        self.open: _Open | None = None
+        self.last_line: TextLine | None = None
+
+    # -- sections ---------------------------------------------------------------------------
+    def heading_path(self) -> list[str]:
+        return [self.report.sections[i].heading for i in self.stack]
+
+    def add_section(self, number: str | None, heading: str, page: int | None, capitals: bool) -> None:
+        self.close()
+        sections = self.report.sections
+        if number:
+            level = len(number.split("."))
+            while self.stack and (
+                sections[self.stack[-1]].number is None
+                and sections[self.stack[-1]].level >= level
+                or sections[self.stack[-1]].number is not None
+                and sections[self.stack[-1]].level >= level
+            ):
+                self.stack.pop()
+            # an unnumbered heading never contains a numbered one of the top level
+            if level == 1:
+                self.stack.clear()
+        elif capitals or not self.stack:
+            level = 1
+            self.stack.clear()
+        else:
+            while self.stack and sections[self.stack[-1]].number is None and sections[self.stack[-1]].level > 1:
+                self.stack.pop()
+            level = sections[self.stack[-1]].level + 1 if self.stack else 1
+        parent = self.stack[-1] if self.stack else None
+        sections.append(Section(number=number, heading=heading, level=level, page=page, parent=parent))
+        self.stack.append(len(sections) - 1)
+        self.context = number or ""
+        self.letter = None
+
+    def leave_sections_outside(self, number: str) -> None:
+        """A numbered paragraph outside the open numbered heading closes that heading."""
+        sections = self.report.sections
+        while self.stack:
+            top = sections[self.stack[-1]]
+            if top.number is None or number.startswith(top.number + "."):
+                break
+            self.stack.pop()
+
+    # -- passages ---------------------------------------------------------------------------
+    def close(self) -> None:
+        if self.open and self.open.texts:
+            text = self.open.text
+            if text:
+                self.report.paragraphs.append(
+                    Paragraph(
+                        ordinal=len(self.report.paragraphs),
+                        kind=self.open.kind,
+                        text=text,
+                        section=self.open.section,
+                        heading_path=self.open.heading_path,
+                        pages=self.open.pages,
+                        label=self.open.label,
+                    )
+                )
+        self.open = None
+
+    def start(self, kind: str, label: str | None, text: str, page: int | None) -> None:
+        self.close()
+        self.open = _Open(kind=kind, label=label, section=self.context, heading_path=self.heading_path())
+        self.open.add(text, page)
+
+    def continues(self, line: TextLine) -> bool:
+        """Whether an unlabelled line carries on the open passage."""
+        if self.open is None or not self.open.texts:
+            return False
+        if not line.new_block:
+            return True
+        current = self.open.text
+        first = line.text.lstrip("\"'\u2018\u201c(")[:1]
+        if first.islower():
+            return True
+        if _KEY_VALUE.match(line.text) and len(line.text.split(":")[0].split()) <= 3:
+            return False
+        if line.page_start and self.last_line is not None and self.last_line.full and not ends_sentence(current):
+            return True
+        return not ends_sentence(current)
+
+    def add_table(self, table: Table) -> None:
+        self.close()
+        lines = key_value_lines(table)
+        if lines is not None:
+            for line in lines:
+                self.start("paragraph", None, line.text, line.page)
+                self.close()
+            return
+        self.report.tables.append(table)
+        index = len(self.report.tables) - 1
+        for row in table.rows:
+            cells = [cell for cell in row if cell]
+            if not cells:
+                continue
+            self.report.paragraphs.append(
+                Paragraph(
+                    ordinal=len(self.report.paragraphs),
+                    kind="table_row",
+                    text=" | ".join(cells),
+                    section=self.context,
+                    heading_path=self.heading_path(),
+                    pages=[table.page] if table.page is not None else [],
+                    cells=list(row),
+                    table=index,
+                )
+            )
+
+    # -- lines --------------------------------------------------------------------------------
+    def label_of(self, text: str) -> _Label:
+        match = _NUMBER_LABEL.match(text)
+        if match:
+            rest = match.group("rest")
+            number = _number_tuple(match.group("num"))
+            if (
+                not rest[:1].islower()
+                and not _MONTH_START.match(rest)
+                and not re.match(r"^[%/:-]", rest)
+                and plausible_next(self.number, number)
+            ):
+                return _Label("number", match.group("num"), rest)
+        match = _ROMAN_LABEL.match(text)
+        if match:
+            roman = match.group("roman")
+            if not (len(roman) == 1 and _letter_follows(self.letter, roman)):
+                return _Label("roman", roman, match.group("rest"))
+        match = _LETTER_LABEL.match(text)
+        if match:
+            letter = _letter_follows(self.letter, match.group("letter"))
+            if letter:
+                return _Label("letter", letter, match.group("rest"))
+        match = _BULLET.match(text)
+        if match and (text[0] != "o" or self.open is not None and self.open.kind == "list_item"):
+            return _Label("bullet", "", match.group("rest"))
+        return _Label("", "", text)
+
+    def numbered_heading(self, line: TextLine, label: _Label, next_numbers: list[tuple[int, ...]]) -> bool:
+        rest = label.rest.strip()
+        words = rest.split()
+        if line.bold and len(words) <= 25:
+            return True
+        if is_caps(rest) and len(words) <= 15:
+            return True
+        if self.has_fonts or len(words) > 14:
+            return False
+        if ends_sentence(rest) and not rest.endswith(")."):
+            return False
+        number = _number_tuple(label.value)
+        if next_numbers and next_numbers[0] == number + (1,):
+            return True
+        content = [w for w in words if w.lower() not in _SMALL_WORDS]
+        capitalised = sum(1 for w in content if w[:1].isupper())
+        return len(content) >= 2 and capitalised / len(content) >= 0.75
+
+    def plain_heading(self, line: TextLine) -> tuple[bool, bool]:
+        """(is a heading, is a capitals heading) for an unlabelled line."""
+        text = line.text.strip()
+        words = text.split()
+        if not words or len(words) > 15 or _KEY_VALUE.match(text) and not is_caps(text):
+            return False, False
+        if is_caps(text) and not text.endswith(".") and len(words) <= 12:
+            return True, True
+        if line.bold and line.new_block and not ends_sentence(text) and len(words) <= 12:
+            return True, False
+        return False, False
+
+    def feed(self, line: TextLine, next_numbers: list[tuple[int, ...]]) -> None:
+        label = self.label_of(line.text)
+        if label.kind == "number":
+            numbers = _number_tuple(label.value)
+            if self.numbered_heading(line, label, next_numbers):
+                self.number = numbers
+                self.add_section(label.value, clean_heading(label.rest), line.page, is_caps(label.rest))
+            else:
+                self.number = numbers
+                self.leave_sections_outside(label.value)
+                self.context = label.value
+                self.letter = None
+                self.start("paragraph", label.value, label.rest, line.page)
+        elif label.kind == "letter":
+            self.letter = label.value
+            base = self.context.split(" ")[0]
+            self.context = f"{base} {label.value})" if base else f"{label.value})"
+            self.start("list_item", f"{label.value})", label.rest, line.page)
+        elif label.kind == "roman":
+            self.start("list_item", f"{label.value})", label.rest, line.page)
+        elif label.kind == "bullet":
+            self.start("list_item", None, label.rest, line.page)
+        else:
+            is_heading, capitals = (False, False) if (self.open and not line.new_block) else self.plain_heading(line)
+            if is_heading:
+                self.add_section(None, clean_heading(line.text), line.page, capitals)
+            elif self.continues(line):
+                assert self.open is not None
+                self.open.add(line.text, line.page)
+            else:
+                self.start("paragraph", None, line.text, line.page)
+        self.last_line = line
+
+
+def merge_heading_lines(blocks: list) -> list:
+    """A bold heading that wraps onto a second line is one heading."""
+    merged: list = []
+    for block in blocks:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(block, TextLine)
+            and isinstance(previous, TextLine)
+            and block.bold
+            and previous.bold
+            and not block.new_block
+            and block.page == previous.page
+            and not _NUMBER_LABEL.match(block.text)
+        ):
+            merged[-1] = TextLine(
+                text=f"{previous.text} {block.text}",
+                page=previous.page,
+                x0=previous.x0,
+                bold=True,
+                new_block=previous.new_block,
+                full=block.full,
+                page_start=previous.page_start,
+            )
+        else:
+            merged.append(block)
+    return merged
+
+
+def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
+    """The structured report model of ``raw``."""
+    blocks = merge_heading_lines(raw.blocks)
+    front = read_front_matter(blocks)
+    report = Report(
+        id=report_id,
+        source=raw.source,
+        sha256=sha256,
+        title=front.title,
+        date=front.date,
+        body=front.body,
+        author=front.author,
+        author_role=front.author_role,
+        report_of=front.report_of,
+        report_of_role=front.report_of_role,
+        page_count=raw.page_count,
+        date_source="text" if front.date else "",
+    )
+    body_blocks = blocks[front.consumed :]
+    has_fonts = raw.kind == "pdf" and any(isinstance(b, TextLine) and b.bold for b in body_blocks)
+    parser = _Parser(report, has_fonts)
+    upcoming = _upcoming_numbers(body_blocks)
+    for index, block in enumerate(body_blocks):
+        if isinstance(block, Table):
+            parser.add_table(block)
+        elif block.text.strip():
+            parser.feed(block, upcoming[index])
+    parser.close()
+    if not report.date:
+        for block in body_blocks[:15]:
+            if isinstance(block, TextLine):
+                found = find_date(block.text)
+                if found and len(block.text) <= 60:
+                    report.date = found.isoformat()
+                    report.date_source = "text"
+                    break
+    return report
+
+
+def _upcoming_numbers(blocks: list) -> list[list[tuple[int, ...]]]:
+    """For each block, the paragraph number of the next numbered line after it (a look-ahead)."""
+    result: list[list[tuple[int, ...]]] = [[] for _ in blocks]
+    following: list[tuple[int, ...]] = []
+    for index in range(len(blocks) - 1, -1, -1):
+        result[index] = following
+        block = blocks[index]
+        if isinstance(block, TextLine):
+            match = _NUMBER_LABEL.match(block.text)
+            if match and not match.group("rest")[:1].islower():
+                following = [_number_tuple(match.group("num"))]
+    return result
