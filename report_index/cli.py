@@ -1,0 +1,315 @@
+"""The ``report-index`` command: parses options, calls the library, renders the answer."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ReportIndexError
+from .index import resolve_index_dir
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+class _Context:
+    def __init__(self, index: str | None):
+        self.index_dir = resolve_index_dir(index)
+
+
+def _display_path(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return path
+
+
+def _run(action):
+    """Run ``action``; user errors become one line on stderr and exit code 1, never a traceback."""
+    try:
+        return action()
+    except ReportIndexError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing was committed, the index is as it was before this run.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index",
+    metavar="DIR",
+    help="Index folder (default: $REPORT_INDEX_DIR, else ./.report-index).",
+)
+@click.version_option(package_name="report-index")
+@click.pass_context
+def main(ctx: click.Context, index: str | None) -> None:
+    """Ingest policing accountability reports, then search them and cite what they say."""
+    ctx.obj = _Context(index)
+
+
+def _index_option(func):
+    """``--index`` is accepted after the command name too (report-index search --index DIR ...)."""
+
+    def callback(ctx: click.Context, _param, value):
+        if value:
+            ctx.find_object(_Context).index_dir = resolve_index_dir(value)
+        return value
+
+    return click.option("--index", metavar="DIR", expose_value=False, callback=callback, help="Index folder.")(func)
+
+
+# --------------------------------------------------------------------------------------------
+# ingest / reindex
+
+
+def _progress():
+    """A progress bar on stderr for runs of several files when stderr is a terminal."""
+    state: dict = {}
+
+    def on_file(path: Path, number: int, total: int) -> None:
+        if total < 5 or not sys.stderr.isatty():
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="Ingesting", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(1)
+
+    def close() -> None:
+        bar = state.pop("bar", None)
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    return on_file, close
+
+
+def _report_summary(summary, index_dir: Path) -> None:
+    for outcome in summary.of("failed"):
+        click.echo(f"FAILED  {_display_path(outcome.path)}: {outcome.reason}", err=True)
+    for outcome in summary.of("skipped"):
+        click.echo(f"skipped {_display_path(outcome.path)}: {outcome.reason}", err=True)
+    for outcome in summary.of("duplicate"):
+        click.echo(f"skipped {_display_path(outcome.path)}: {outcome.reason}", err=True)
+    for outcome in summary.of("removed"):
+        click.echo(f"removed {_display_path(outcome.path)} (no longer on disk)")
+    if summary.missing:
+        click.echo(
+            f"{len(summary.missing)} indexed report(s) no longer on disk (run with --prune to remove them):", err=True
+        )
+        for source in summary.missing:
+            click.echo(f"  {_display_path(source)}", err=True)
+    counts = summary.counts()
+    parts = [f"{counts[key]} {key}" for key in ("added", "updated", "unchanged", "failed")]
+    extra = [f"{counts[key]} {key}" for key in ("skipped", "duplicate", "removed") if counts[key]]
+    click.echo(f"Index {index_dir}: " + ", ".join(parts + extra) + ".")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove indexed reports whose files are gone from the folder.")
+@click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another ingest holds the index.")
+@_index_option
+@click.pass_obj
+def ingest(obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float) -> None:
+    """Read report files (PDF, .txt, .md) under PATHS into the index.
+
+    Unchanged files are not read again; changed files replace their old entries. A file that
+    cannot be read is named with the reason, and the rest are still ingested (exit code 1).
+    """
+    from .ingest import ingest as run_ingest
+
+    on_file, close = _progress()
+    try:
+        summary = _run(lambda: run_ingest(list(paths), obj.index_dir, prune=prune, on_file=on_file, wait=wait))
+    finally:
+        close()
+    _report_summary(summary, obj.index_dir)
+    if summary.failed:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@_index_option
+@click.pass_obj
+def reindex(obj: _Context) -> None:
+    """Rebuild the index from the files it was built from (after an upgrade)."""
+    from .ingest import reindex as run_reindex
+
+    on_file, close = _progress()
+    try:
+        summary = _run(lambda: run_reindex(obj.index_dir, on_file=on_file))
+    finally:
+        close()
+    _report_summary(summary, obj.index_dir)
+    if summary.failed:
+        sys.exit(EXIT_FAILED)
+
+
+# --------------------------------------------------------------------------------------------
+# search
+
+
+def _styled_snippet(hit) -> str:
+    return "".join(click.style(text, bold=True) if match else text for text, match in hit.snippet_segments())
+
+
+def _render_hit(number: int, hit) -> None:
+    head = " \u00b7 ".join(filter(None, [hit.report_title, hit.report_body, hit.report_date or "undated"]))
+    click.echo(f"{number:>2}. {click.style(head, fg='cyan')}")
+    where = []
+    if hit.section:
+        where.append(f"para {hit.section}")
+    if hit.heading:
+        where.append(hit.heading)
+    if hit.page:
+        where.append(f"p. {hit.page}")
+    if hit.kind == "table_row":
+        where.append("table row")
+    if where:
+        click.echo("    " + " \u00b7 ".join(where))
+    click.echo("    " + _styled_snippet(hit))
+    click.echo(click.style(f"    [{hit.id}]", dim=True))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", type=int, default=10, show_default=True, help="How many passages to show.")
+@click.option("--from", "date_from", metavar="DATE", help="Only reports dated on or after DATE (YYYY-MM-DD or a year).")
+@click.option("--to", "date_to", metavar="DATE", help="Only reports dated on or before DATE.")
+@click.option("--report", metavar="REPORT", help="Only this report (an id, id prefix, date or file name).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Order of hits."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@_index_option
+@click.pass_obj
+def search(obj: _Context, query: str, limit: int, date_from, date_to, report, sort: str, as_json: bool) -> None:
+    """Find the passages that answer QUERY, with citations.
+
+    QUERY is words ("Stalking Protection Orders"), "quoted phrases", AND, OR, NOT and
+    parentheses. Passages with more of the words rank higher.
+    """
+    from .search import search as run_search
+
+    results = _run(
+        lambda: run_search(
+            obj.index_dir, query, limit=limit, date_from=date_from, date_to=date_to, report=report, sort=sort
+        )
+    )
+    if as_json:
+        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        return
+    if not results.hits:
+        click.echo(f'No passages match "{query}".')
+        return
+    shown = len(results.hits)
+    more = f" (showing {shown})" if results.total > shown else ""
+    click.echo(f'{results.total} passage(s) match "{query}"{more}\n')
+    for number, hit in enumerate(results.hits, start=1):
+        _render_hit(number, hit)
+        click.echo()
+
+
+# --------------------------------------------------------------------------------------------
+# reports / show
+
+
+def _report_summary_json(report) -> dict:
+    return {
+        "id": report.id,
+        "title": report.title,
+        "date": report.date,
+        "body": report.body,
+        "author": report.author,
+        "report_of": report.report_of,
+        "source": report.source,
+        "pages": report.page_count,
+        "sections": len(report.sections),
+        "paragraphs": len(report.paragraphs),
+        "date_source": report.date_source,
+    }
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_index_option
+@click.pass_obj
+def reports(obj: _Context, as_json: bool) -> None:
+    """List the ingested reports, oldest meeting first."""
+    from .index import load_reports
+
+    found = _run(lambda: load_reports(obj.index_dir))
+    if as_json:
+        click.echo(json.dumps({"reports": [_report_summary_json(r) for r in found]}, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("The index holds no reports yet. Add some with `report-index ingest FOLDER`.")
+        return
+    for report in found:
+        click.echo(f"{report.date or 'undated':<10}  {click.style(report.id, bold=True)}")
+        details = [report.title, report.body]
+        if report.page_count:
+            details.append(f"{report.page_count} pages")
+        details.append(f"{len(report.sections)} sections, {len(report.paragraphs)} passages")
+        click.echo("            " + " \u00b7 ".join(filter(None, details)))
+        click.echo("            " + _display_path(report.source))
+
+
+@main.command()
+@click.argument("report")
+@click.option("--section", metavar="NUMBER", help="Print the text of one section or paragraph (e.g. 2.5 or 2.5.6).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report model (or the section) as JSON.")
+@_index_option
+@click.pass_obj
+def show(obj: _Context, report: str, section: str | None, as_json: bool) -> None:
+    """Print a report's outline, or one section's text."""
+    from .index import find_report, load_reports
+    from .outline import section_passages
+
+    found = _run(lambda: find_report(load_reports(obj.index_dir), report))
+    if section:
+        passages = _run(lambda: section_passages(found, section))
+        if as_json:
+            click.echo(json.dumps([p.__dict__ for p in passages], indent=2, ensure_ascii=False))
+            return
+        click.echo(click.style(f"{found.title} \u00b7 {found.body} \u00b7 {found.date}", fg="cyan"))
+        for para in passages:
+            label = para.section or ""
+            page = f"p. {para.page}" if para.page else ""
+            click.echo(f"\n{label:<10} {page}".rstrip())
+            click.echo(para.text)
+        return
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(click.style(found.title or found.id, bold=True))
+    for key, value in (
+        ("Id", found.id),
+        ("Meeting", found.body),
+        ("Date", found.date),
+        ("Report of", ", ".join(filter(None, [found.report_of, found.report_of_role]))),
+        ("Author", ", ".join(filter(None, [found.author, found.author_role]))),
+        ("Pages", found.page_count),
+        ("Source", _display_path(found.source)),
+    ):
+        if value:
+            click.echo(f"{key + ':':<11}{value}")
+    click.echo("\nOutline:")
+    counts = {}
+    for para in found.paragraphs:
+        counts[tuple(para.heading_path)] = counts.get(tuple(para.heading_path), 0) + 1
+    for index, sec in enumerate(found.sections):
+        indent = "  " * sec.level
+        page = f"  p. {sec.page}" if sec.page else ""
+        passages = counts.get(tuple(found.heading_path(index)), 0)
+        click.echo(f"{indent}{sec.label()}{page}  ({passages} passages)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

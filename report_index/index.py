@@ -1,0 +1,219 @@
+"""The Whoosh index on disk: its schema, where it lives, and reading reports back out of it.
+
+One document per passage (paragraph, list item, table row) and one per report. The report
+document stores the whole structured model as JSON, so listing, outlines and later analyses
+never need the source files again. A small ``report-index.json`` beside Whoosh's files records
+the schema version; an index of another version is never read blindly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from .errors import IndexBusyError, IndexMissingError, SchemaMismatchError, UnknownReportError
+from .models import Report
+
+SCHEMA_VERSION = 1
+META_FILE = "report-index.json"
+INDEX_NAME = "reports"
+DEFAULT_DIR = ".report-index"
+ENV_VAR = "REPORT_INDEX_DIR"
+
+
+def resolve_index_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    """``--index DIR``, else ``$REPORT_INDEX_DIR``, else ``./.report-index``."""
+    if option:
+        return Path(option)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return Path(DEFAULT_DIR)
+
+
+def analyzer():
+    """Words lower-cased, accents folded, stop words dropped, stemmed (orders -> order)."""
+    return StemmingAnalyzer() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        report_id=ID(stored=True),
+        title=TEXT(stored=True, analyzer=analyzer()),
+        date=ID(stored=True, sortable=True),
+        body=TEXT(stored=True, analyzer=analyzer()),
+        source=STORED(),
+        section=ID(stored=True),
+        heading=TEXT(stored=True, analyzer=analyzer()),
+        page=NUMERIC(stored=True),
+        pages=STORED(),
+        ordinal=NUMERIC(stored=True, sortable=True),
+        text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
+        sha256=STORED(),
+        fingerprint=STORED(),
+        model=STORED(),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+
+
+def _read_meta(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def index_exists(index_dir: Path) -> bool:
+    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def check_schema(index_dir: Path) -> None:
+    meta = _read_meta(index_dir)
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if version != SCHEMA_VERSION:
+        found = f"schema version {version}" if version is not None else "an unknown schema version"
+        raise SchemaMismatchError(
+            f"the index at {index_dir} was built with {found}; this version of report-index uses "
+            f"schema version {SCHEMA_VERSION}. Run `report-index reindex` to rebuild it from the source files."
+        )
+
+
+def open_index(index_dir: Path):
+    """Open an existing index for reading; raises IndexMissingError or SchemaMismatchError."""
+    if not index_exists(index_dir):
+        raise IndexMissingError(
+            f"no index at {index_dir} yet. Build one with `report-index ingest FOLDER` "
+            f"(for the bundled reports: `report-index ingest corpus/`)."
+        )
+    check_schema(index_dir)
+    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+def open_or_create(index_dir: Path):
+    """Open the index for writing, creating it when there is none."""
+    if index_exists(index_dir):
+        return open_index(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    (index_dir / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+    return ix
+
+
+def writer_for(ix, index_dir: Path, wait: float = 0.0):
+    """The index's single writer; raises IndexBusyError when another process holds it."""
+    from whoosh.index import LockError
+
+    try:
+        return ix.writer(timeout=wait, procs=1, limitmb=256)
+    except LockError:
+        raise IndexBusyError(
+            f"the index at {index_dir} is busy: another ingest is writing to it. Wait for it to finish and run this again."
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Documents
+
+
+def report_documents(report: Report, fingerprint: str) -> Iterator[dict]:
+    """The Whoosh documents of one report: the report itself, then each passage."""
+    common = {
+        "report_id": report.id,
+        "title": report.title,
+        "date": report.date or "",
+        "body": report.body,
+        "source": report.source,
+    }
+    yield {
+        **common,
+        "doc_id": report.id,
+        "kind": "report",
+        "text": " ".join(filter(None, [report.title, report.body, report.author, report.report_of])),
+        "sha256": report.sha256,
+        "fingerprint": fingerprint,
+        "model": json.dumps(report.to_dict(), ensure_ascii=False),
+        "ordinal": -1,
+        "page": 0,
+    }
+    for para in report.paragraphs:
+        yield {
+            **common,
+            "doc_id": f"{report.id}#{para.ordinal}",
+            "kind": para.kind,
+            "section": para.section,
+            "heading": " > ".join(para.heading_path),
+            "page": para.page or 0,
+            "pages": list(para.pages),
+            "ordinal": para.ordinal,
+            "text": para.text,
+        }
+
+
+@dataclass
+class IndexedFile:
+    report_id: str
+    source: str
+    sha256: str
+    fingerprint: str
+
+
+def indexed_files(searcher) -> dict[str, IndexedFile]:
+    """What the index holds, by source path."""
+    out: dict[str, IndexedFile] = {}
+    for fields in searcher.documents(kind="report"):
+        out[fields["source"]] = IndexedFile(
+            report_id=fields["report_id"],
+            source=fields["source"],
+            sha256=fields.get("sha256", ""),
+            fingerprint=fields.get("fingerprint", ""),
+        )
+    return out
+
+
+def load_reports(index_dir: Path) -> list[Report]:
+    """Every ingested report's model, oldest meeting first."""
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        reports = [Report.from_dict(json.loads(f["model"])) for f in searcher.documents(kind="report")]
+    return sorted(reports, key=lambda r: (r.date or "9999", r.id))
+
+
+def find_report(reports: Iterable[Report], name: str) -> Report:
+    """The one report ``name`` identifies: an id, an id prefix, a date, or a file name."""
+    reports = list(reports)
+    wanted = name.strip().lower()
+    exact = [r for r in reports if r.id.lower() == wanted]
+    if exact:
+        return exact[0]
+    candidates = [
+        r
+        for r in reports
+        if r.id.lower().startswith(wanted)
+        or (r.date or "") == wanted
+        or Path(r.source).name.lower() == wanted
+        or Path(r.source).stem.lower() == wanted
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise UnknownReportError(f"no ingested report matches '{name}'. `report-index reports` lists them.")
+    listed = ", ".join(r.id for r in candidates[:8])
+    raise UnknownReportError(f"'{name}' matches {len(candidates)} reports ({listed}); give the full id.")
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "report"

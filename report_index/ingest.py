@@ -1,0 +1,347 @@
+"""Ingest: find report files, extract the changed ones, and update the index in one commit.
+
+Each file is identified by its resolved path and fingerprinted by its content hash (plus the
+metadata.csv row that applies to it and the extractor version), so an unchanged file costs no
+extraction. A file that fails is reported with its reason and leaves its earlier entries, and
+everything else, as they were. The index is written by one writer and committed once at the end:
+an interrupted run leaves the previous index intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .dates import date_from_filename, parse_date
+from .errors import ExtractionError, ReportIndexError
+from .index import (
+    indexed_files,
+    load_reports,
+    open_index,
+    open_or_create,
+    report_documents,
+    slugify,
+    writer_for,
+)
+from .models import Report
+from .reader import SUPPORTED_SUFFIXES, read_document
+from .structure import canonical_body, parse_report
+
+#: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
+EXTRACTOR_VERSION = "1"
+METADATA_FILE = "metadata.csv"
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
+    report_id: str = ""
+    reason: str = ""
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
+
+    def of(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.of("failed"))
+
+    def counts(self) -> dict[str, int]:
+        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"]
+        return {key: len(self.of(key)) for key in keys}
+
+
+@dataclass
+class Override:
+    date: str | None = None
+    title: str = ""
+    body: str = ""
+
+    def key(self) -> str:
+        return f"{self.date}|{self.title}|{self.body}"
+
+
+# --------------------------------------------------------------------------------------------
+# Finding files
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Report files under ``paths`` (files or folders, walked recursively, links not followed
+    into loops), and the files passed over with the reason."""
+    found: list[Path] = []
+    skipped: list[FileOutcome] = []
+    seen_dirs: set[Path] = set()
+
+    def visit_file(path: Path) -> None:
+        if path.name == METADATA_FILE or path.name.startswith("."):
+            return
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(path)
+        else:
+            skipped.append(FileOutcome(str(path), "skipped", reason=f"not a report file type ({path.suffix or 'no extension'})"))
+
+    def visit_dir(folder: Path) -> None:
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            skipped.append(FileOutcome(str(folder), "skipped", reason="folder could not be resolved (a symlink loop?)"))
+            return
+        if real in seen_dirs:
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            skipped.append(FileOutcome(str(folder), "skipped", reason=f"folder could not be read ({exc.strerror})"))
+            return
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.name.startswith("."):
+                        visit_dir(entry)
+                elif entry.is_file():
+                    visit_file(entry)
+                elif entry.is_symlink():
+                    skipped.append(FileOutcome(str(entry), "skipped", reason="broken or looping symbolic link"))
+            except OSError as exc:
+                skipped.append(FileOutcome(str(entry), "skipped", reason=f"could not be read ({exc.strerror})"))
+
+    for path in paths:
+        if path.is_dir():
+            visit_dir(path)
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(path)
+            else:
+                skipped.append(FileOutcome(str(path), "skipped", reason=f"not a report file type ({path.suffix or 'no extension'})"))
+        else:
+            raise ReportIndexError(f"{path} does not exist")
+    return found, skipped
+
+
+def load_overrides(folder: Path) -> dict[str, Override]:
+    """``metadata.csv`` in ``folder`` (columns file,date,title,body): corrections by file name."""
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        return {}
+    overrides: dict[str, Override] = {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                name = (row.get("file") or "").strip()
+                if not name:
+                    continue
+                when = parse_date(row.get("date") or "")
+                overrides[name] = Override(
+                    date=when.isoformat() if when else None,
+                    title=(row.get("title") or "").strip(),
+                    body=(row.get("body") or "").strip(),
+                )
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ReportIndexError(f"{path} could not be read as a CSV file with columns file,date,title,body: {exc}") from None
+    return overrides
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction of one file
+
+
+def extract_report(path: Path, data: bytes, override: Override | None = None, report_id: str = "") -> Report:
+    """The Report model of one file: read, parse, then dates from the file name and overrides."""
+    sha = hashlib.sha256(data).hexdigest()
+    raw = read_document(path)
+    report = parse_report(raw, report_id, sha)
+    report.source = str(path)
+    if not report.date:
+        named = date_from_filename(path.name)
+        if named:
+            report.date, report.date_source = named.isoformat(), "filename"
+    if override:
+        if override.date:
+            report.date, report.date_source = override.date, "metadata.csv"
+        if override.title:
+            report.title = override.title
+        if override.body:
+            report.body = canonical_body(override.body)
+    if not report.title:
+        report.title = path.stem.replace("_", " ").replace("-", " ").strip()
+    if not report.paragraphs:
+        raise ExtractionError("no paragraphs of text were found in it")
+    return report
+
+
+def choose_id(report: Report, path: Path, taken: set[str]) -> str:
+    """A readable id, unique in the index: the meeting date and title, else the file name."""
+    base = slugify(f"{report.date} {report.title}") if report.date and report.title else slugify(path.stem)
+    candidate = base
+    counter = 2
+    while candidate in taken:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+
+
+def ingest(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    prune: bool = False,
+    on_file: Callable[[Path, int, int], None] | None = None,
+    wait: float = 0.0,
+) -> IngestSummary:
+    """Bring the index at ``index_dir`` up to date with the report files under ``paths``."""
+    roots = [Path(p) for p in paths]
+    files, skipped = discover(roots)
+    summary = IngestSummary(outcomes=list(skipped))
+    ix = open_or_create(index_dir)
+    with ix.searcher() as searcher:
+        existing = indexed_files(searcher)
+    by_sha = {entry.sha256: entry for entry in existing.values()}
+    taken = {entry.report_id for entry in existing.values()}
+    overrides: dict[Path, dict[str, Override]] = {}
+    seen_sources: set[str] = set()
+    seen_shas: dict[str, str] = {}
+
+    writer = writer_for(ix, index_dir, wait=wait)
+    try:
+        for number, path in enumerate(files, start=1):
+            if on_file:
+                on_file(path, number, len(files))
+            source = str(path.resolve())
+            seen_sources.add(source)
+            folder = path.parent
+            if folder not in overrides:
+                overrides[folder] = load_overrides(folder)
+            override = overrides[folder].get(path.name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                summary.outcomes.append(FileOutcome(str(path), "failed", reason=f"could not be read ({exc.strerror})"))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            fingerprint = f"{EXTRACTOR_VERSION}:{sha}:{override.key() if override else ''}"
+            previous = existing.get(source)
+            if previous and previous.fingerprint == fingerprint:
+                summary.outcomes.append(FileOutcome(str(path), "unchanged", previous.report_id))
+                seen_shas[sha] = str(path)
+                continue
+            twin = seen_shas.get(sha) or (
+                by_sha[sha].source if sha in by_sha and by_sha[sha].source != source and Path(by_sha[sha].source).exists() else None
+            )
+            if twin:
+                summary.outcomes.append(FileOutcome(str(path), "duplicate", reason=f"same content as {twin}"))
+                continue
+            seen_shas[sha] = str(path)
+            try:
+                report = extract_report(path, data, override)
+            except ExtractionError as exc:
+                summary.outcomes.append(FileOutcome(str(path), "failed", reason=str(exc)))
+                continue
+            except Exception as exc:  # an extractor bug must not cost the rest of the corpus
+                summary.outcomes.append(
+                    FileOutcome(str(path), "failed", reason=f"unexpected extraction error: {type(exc).__name__}: {exc}")
+                )
+                continue
+            report.source = source
+            if previous:
+                taken.discard(previous.report_id)
+                writer.delete_by_term("report_id", previous.report_id)
+            report.id = choose_id(report, path, taken)
+            taken.add(report.id)
+            for document in report_documents(report, fingerprint):
+                writer.add_document(**document)
+            summary.outcomes.append(FileOutcome(str(path), "updated" if previous else "added", report.id))
+
+        for source, entry in existing.items():
+            if source in seen_sources or not _under_any(Path(source), roots):
+                continue
+            if Path(source).exists() and Path(source).suffix.lower() in SUPPORTED_SUFFIXES:
+                continue
+            if prune:
+                writer.delete_by_term("report_id", entry.report_id)
+                summary.outcomes.append(FileOutcome(source, "removed", entry.report_id))
+            else:
+                summary.missing.append(source)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return summary
+
+
+def _under_any(path: Path, roots: list[Path]) -> bool:
+    for root in roots:
+        try:
+            resolved = root.resolve()
+        except OSError:
+            continue
+        if path == resolved or resolved in path.parents:
+            return True
+    return False
+
+
+def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = None) -> IngestSummary:
+    """Rebuild the index from the source files it lists, for a new schema or extractor.
+
+    The new index is built beside the old one and swapped in only when complete.
+    """
+    sources = _recorded_sources(index_dir)
+    building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
+    try:
+        present = [Path(s) for s in sources if Path(s).exists()]
+        summary = ingest(present, building, on_file=on_file)
+        summary.missing.extend(s for s in sources if not Path(s).exists())
+        retired = index_dir.with_name(index_dir.name + ".old")
+        if retired.exists():
+            shutil.rmtree(retired)
+        index_dir.rename(retired)
+        building.rename(index_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
+    return summary
+
+
+def _recorded_sources(index_dir: Path) -> list[str]:
+    """The source paths an index (of any schema version we can still open) was built from."""
+    from whoosh import index as whoosh_index
+
+    from .index import INDEX_NAME, index_exists
+
+    if not index_exists(index_dir):
+        open_index(index_dir)  # raises the usual "no index" message
+    try:
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        with ix.searcher() as searcher:
+            return sorted({fields["source"] for fields in searcher.all_stored_fields() if fields.get("source")})
+    except Exception as exc:
+        raise ReportIndexError(
+            f"the index at {index_dir} cannot be read ({type(exc).__name__}); delete the folder and run `report-index ingest` again"
+        ) from None
+
+
+__all__ = [
+    "FileOutcome",
+    "IngestSummary",
+    "discover",
+    "extract_report",
+    "ingest",
+    "load_reports",
+    "reindex",
+]
