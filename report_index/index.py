@@ -20,7 +20,13 @@ from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from .errors import IndexBusyError, IndexMissingError, SchemaMismatchError, UnknownReportError
+from .errors import (
+    IndexBusyError,
+    IndexMissingError,
+    ReportIndexError,
+    SchemaMismatchError,
+    UnknownReportError,
+)
 from .models import Report
 
 SCHEMA_VERSION = 1
@@ -212,6 +218,21 @@ def find_report(reports: Iterable[Report], name: str) -> Report:
         raise UnknownReportError(f"no ingested report matches '{name}'. `report-index reports` lists them.")
     listed = ", ".join(r.id for r in candidates[:8])
     raise UnknownReportError(f"'{name}' matches {len(candidates)} reports ({listed}); give the full id.")
+
+
+def recorded_sources(index_dir: Path) -> list[str]:
+    """The source paths an index was built from, whatever its schema version, for ``reindex``."""
+    if not index_exists(index_dir):
+        open_index(index_dir)  # raises the usual "no index yet" message
+    try:
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        with ix.searcher() as searcher:
+            return sorted({fields["source"] for fields in searcher.all_stored_fields() if fields.get("source")})
+    except Exception as exc:  # an index too old or too damaged to read at all
+        raise ReportIndexError(
+            f"the index at {index_dir} cannot be read ({type(exc).__name__}); "
+            "delete the folder and run `report-index ingest` again"
+        ) from None
 
 
 def slugify(text: str, limit: int = 60) -> str:

@@ -22,8 +22,8 @@ from .errors import ExtractionError, ReportIndexError
 from .index import (
     indexed_files,
     load_reports,
-    open_index,
     open_or_create,
+    recorded_sources,
     report_documents,
     slugify,
     writer_for,
@@ -300,7 +300,7 @@ def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = 
 
     The new index is built beside the old one and swapped in only when complete.
     """
-    sources = _recorded_sources(index_dir)
+    sources = recorded_sources(index_dir)
     building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
     try:
         present = [Path(s) for s in sources if Path(s).exists()]
@@ -316,24 +316,6 @@ def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = 
         if building.exists():
             shutil.rmtree(building, ignore_errors=True)
     return summary
-
-
-def _recorded_sources(index_dir: Path) -> list[str]:
-    """The source paths an index (of any schema version we can still open) was built from."""
-    from whoosh import index as whoosh_index
-
-    from .index import INDEX_NAME, index_exists
-
-    if not index_exists(index_dir):
-        open_index(index_dir)  # raises the usual "no index" message
-    try:
-        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-        with ix.searcher() as searcher:
-            return sorted({fields["source"] for fields in searcher.all_stored_fields() if fields.get("source")})
-    except Exception as exc:
-        raise ReportIndexError(
-            f"the index at {index_dir} cannot be read ({type(exc).__name__}); delete the folder and run `report-index ingest` again"
-        ) from None
 
 
 __all__ = [

@@ -128,7 +128,8 @@ def read_pdf(path: Path) -> RawDocument:
 
 def _describe_pdf_error(exc: BaseException) -> str:
     names = " ".join(type(e).__name__ for e in _chain(exc))
-    message = " ".join(str(e) for e in _chain(exc) if str(e)).strip()
+    # pdfplumber re-raises pdfminer's error with the same text: say each message once.
+    message = " ".join(dict.fromkeys(str(e).strip() for e in _chain(exc) if str(e).strip()))
     if "Password" in names or "Encrypt" in names or "password" in message.lower():
         return "encrypted PDF: it needs a password to open (save an unprotected copy and ingest that)"
     detail = f" ({message[:120]})" if message else ""

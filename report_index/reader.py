@@ -59,6 +59,8 @@ def sniff_problem(data: bytes, expected: str) -> str | None:
         return "not a PDF: the file does not start with a PDF header"
     if data.startswith(b"%PDF-"):
         return "a PDF saved with a text file name: rename it to .pdf"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "not UTF-8 text: it is UTF-16 (Windows \"Unicode\"); save the file as UTF-8 and ingest again"
     if b"\x00" in data[:8192]:
         return "binary data in a text file (is it a Word document or an image?)"
     return None

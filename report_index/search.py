@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, qparser, scoring, sorting
-from whoosh.query import And, NullQuery, Term, TermRange
+from whoosh import highlight, qparser, scoring
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 
 from .dates import parse_date
 from .errors import QueryError
@@ -108,6 +108,7 @@ def parse_query(schema, text: str):
         query = parser.parse(cleaned)
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise QueryError(f"the query could not be understood ({exc})") from None
+    query = _separate_negations(query)
     if query.normalize() is NullQuery:
         raise QueryError(
             "the query has no searchable words (very common words such as 'the' and 'of' are not indexed)"
@@ -136,7 +137,8 @@ def search(
     report: str | None = None,
     sort: str = "relevance",
 ) -> SearchResults:
-    """The passages that answer ``query``, best first (or oldest report first with sort="date")."""
+    """The ``limit`` passages that best answer ``query``: best first, or with sort="date" the
+    same passages in report-date order (oldest first) and in reading order within a report."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     if sort not in ("relevance", "date"):
@@ -159,14 +161,36 @@ def search(
 
     weighting = scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
     with ix.searcher(weighting=weighting) as searcher:
-        kwargs = {"limit": limit, "filter": filter_query, "mask": mask, "terms": True}
-        if sort == "date":
-            kwargs["sortedby"] = [sorting.FieldFacet("date"), sorting.ScoreFacet()]
-        results = searcher.search(parsed, **kwargs)
+        results = searcher.search(parsed, limit=limit, filter=filter_query, mask=mask, terms=True)
         results.formatter = _MarkFormatter()
-        total = len(results)
+        scored = results.scored_length()
+        total = scored if scored < limit else max(scored, results.estimated_length())
         hits = [_hit(results, result) for result in results]
+    if sort == "date":
+        hits.sort(key=lambda h: (h.report_date or "9999", h.report_id, _ordinal(h.id)))
     return SearchResults(query=query, total=total, hits=hits)
+
+
+def _ordinal(hit_id: str) -> int:
+    return int(hit_id.rsplit("#", 1)[-1]) if "#" in hit_id else -1
+
+
+def _separate_negations(query):
+    """Whoosh reads "a NOT b" in an OR group as "a, or anything without b"; a reader means
+    "a, but nothing with b". Move negated clauses of an OR group into an AndNot."""
+    if isinstance(query, Or):
+        positives = [_separate_negations(q) for q in query.subqueries if not isinstance(q, Not)]
+        negatives = [q.query for q in query.subqueries if isinstance(q, Not)]
+        if negatives and positives:
+            kept = positives[0] if len(positives) == 1 else Or(positives, scale=getattr(query, "scale", None))
+            return AndNot(kept, Or(negatives))
+        return query
+    if isinstance(query, (And, AndNot)) or hasattr(query, "subqueries"):
+        try:
+            query.subqueries = [_separate_negations(q) for q in query.subqueries]
+        except AttributeError:
+            pass
+    return query
 
 
 def _hit(results, result) -> Hit:
