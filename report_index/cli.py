@@ -23,7 +23,7 @@ class _Context:
 def _display_path(path: str) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return path
 
 

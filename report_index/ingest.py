@@ -246,7 +246,6 @@ def ingest(
             if twin:
                 summary.outcomes.append(FileOutcome(str(path), "duplicate", reason=f"same content as {twin}"))
                 continue
-            seen_shas[sha] = str(path)
             try:
                 report = extract_report(path, data, override)
             except ExtractionError as exc:
@@ -257,6 +256,7 @@ def ingest(
                     FileOutcome(str(path), "failed", reason=f"unexpected extraction error: {type(exc).__name__}: {exc}")
                 )
                 continue
+            seen_shas[sha] = str(path)
             report.source = source
             if previous:
                 taken.discard(previous.report_id)

@@ -1,0 +1,197 @@
+"""Generators of good and bad report files for the bad-input tests.
+
+Plain functions: each writes one file into ``folder`` and returns its path. Nothing here is
+committed as a binary; every file is made on the fly with reportlab or raw bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
+
+#: Unique words that each generated good file carries, so searches can tell them apart.
+GOOD_TXT_WORD = "zephyrine"
+GOOD_PDF_WORD = "quillfeather"
+OWNER_ONLY_WORD = "marrowglen"
+TRUNCATED_WORD = "brambleworth"  # in the PDF that is then cut short: must never become searchable
+
+GOOD_TXT = """Report to:\tPolice and Crime Panel
+Date:\t3 March 2023
+Subject:\tTest Report
+
+1. PURPOSE OF THE REPORT
+
+1.1 This report mentions a unique word zephyrine.
+
+1.2 It also reports on neighbourhood policing and stalking protection orders.
+
+2. RECOMMENDATIONS
+
+2.1 The Panel is asked to note the contents of this report.
+"""
+
+
+def _report_pdf(path: Path, word: str, *, title: str = "Test Report", encrypt=None, pages: int = 1) -> Path:
+    """A small text PDF laid out like a panel report, with ``word`` in its paragraphs."""
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    _, height = A4
+    for page in range(1, pages + 1):
+        y = height - 72
+        lines: list[tuple[str, str]] = []
+        if page == 1:
+            lines += [
+                ("Helvetica-Bold", "POLICE AND CRIME PANEL"),
+                ("Helvetica", "Date: 3 March 2023"),
+                ("Helvetica-Bold", title.upper()),
+                ("Helvetica-Bold", "1. PURPOSE OF THE REPORT"),
+            ]
+        lines += [
+            ("Helvetica", f"1.{page} This page of the report mentions the unique word {word} in a paragraph."),
+            ("Helvetica", "It describes neighbourhood policing, victim support and the work of the Panel."),
+        ]
+        for font, text in lines:
+            c.setFont(font, 11)
+            c.drawString(72, y, text)
+            y -= 24
+        c.showPage()
+    c.save()
+    return path
+
+
+def good_txt(folder: Path, name: str = "good-report.txt") -> Path:
+    """A well-formed text report with a title block and numbered paragraphs."""
+    path = folder / name
+    path.write_text(GOOD_TXT, encoding="utf-8")
+    return path
+
+
+def good_pdf(folder: Path, name: str = "good-report.pdf", word: str = GOOD_PDF_WORD) -> Path:
+    """A well-formed small text PDF."""
+    return _report_pdf(folder / name, word, title="Good PDF Report")
+
+
+def truncated_pdf(folder: Path, name: str = "truncated.pdf", keep: float = 0.4) -> Path:
+    """A valid text PDF cut to its first ``keep`` share of bytes (an interrupted download)."""
+    path = folder / name
+    _report_pdf(path, TRUNCATED_WORD, title="Truncated Report", pages=3)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def corrupt_pdf(folder: Path, name: str = "corrupt.pdf") -> Path:
+    """A PDF header followed by garbage bytes."""
+    path = folder / name
+    garbage = bytes((i * 37 + 11) % 256 for i in range(4096))
+    path.write_bytes(b"%PDF-1.4\n" + garbage)
+    return path
+
+
+def encrypted_pdf(folder: Path, name: str = "encrypted.pdf") -> Path:
+    """A PDF that needs the user password "secret" to open."""
+    encryption = StandardEncryption("secret", ownerPassword="owner-secret", canPrint=0)
+    return _report_pdf(folder / name, "lockedword", title="Encrypted Report", encrypt=encryption)
+
+
+def owner_only_encrypted_pdf(folder: Path, name: str = "owner-only.pdf") -> Path:
+    """A PDF encrypted with an EMPTY user password (only permissions restricted): opens freely."""
+    encryption = StandardEncryption("", ownerPassword="owner-secret", canPrint=0, canModify=0, canCopy=0)
+    return _report_pdf(folder / name, OWNER_ONLY_WORD, title="Owner Password Report", encrypt=encryption)
+
+
+def no_text_pdf(folder: Path, name: str = "scan.pdf") -> Path:
+    """A PDF with shapes and an inline image, but no text layer (like a scan)."""
+    path = folder / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFillGray(0.8)
+    c.rect(72, 500, 300, 200, fill=1, stroke=1)
+    c.circle(300, 300, 60, fill=1)
+    c.line(72, 100, 500, 120)
+    # A grey "scanned page" bitmap (Pillow comes with reportlab), drawn as an image.
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    bitmap = Image.new("L", (64, 64), 200)
+    for x in range(8, 56):
+        bitmap.putpixel((x, 20), 0)
+        bitmap.putpixel((x, 40), 0)
+    c.drawImage(ImageReader(bitmap), 100, 600, width=200, height=200)
+    c.showPage()
+    c.save()
+    return path
+
+
+def empty_file(folder: Path, name: str) -> Path:
+    """A 0-byte file (``empty.pdf``, ``empty.txt``)."""
+    path = folder / name
+    path.write_bytes(b"")
+    return path
+
+
+def html_as_pdf(folder: Path, name: str = "download.pdf") -> Path:
+    """An HTML error page saved with a .pdf name."""
+    path = folder / name
+    path.write_bytes(b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
+    return path
+
+
+def cp1252_txt(folder: Path, name: str = "cp1252.txt") -> Path:
+    """A Windows-1252 text file: the 0x92 right quote is not valid UTF-8."""
+    path = folder / name
+    path.write_bytes(
+        b"Report to:\tPolice and Crime Panel\r\nDate:\t3 March 2023\r\nSubject:\tClare\x92s Law\r\n\r\n"
+        b"1. PURPOSE OF THE REPORT\r\n\r\n1.1 This report explains Clare\x92s Law applications.\r\n"
+    )
+    return path
+
+
+def utf16_txt(folder: Path, name: str = "utf16.txt") -> Path:
+    """A text report saved as UTF-16 with a byte order mark (Notepad's "Unicode")."""
+    path = folder / name
+    path.write_bytes(GOOD_TXT.replace(GOOD_TXT_WORD, "utfsixteenword").encode("utf-16"))
+    return path
+
+
+def unsupported_docx(folder: Path, name: str = "notes.docx") -> Path:
+    """A file of a type that is not ingested (a Word document)."""
+    path = folder / name
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64 + b"word/document.xml")
+    return path
+
+
+def garbage_bytes() -> bytes:
+    """Bytes to overwrite a good file with (binary junk, not a report)."""
+    return b"\x00\xff\xfe garbage \x00\x01\x02" * 50
+
+
+#: The bad files and what their failure reason must say: each tuple is a group of alternatives,
+#: and every group must be matched (case-insensitive).
+BAD_FILES = {
+    "truncated.pdf": (truncated_pdf, [("truncated", "damaged")]),
+    "corrupt.pdf": (corrupt_pdf, [("damaged", "corrupt")]),
+    "encrypted.pdf": (encrypted_pdf, [("encrypted",), ("password",)]),
+    "scan.pdf": (no_text_pdf, [("no text layer",)]),
+    "empty.pdf": (empty_file, [("empty",)]),
+    "empty.txt": (empty_file, [("empty",)]),
+    "download.pdf": (html_as_pdf, [("html",)]),
+    "cp1252.txt": (cp1252_txt, [("utf-8",), ("0x92",)]),
+    "utf16.txt": (utf16_txt, [("utf-8",), ("utf-16",)]),
+}
+
+#: Words that appear only inside bad files: none may ever become searchable.
+BAD_ONLY_WORDS = (TRUNCATED_WORD, "lockedword", "utfsixteenword")
+
+
+def make_bad_file(folder: Path, name: str) -> Path:
+    """One bad file of ``BAD_FILES`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    make, _ = BAD_FILES[name]
+    return make(folder, name)
+
+
+def make_bad_files(folder: Path, names=None) -> dict[str, Path]:
+    """The bad files of ``BAD_FILES`` (or just ``names``) in ``folder``, by name."""
+    return {name: make_bad_file(folder, name) for name in (names or BAD_FILES)}
