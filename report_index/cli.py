@@ -162,13 +162,7 @@ def _styled_snippet(hit) -> str:
 def _render_hit(number: int, hit) -> None:
     head = " \u00b7 ".join(filter(None, [hit.report_title, hit.report_body, hit.report_date or "undated"]))
     click.echo(f"{number:>2}. {click.style(head, fg='cyan')}")
-    where = []
-    if hit.section:
-        where.append(f"para {hit.section}")
-    if hit.heading:
-        where.append(hit.heading)
-    if hit.page:
-        where.append(f"p. {hit.page}")
+    where = hit.location(with_heading=True)
     if hit.kind == "table_row":
         where.append("table row")
     if where:

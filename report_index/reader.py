@@ -20,7 +20,6 @@ PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
-_KEY_VALUE = re.compile(r"^(?P<key>[A-Z][A-Za-z /&-]{0,30}):\s*(?P<value>.*)$")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -51,20 +51,19 @@ class Hit:
                 pieces.append((part, i % 2 == 1))
         return pieces
 
-    def citation(self) -> str:
-        """"Safeguarding Report, Police and Crime Panel, 10 June 2022, para 2.5.6, p. 6"."""
-        parts = [self.report_title]
-        if self.report_body:
-            parts.append(self.report_body)
-        if self.report_date:
-            parts.append(self.report_date)
-        if self.section:
-            parts.append(f"para {self.section}")
-        elif self.heading:
+    def location(self, with_heading: bool = False) -> list[str]:
+        """Where the passage stands: ["para 2.5.6", "Domestic Abuse", "p. 6"]."""
+        parts = [f"para {self.section}"] if self.section else []
+        if self.heading and (with_heading or not self.section):
             parts.append(self.heading)
         if self.page:
             parts.append(f"p. {self.page}")
-        return ", ".join(parts)
+        return parts
+
+    def citation(self) -> str:
+        """"Safeguarding Report, Police and Crime Panel, 2022-06-10, para 2.5.6, p. 6"."""
+        head = [part for part in (self.report_title, self.report_body, self.report_date) if part]
+        return ", ".join(head + self.location())
 
     def to_json(self) -> dict:
         data = asdict(self)
