@@ -163,8 +163,8 @@ def _render_hit(number: int, hit) -> None:
     head = " \u00b7 ".join(filter(None, [hit.report_title, hit.report_body, hit.report_date or "undated"]))
     click.echo(f"{number:>2}. {click.style(head, fg='cyan')}")
     where = hit.location(with_heading=True)
-    if hit.kind == "table_row":
-        where.append("table row")
+    if hit.kind in ("table_row", "measure"):
+        where.append("table row" if hit.kind == "table_row" else "performance measure")
     if where:
         click.echo("    " + " \u00b7 ".join(where))
     click.echo("    " + _styled_snippet(hit))
@@ -207,6 +207,68 @@ def search(obj: _Context, query: str, limit: int, date_from, date_to, report, so
     click.echo(f'{results.total} passage(s) match "{query}"{more}\n')
     for number, hit in enumerate(results.hits, start=1):
         _render_hit(number, hit)
+        click.echo()
+
+
+# --------------------------------------------------------------------------------------------
+# measures
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "\u2013"
+    return f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,}"
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per series, one column per period.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), help="Draw the series to a PNG file.")
+@_index_option
+@click.pass_obj
+def measures(obj: _Context, query: str | None, as_json: bool, as_csv: bool, plot_path: Path | None) -> None:
+    """Performance measures across all reports, year on year.
+
+    One series per measure (and breakdown, such as DVPO and DVPN), merged across reports by name.
+    QUERY keeps the measures whose name has all its words ("repeat victims", "DVPO").
+    Figures one report restates differently from another are kept and flagged.
+    """
+    from .index import load_reports
+    from .series import collect_series, series_csv, series_json
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    series_list = collect_series(_run(lambda: load_reports(obj.index_dir)), query)
+    if plot_path is not None:
+        from .plot import plot_series
+
+        _run(lambda: plot_series(series_list, plot_path, title=f"Measures matching '{query}'" if query else "Performance measures"))
+        click.echo(f"Chart of {len(series_list)} series written to {plot_path}", err=True)
+    if as_json:
+        click.echo(json.dumps(series_json(series_list), indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        click.echo(series_csv(series_list), nl=False)
+        return
+    if not series_list:
+        click.echo(f'No measures match "{query}".' if query else "No performance measures in the ingested reports.")
+        return
+    for series in series_list:
+        click.echo(click.style(series.label, bold=True))
+        figures = " \u00b7 ".join(
+            f"{p.period} {_figure(p.value)}" + (f" ({p.report_date}, restated)" if p.restated else "")
+            for p in series.series
+        )
+        tail = [f"difference {_figure(series.difference)}"] if series.difference is not None else []
+        if series.trend:
+            tail.append(f"trend {series.trend}")
+        click.echo("  " + " \u00b7 ".join([figures, *tail]))
+        if series.comment:
+            click.echo(f"  Comment: {series.comment}")
+        click.echo(click.style(f"  Reports: {', '.join(series.reports)}", dim=True))
+        for flag in series.flags:
+            click.echo(click.style(f"  ! {flag}", fg="yellow"))
         click.echo()
 
 

@@ -29,7 +29,7 @@ from .errors import (
 )
 from .models import Report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: measures in the report model, "measure" passages
 META_FILE = "report-index.json"
 INDEX_NAME = "reports"
 DEFAULT_DIR = ".report-index"

@@ -33,7 +33,7 @@ from .reader import SUPPORTED_SUFFIXES, read_document
 from .structure import canonical_body, parse_report
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 METADATA_FILE = "metadata.csv"
 
 

@@ -38,6 +38,10 @@ class Table:
     rows: list[list[str]]
     page: int | None = None
     ruled: bool = True
+    row_pages: list[int | None] = field(default_factory=list)  # the page of each body row
+
+    def page_of(self, row: int) -> int | None:
+        return self.row_pages[row] if row < len(self.row_pages) else self.page
 
 
 Block = TextLine | Table
@@ -51,6 +55,33 @@ class RawDocument:
     kind: str  # "pdf" or "text"
     page_count: int | None
     blocks: list[Block]
+
+
+@dataclass
+class MeasureValue:
+    """One figure of a performance measure: the period as the report gives it, the number, the cell."""
+
+    period: str
+    value: float | None
+    raw: str
+
+
+@dataclass
+class Measure:
+    """One row of a performance-measures table: a measure (and breakdown) with its figures."""
+
+    name: str
+    breakdown: str | None
+    values: list[MeasureValue] = field(default_factory=list)
+    difference: float | None = None
+    difference_raw: str = ""
+    trend: str | None = None  # "up", "down" or "level"
+    trend_raw: str = ""
+    comment: str = ""
+    flags: list[str] = field(default_factory=list)
+    section: str = ""
+    pages: list[int] = field(default_factory=list)
+    table: int | None = None  # index into Report.tables
 
 
 @dataclass
@@ -72,14 +103,15 @@ class Paragraph:
     """A searchable passage: a paragraph, a list item or a table row."""
 
     ordinal: int  # position in the report, from 0
-    kind: str  # "paragraph", "list_item" or "table_row"
+    kind: str  # "paragraph", "list_item", "table_row" or "measure"
     text: str
     section: str  # citation number: "2.5.6", "2.1 e)", "5"; "" where the report has no numbering
     heading_path: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     label: str | None = None  # the paragraph's own label ("2.5.6", "a)") when it carries one
     cells: list[str] | None = None  # table rows only
-    table: int | None = None  # table rows only: index into Report.tables
+    table: int | None = None  # table rows and measures: index into Report.tables
+    measure: int | None = None  # measure passages: index into Report.measures
 
     @property
     def page(self) -> int | None:
@@ -108,6 +140,7 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
     date_source: str = ""  # "text", "filename" or "metadata.csv"
 
     def heading_path(self, index: int) -> list[str]:
@@ -137,4 +170,8 @@ class Report:
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
         data["paragraphs"] = [Paragraph(**p) for p in data.get("paragraphs", [])]
         data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        data["measures"] = [
+            Measure(**{**m, "values": [MeasureValue(**v) for v in m.get("values", [])]})
+            for m in data.get("measures", [])
+        ]
         return cls(**data)

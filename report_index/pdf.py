@@ -20,28 +20,10 @@ import pdfplumber
 
 from .errors import ExtractionError
 from .models import Block, RawDocument, Table, TextLine
-from .reader import make_table, sniff_problem
+from .reader import looks_like_table_header, make_table, sniff_problem
 from .textclean import normalise
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
-_PERIOD = re.compile(r"^(?:Q[1-4]\s+)?(?:19|20)\d{2}(?:[/-]\d{2,4})?$|^(?:Q[1-4]|H[12])$", re.IGNORECASE)
-_HEADER_WORDS = {
-    "measure",
-    "measures",
-    "difference",
-    "change",
-    "trend",
-    "comment",
-    "comments",
-    "target",
-    "baseline",
-    "outcome",
-    "indicator",
-    "performance",
-    "variance",
-}
-
-
 @dataclass
 class _Word:
     text: str
@@ -269,15 +251,17 @@ def _assemble(pages: list[list[Block | _Line]], sizes: list[tuple[float, float]]
 def _append_table(blocks: list[Block], table: Table) -> None:
     """Add a table, joining it to the one before when it carries on across a page break."""
     last = blocks[-1] if blocks else None
+    last_page = (last.row_pages[-1] if last.row_pages else last.page) if isinstance(last, Table) else None
     if (
         isinstance(last, Table)
         and table.page is not None
-        and last.page is not None
-        and table.page == last.page + 1
+        and last_page is not None
+        and table.page == last_page + 1
         and len(table.header) == len(last.header)
     ):
         rows = table.rows if table.header == last.header else [table.header, *table.rows]
         last.rows.extend(rows)
+        last.row_pages.extend([table.page] * len(rows))
         return
     blocks.append(table)
 
@@ -317,10 +301,7 @@ def _is_table_header(line: _Line) -> bool:
     clusters = line.clusters()
     if len(clusters) < 2 or any(len(cluster) > 4 for cluster in clusters):
         return False
-    words = [w.text for w in line.words]
-    periods = sum(1 for t in words if _PERIOD.match(t))
-    vocabulary = sum(1 for t in words if t.lower().strip(":") in _HEADER_WORDS)
-    return periods >= 2 or vocabulary >= 2 or (periods >= 1 and vocabulary >= 1)
+    return looks_like_table_header([w.text for w in line.words])
 
 
 def _continues_table(table: _UnruledTable, line: _Line, body_size: float) -> bool:
@@ -381,9 +362,12 @@ class _UnruledTable:
             return [" ".join(parts) for parts in out]
 
         rows: list[list[str]] = [cells([self.header])]
+        pages: list[int | None] = []
         for group in self._row_groups():
-            rows.extend(self._split_sub_rows(group, cells))
-        return make_table(rows, self.header.page, ruled=False)
+            split = self._split_sub_rows(group, cells)
+            rows.extend(split)
+            pages.extend([group[0].page] * len(split))
+        return make_table(rows, self.header.page, ruled=False, row_pages=pages)
 
     def _row_groups(self) -> list[list[_Line]]:
         """Lines grouped into rows: rows are set apart by wider white space than wrapped lines."""

@@ -20,11 +20,29 @@ PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
+_PERIOD_CELL = re.compile(r"^(?:Q[1-4]\s+)?(?:19|20)\d{2}(?:[/-]\d{2,4})?$|^(?:Q[1-4]|H[12])$", re.IGNORECASE)
+_HEADER_WORDS = {
+    "measure", "measures", "difference", "change", "trend", "comment", "comments", "target",
+    "baseline", "outcome", "indicator", "performance", "variance",
+}
+_COLUMN_GAP = re.compile(r"\s{2,}")
+_ENDS_MID_PHRASE = re.compile(r"\b(?:of|and|the|to|for|in|with|on|at|by|or|a|an|from)$|[,/-]$", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LIST_DASH = re.compile(r"^\s*[-*+]\s+(?=(?:\(?[A-Za-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)*\.?)\s)")
 _BULLET = re.compile(r"^\s*[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7]\s+")
+
+
+def looks_like_table_header(cells: list[str]) -> bool:
+    """Column titles: at least two periods ("2019/20") or title words (Measure, Difference,
+    Trend, Comment), in short cells."""
+    cells = [cell.strip() for cell in cells if cell.strip()]
+    if len(cells) < 2 or any(len(cell.split()) > 4 for cell in cells):
+        return False
+    periods = sum(1 for cell in cells if _PERIOD_CELL.match(cell))
+    words = sum(1 for cell in cells if cell.split()[0].lower().strip(":") in _HEADER_WORDS)
+    return periods >= 2 or words >= 2 or (periods >= 1 and words >= 1)
 
 
 def read_document(path: Path) -> RawDocument:
@@ -98,12 +116,17 @@ def text_blocks(text: str) -> tuple[list[Block], int | None]:
     page = 1
     gap = True
     tab_group: list[str] = []
+    space_group: list[str] = []
 
     def flush_tabs() -> None:
         nonlocal gap
         if tab_group:
             blocks.extend(tab_lines_to_blocks(tab_group, page if has_pages else None))
             tab_group.clear()
+            gap = True
+        if space_group:
+            blocks.append(space_aligned_table(space_group, page if has_pages else None))
+            space_group.clear()
             gap = True
 
     for raw in raw_lines:
@@ -117,9 +140,15 @@ def text_blocks(text: str) -> tuple[list[Block], int | None]:
         if "\t" in raw.strip("\t ") or (raw.startswith("\t") and raw.strip()):
             tab_group.append(raw)
             continue
+        if space_group and raw.strip():
+            space_group.append(raw)
+            continue
         flush_tabs()
         if not raw.strip():
             gap = True
+            continue
+        if looks_like_table_header(_COLUMN_GAP.split(raw.strip())):
+            space_group.append(raw)
             continue
         blocks.append(_text_line(raw, page if has_pages else None, gap or one_paragraph_per_line))
         gap = False
@@ -165,11 +194,63 @@ def tab_lines_to_blocks(lines: list[str], page: int | None) -> list[Block]:
     return [make_table(rows, page, ruled=False)]
 
 
+def space_aligned_table(lines: list[str], page: int | None) -> Table:
+    """A table laid out with spaces (as ``pdftotext -layout`` writes them): columns are cut at
+    the white space, two characters or wider, that runs down every line.
+
+    A line with text in the first column only carries on the row above (a wrapped name), unless
+    it starts a name whose figures follow on the next line.
+    """
+    lines = [line.expandtabs(8).rstrip() for line in lines]
+    width = max(len(line) for line in lines)
+    covered = [False] * width
+    for line in lines:
+        for position, char in enumerate(line):
+            if not char.isspace():
+                covered[position] = True
+    cuts: list[int] = []
+    position = 0
+    while position < width:
+        if not covered[position]:
+            start = position
+            while position < width and not covered[position]:
+                position += 1
+            if position - start >= 2 and start > 0 and position < width:
+                cuts.append((start + position) // 2)
+        position += 1
+    edges = [0, *cuts, width]
+
+    def cells(line: str) -> list[str]:
+        return [line[a:b].strip() for a, b in zip(edges, edges[1:])]
+
+    split = [cells(line) for line in lines]
+    rows: list[list[str]] = [split[0]]
+    pending = ""
+    for index, row in enumerate(split[1:], start=1):
+        name_only = row[0] and not any(row[1:])
+        if name_only:
+            following = split[index + 1] if index + 1 < len(split) else None
+            previous = rows[-1][0] if len(rows) > 1 else ""
+            carries_on = row[0][:1].islower() or _ENDS_MID_PHRASE.search(previous)
+            if previous and (carries_on or following is None or following[0] or not any(following[1:])):
+                rows[-1][0] = f"{previous} {row[0]}".strip()
+            else:
+                pending = f"{pending} {row[0]}".strip()
+            continue
+        if pending:
+            row[0] = f"{pending} {row[0]}".strip()
+            pending = ""
+        rows.append(row)
+    return make_table(rows, page, ruled=False)
+
+
 def _key_value_rows(rows: list[list[str]]) -> bool:
     return all(len([c for c in row if c]) <= 2 and row[0].endswith(":") for row in rows if row and row[0])
 
 
-def make_table(rows: list[list[str | None]], page: int | None, ruled: bool) -> Table:
+def make_table(
+    rows: list[list[str | None]], page: int | None, ruled: bool, row_pages: list[int | None] | None = None
+) -> Table:
     """Clean extracted cells into a Table: header first, merged cells filled, glyphs made arrows.
 
     A cell that a merged (spanning) cell covers is None in a ruled extraction: it takes the value
@@ -193,7 +274,9 @@ def make_table(rows: list[list[str | None]], page: int | None, ruled: bool) -> T
             row[0] = below[0]
         elif above and above[0] and len(above) > 1 and above[1]:
             row[0] = above[0]
-    return Table(header=filled[0], rows=filled[1:], page=page, ruled=ruled)
+    body = filled[1:]
+    pages = list(row_pages) if row_pages and len(row_pages) == len(body) else [page] * len(body)
+    return Table(header=filled[0], rows=body, page=page, ruled=ruled, row_pages=pages)
 
 
 def key_value_lines(table: Table) -> list[TextLine] | None:

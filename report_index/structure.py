@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import find_date
+from .measures import attach_measures
 from .models import Paragraph, RawDocument, Report, Section, Table, TextLine
 from .reader import key_value_lines
 
@@ -158,12 +159,18 @@ class FrontMatter:
     author_role: str = ""
     report_of: str = ""
     report_of_role: str = ""
-    consumed: int = 0  # how many leading blocks were the title block
+    taken: set[int] = field(default_factory=set)  # indexes of the blocks that were the title block
 
 
 def read_front_matter(blocks: list) -> FrontMatter:
-    """Read the title block: labelled lines, a meeting name in capitals, a date line."""
+    """Read the title block: labelled lines, a meeting name in capitals, a date line.
+
+    A line above or among them that is none of these (a banner, a logo's caption) is left to
+    the body; the title block ends where the body visibly starts (a numbered line, a capitals
+    heading) or after a few lines that are not title-block lines.
+    """
     front = FrontMatter()
+    misses = 0
     for index, block in enumerate(blocks[:25]):
         if isinstance(block, Table):
             lines = key_value_lines(block)
@@ -171,14 +178,18 @@ def read_front_matter(blocks: list) -> FrontMatter:
                 break
             for line in lines:
                 _front_line(front, line.text)
-            front.consumed = index + 1
+            front.taken.add(index)
             continue
         text = block.text.strip()
         if not text:
             continue
-        if not _front_line(front, text):
+        if _front_line(front, text):
+            front.taken.add(index)
+            misses = 0
+            continue
+        misses += 1
+        if _NUMBER_LABEL.match(text) or is_caps(text) or misses >= 3:
             break
-        front.consumed = index + 1
     return front
 
 
@@ -353,8 +364,9 @@ class _Parser:
             return
         self.report.tables.append(table)
         index = len(self.report.tables) - 1
-        for row in table.rows:
+        for number, row in enumerate(table.rows):
             cells = [cell for cell in row if cell]
+            page = table.page_of(number)
             if not cells:
                 continue
             self.report.paragraphs.append(
@@ -364,7 +376,7 @@ class _Parser:
                     text=" | ".join(cells),
                     section=self.context,
                     heading_path=self.heading_path(),
-                    pages=[table.page] if table.page is not None else [],
+                    pages=[page] if page is not None else [],
                     cells=list(row),
                     table=index,
                 )
@@ -508,7 +520,7 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
         page_count=raw.page_count,
         date_source="text" if front.date else "",
     )
-    body_blocks = blocks[front.consumed :]
+    body_blocks = [block for index, block in enumerate(blocks) if index not in front.taken]
     has_fonts = raw.kind == "pdf" and any(isinstance(b, TextLine) and b.bold for b in body_blocks)
     parser = _Parser(report, has_fonts)
     upcoming = _upcoming_numbers(body_blocks)
@@ -518,6 +530,7 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
         elif block.text.strip():
             parser.feed(block, upcoming[index])
     parser.close()
+    attach_measures(report)
     if not report.date:
         for block in body_blocks[:15]:
             if isinstance(block, TextLine):

@@ -85,10 +85,12 @@ def test_sort_by_date_and_limit(corpus_index):
     assert len(search(corpus_index, "safeguarding", limit=3).hits) == 3
 
 
-def test_table_rows_are_searchable_with_their_values(corpus_index):
+def test_measures_are_searchable_with_their_values(corpus_index):
     hits = search(corpus_index, "DVPO").hits
-    assert hits[0].kind == "table_row"
-    assert "303 | 281 | 441 | +160" in hits[0].text
+    assert [h.kind for h in hits[:2]] == ["measure", "measure"]
+    assert "2019/20: 303; 2020/21: 281; 2021/22: 441; difference +160" in hits[0].snippet.replace("**", "")
+    hate = search(corpus_index, "repeat victims of hate crime").hits[0]
+    assert hate.kind == "measure" and "2021/22: 2,715" in hate.text and hate.page == 1
 
 
 def test_no_hits_is_an_empty_answer(corpus_index):
