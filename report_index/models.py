@@ -85,6 +85,44 @@ class Measure:
 
 
 @dataclass
+class Figure:
+    """A figure said about an initiative: "over 100 victims", "83%", "four of the five Districts"."""
+
+    text: str  # the words as the report has them
+    value: float | None = None  # 100, 83, 4, 2400000.0
+    unit: str = ""  # "%", "£" or ""
+    counts: str = ""  # what is counted: "victims", "Districts", "Forces"; "" when unsaid
+    of: float | None = None  # the whole, in "four of the five Districts" -> 5
+
+
+@dataclass
+class Initiative:
+    """A named initiative: a scheme, operation, order, team, campaign, partnership, tool..."""
+
+    id: str  # stable slug: "smartwater", "stalking-protection-orders"
+    name: str  # canonical name: "Stalking Protection Orders"
+    aliases: list[str] = field(default_factory=list)  # other names and acronyms: "SPO", "SPOs"
+    description: str = ""
+    kind: str = ""  # "order", "operation", "campaign", "team", "partnership", "scheme", "tool", ...
+    source: str = "gazetteer"  # "gazetteer", "user" (the user's file) or "discovered"
+
+
+@dataclass
+class Mention:
+    """One place a report speaks of an initiative."""
+
+    initiative: str  # Initiative.id
+    paragraph: int  # Paragraph.ordinal of the passage
+    section: str  # the passage's citation number
+    pages: list[int] = field(default_factory=list)
+    sentence: str = ""  # the sentence that mentions it
+    matched: str = ""  # the words that matched: "SPOs", "the initiative"
+    via: str = "name"  # "name", "alias", "acronym" or "follow-up"
+    status: str | None = None  # "planned", "pilot", "live", "expanded", "review" or "ended"
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
 class Section:
     """A heading in the report's outline."""
 
@@ -141,6 +179,8 @@ class Report:
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    discovered: list[Initiative] = field(default_factory=list)  # initiatives first found here, not in the gazetteer
     date_source: str = ""  # "text", "filename" or "metadata.csv"
 
     def heading_path(self, index: int) -> list[str]:
@@ -170,6 +210,10 @@ class Report:
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
         data["paragraphs"] = [Paragraph(**p) for p in data.get("paragraphs", [])]
         data["tables"] = [Table(**t) for t in data.get("tables", [])]
+        data["mentions"] = [
+            Mention(**{**m, "figures": [Figure(**f) for f in m.get("figures", [])]}) for m in data.get("mentions", [])
+        ]
+        data["discovered"] = [Initiative(**i) for i in data.get("discovered", [])]
         data["measures"] = [
             Measure(**{**m, "values": [MeasureValue(**v) for v in m.get("values", [])]})
             for m in data.get("measures", [])
