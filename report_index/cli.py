@@ -114,9 +114,16 @@ def _report_summary(summary, index_dir: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove indexed reports whose files are gone from the folder.")
 @click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another ingest holds the index.")
+@click.option(
+    "--initiatives",
+    "initiative_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own list of initiatives (JSON or CSV) to recognise as well; kept with the index.",
+)
 @_index_option
 @click.pass_obj
-def ingest(obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float) -> None:
+def ingest(obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float, initiative_files: tuple[Path, ...]) -> None:
     """Read report files (PDF, .txt, .md) under PATHS into the index.
 
     Unchanged files are not read again; changed files replace their old entries. A file that
@@ -126,7 +133,11 @@ def ingest(obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float) -> 
 
     on_file, close = _progress()
     try:
-        summary = _run(lambda: run_ingest(list(paths), obj.index_dir, prune=prune, on_file=on_file, wait=wait))
+        summary = _run(
+            lambda: run_ingest(
+                list(paths), obj.index_dir, prune=prune, on_file=on_file, wait=wait, initiative_files=initiative_files
+            )
+        )
     finally:
         close()
     _report_summary(summary, obj.index_dir)
@@ -177,13 +188,16 @@ def _render_hit(number: int, hit) -> None:
 @click.option("--from", "date_from", metavar="DATE", help="Only reports dated on or after DATE (YYYY-MM-DD or a year).")
 @click.option("--to", "date_to", metavar="DATE", help="Only reports dated on or before DATE.")
 @click.option("--report", metavar="REPORT", help="Only this report (an id, id prefix, date or file name).")
+@click.option("--initiative", metavar="NAME", help="Only passages that mention this initiative (any alias or acronym).")
 @click.option(
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Order of hits."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @_index_option
 @click.pass_obj
-def search(obj: _Context, query: str, limit: int, date_from, date_to, report, sort: str, as_json: bool) -> None:
+def search(
+    obj: _Context, query: str, limit: int, date_from, date_to, report, initiative, sort: str, as_json: bool
+) -> None:
     """Find the passages that answer QUERY, with citations.
 
     QUERY is words ("Stalking Protection Orders"), "quoted phrases", AND, OR, NOT and
@@ -193,7 +207,14 @@ def search(obj: _Context, query: str, limit: int, date_from, date_to, report, so
 
     results = _run(
         lambda: run_search(
-            obj.index_dir, query, limit=limit, date_from=date_from, date_to=date_to, report=report, sort=sort
+            obj.index_dir,
+            query,
+            limit=limit,
+            date_from=date_from,
+            date_to=date_to,
+            report=report,
+            sort=sort,
+            initiative=initiative,
         )
     )
     if as_json:
@@ -270,6 +291,112 @@ def measures(obj: _Context, query: str | None, as_json: bool, as_csv: bool, plot
         for flag in series.flags:
             click.echo(click.style(f"  ! {flag}", fg="yellow"))
         click.echo()
+
+
+# --------------------------------------------------------------------------------------------
+# initiatives / progress
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_index_option
+@click.pass_obj
+def initiatives(obj: _Context, as_json: bool) -> None:
+    """Every initiative the reports mention: how often, in which reports, first and last seen."""
+    from .index import load_reports
+    from .progress import known_initiatives, summaries
+
+    def build():
+        reports = load_reports(obj.index_dir)
+        return summaries(reports, known_initiatives(obj.index_dir, reports))
+
+    found = _run(build)
+    if as_json:
+        click.echo(json.dumps({"initiatives": [s.to_json() for s in found]}, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No initiatives are mentioned in the ingested reports.")
+        return
+    for summary in found:
+        item = summary.initiative
+        seen = summary.first_seen or "undated"
+        if summary.last_seen and summary.last_seen != summary.first_seen:
+            seen = f"{seen} to {summary.last_seen}"
+        origin = "" if item.source == "gazetteer" else f" [{item.source}]"
+        click.echo(f"{click.style(item.name, bold=True)}{origin}  {summary.mentions} mention(s) in {len(summary.reports)} report(s), {seen}")
+        if item.aliases:
+            click.echo(f"  also: {', '.join(item.aliases)}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@_index_option
+@click.pass_obj
+def progress(obj: _Context, name: str, as_json: bool) -> None:
+    """How the initiative NAME has progressed from report to report.
+
+    NAME is any name, alias or acronym ("SmartWater", "SPO", "Clare's Law"). Every ingested
+    report is listed in date order, with what it says of the initiative or "not mentioned".
+    """
+    from .index import load_reports
+    from .progress import find_initiative, known_initiatives, timeline
+
+    def build():
+        reports = load_reports(obj.index_dir)
+        wanted = find_initiative(name, known_initiatives(obj.index_dir, reports))
+        return wanted, timeline(reports, wanted)
+
+    initiative, entries = _run(build)
+    if as_json:
+        data = {
+            "initiative": {"id": initiative.id, "name": initiative.name, "aliases": initiative.aliases},
+            "timeline": [entry.to_json() for entry in entries],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(click.style(initiative.name, bold=True) + (f" \u2014 {initiative.description}" if initiative.description else ""))
+    if initiative.aliases:
+        click.echo(f"Also called: {', '.join(initiative.aliases)}")
+    mentioned = sum(1 for e in entries if e.mentioned)
+    click.echo(f"Mentioned in {mentioned} of {len(entries)} report(s).\n")
+    for entry in entries:
+        report = entry.report
+        head = f"{report.date or 'undated'}  {report.title} ({report.body})" if report.body else f"{report.date or 'undated'}  {report.title}"
+        click.echo(click.style(head, fg="cyan"))
+        if not entry.mentioned:
+            click.echo("  not mentioned\n")
+            continue
+        if entry.change:
+            click.echo(f"  Change: {entry.change}")
+        for group in _by_passage(entry.mentions):
+            first = group[0]
+            where = ", ".join(
+                filter(None, [f"para {first.section}" if first.section else "", f"p. {first.pages[0]}" if first.pages else ""])
+            )
+            statuses = list(dict.fromkeys(m.status for m in group if m.status))
+            status = f"[{', '.join(statuses)}] " if statuses else ""
+            follow = " (follow-up)" if all(m.via == "follow-up" for m in group) else ""
+            click.echo(f"  {status}{where}{follow}:")
+            for mention in group[:MAX_SENTENCES]:
+                click.echo(f"    \u201c{mention.sentence}\u201d")
+            if len(group) > MAX_SENTENCES:
+                click.echo(f"    (and {len(group) - MAX_SENTENCES} more sentence(s) in this passage)")
+            figures = list(dict.fromkeys(f.text for m in group for f in m.figures))
+            if figures:
+                click.echo(f"    figures: {'; '.join(figures)}")
+        click.echo()
+
+
+MAX_SENTENCES = 2
+
+
+def _by_passage(mentions):
+    """Mentions grouped by the passage they are in, in reading order."""
+    groups: dict[int, list] = {}
+    for mention in mentions:
+        groups.setdefault(mention.paragraph, []).append(mention)
+    return list(groups.values())
 
 
 # --------------------------------------------------------------------------------------------

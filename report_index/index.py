@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from .errors import (
@@ -29,7 +29,7 @@ from .errors import (
 )
 from .models import Report
 
-SCHEMA_VERSION = 2  # 2: measures in the report model, "measure" passages
+SCHEMA_VERSION = 3  # 2: measures, "measure" passages; 3: initiatives and their mentions
 META_FILE = "report-index.json"
 INDEX_NAME = "reports"
 DEFAULT_DIR = ".report-index"
@@ -65,8 +65,10 @@ def build_schema() -> Schema:
         pages=STORED(),
         ordinal=NUMERIC(stored=True, sortable=True),
         text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
+        initiatives=KEYWORD(lowercase=False, scorable=False),  # ids of the initiatives a passage mentions
         sha256=STORED(),
         fingerprint=STORED(),
+        annotation=STORED(),  # fingerprint of the initiative gazetteer the mentions were read with
         model=STORED(),
     )
 
@@ -134,8 +136,13 @@ def writer_for(ix, index_dir: Path, wait: float = 0.0):
 # Documents
 
 
-def report_documents(report: Report, fingerprint: str) -> Iterator[dict]:
+def report_documents(report: Report, fingerprint: str, annotation: str = "") -> Iterator[dict]:
     """The Whoosh documents of one report: the report itself, then each passage."""
+    mentioned: dict[int, list[str]] = {}
+    for mention in report.mentions:
+        ids = mentioned.setdefault(mention.paragraph, [])
+        if mention.initiative not in ids:
+            ids.append(mention.initiative)
     common = {
         "report_id": report.id,
         "title": report.title,
@@ -150,6 +157,8 @@ def report_documents(report: Report, fingerprint: str) -> Iterator[dict]:
         "text": " ".join(filter(None, [report.title, report.body, report.author, report.report_of])),
         "sha256": report.sha256,
         "fingerprint": fingerprint,
+        "annotation": annotation,
+        "initiatives": " ".join(dict.fromkeys(m.initiative for m in report.mentions)),
         "model": json.dumps(report.to_dict(), ensure_ascii=False),
         "ordinal": -1,
         "page": 0,
@@ -165,6 +174,7 @@ def report_documents(report: Report, fingerprint: str) -> Iterator[dict]:
             "pages": list(para.pages),
             "ordinal": para.ordinal,
             "text": para.text,
+            "initiatives": " ".join(mentioned.get(para.ordinal, [])),
         }
 
 
@@ -174,6 +184,7 @@ class IndexedFile:
     source: str
     sha256: str
     fingerprint: str
+    annotation: str = ""
 
 
 def indexed_files(searcher) -> dict[str, IndexedFile]:
@@ -185,8 +196,29 @@ def indexed_files(searcher) -> dict[str, IndexedFile]:
             source=fields["source"],
             sha256=fields.get("sha256", ""),
             fingerprint=fields.get("fingerprint", ""),
+            annotation=fields.get("annotation", ""),
         )
     return out
+
+
+def stored_report(searcher, report_id: str) -> Report:
+    """The report model the index holds for ``report_id``."""
+    fields = searcher.document(doc_id=report_id)
+    return Report.from_dict(json.loads(fields["model"]))
+
+
+GAZETTEER_DIR = "initiatives"
+
+
+def user_gazetteer_files(index_dir: Path) -> list[Path]:
+    """The user's own initiative lists kept with the index: ``initiatives.json`` or ``.csv`` in
+    the index folder, and the files an ingest was given with ``--initiatives`` (kept in
+    ``initiatives/``)."""
+    found = [index_dir / name for name in ("initiatives.json", "initiatives.csv") if (index_dir / name).is_file()]
+    folder = index_dir / GAZETTEER_DIR
+    if folder.is_dir():
+        found.extend(sorted(p for p in folder.iterdir() if p.suffix.lower() in (".json", ".csv")))
+    return found
 
 
 def load_reports(index_dir: Path) -> list[Report]:

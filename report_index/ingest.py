@@ -25,7 +25,9 @@ from .index import (
     open_or_create,
     recorded_sources,
     report_documents,
+    user_gazetteer_files,
     slugify,
+    stored_report,
     writer_for,
 )
 from .models import Report
@@ -196,6 +198,47 @@ def choose_id(report: Report, path: Path, taken: set[str]) -> str:
 # The run
 
 
+class Annotator:
+    """Reads initiative mentions into report models with the gazetteer (curated list plus the
+    user's files). spaCy is loaded only when a report actually needs reading."""
+
+    def __init__(self, gazetteer_files: list[Path]):
+        from .initiatives import gazetteer_fingerprint, load_gazetteer
+
+        self.initiatives = load_gazetteer(*gazetteer_files)
+        self.fingerprint = gazetteer_fingerprint(self.initiatives)
+        self._recogniser = None
+
+    def annotate(self, report: Report) -> None:
+        if self._recogniser is None:
+            from .initiatives import Recogniser
+
+            self._recogniser = Recogniser(self.initiatives)
+        report.mentions, report.discovered = self._recogniser.annotate(report)
+
+
+def keep_gazetteers(index_dir: Path, files: Iterable[Path]) -> list[Path]:
+    """Copy the user's ``--initiatives`` files into the index folder, so later runs and queries
+    use them too; return every user gazetteer file the index now has."""
+    from .index import GAZETTEER_DIR, user_gazetteer_files
+    from .initiatives import load_gazetteer
+
+    files = [Path(f) for f in files]
+    for file in files:
+        if not file.is_file():
+            raise ReportIndexError(f"initiatives file {file} does not exist")
+        if file.suffix.lower() not in (".json", ".csv"):
+            raise ReportIndexError(f"initiatives file {file} must be a .json or .csv file")
+    if len({f.name for f in files}) < len(files):
+        raise ReportIndexError("two --initiatives files have the same name; rename one of them")
+    load_gazetteer(*user_gazetteer_files(index_dir), *files)  # a malformed file is refused before it is kept
+    target = index_dir / GAZETTEER_DIR
+    for file in files:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target / file.name)
+    return user_gazetteer_files(index_dir)
+
+
 def ingest(
     paths: Iterable[Path],
     index_dir: Path,
@@ -203,12 +246,14 @@ def ingest(
     prune: bool = False,
     on_file: Callable[[Path, int, int], None] | None = None,
     wait: float = 0.0,
+    initiative_files: Iterable[Path] = (),
 ) -> IngestSummary:
     """Bring the index at ``index_dir`` up to date with the report files under ``paths``."""
     roots = [Path(p) for p in paths]
     files, skipped = discover(roots)
     summary = IngestSummary(outcomes=list(skipped))
     ix = open_or_create(index_dir)
+    annotator = Annotator(keep_gazetteers(index_dir, initiative_files))
     with ix.searcher() as searcher:
         existing = indexed_files(searcher)
     by_sha = {entry.sha256: entry for entry in existing.values()}
@@ -237,8 +282,26 @@ def ingest(
             fingerprint = f"{EXTRACTOR_VERSION}:{sha}:{override.key() if override else ''}"
             previous = existing.get(source)
             if previous and previous.fingerprint == fingerprint:
-                summary.outcomes.append(FileOutcome(str(path), "unchanged", previous.report_id))
                 seen_shas[sha] = str(path)
+                if previous.annotation == annotator.fingerprint:
+                    summary.outcomes.append(FileOutcome(str(path), "unchanged", previous.report_id))
+                    continue
+                # the text is as it was, the initiative list is not: read mentions again, no extraction
+                with ix.searcher() as searcher:
+                    report = stored_report(searcher, previous.report_id)
+                try:
+                    annotator.annotate(report)
+                except Exception as exc:  # keep the report as it was indexed
+                    summary.outcomes.append(
+                        FileOutcome(str(path), "failed", reason=f"initiatives could not be read: {type(exc).__name__}: {exc}")
+                    )
+                    continue
+                writer.delete_by_term("report_id", previous.report_id)
+                for document in report_documents(report, fingerprint, annotator.fingerprint):
+                    writer.add_document(**document)
+                summary.outcomes.append(
+                    FileOutcome(str(path), "updated", report.id, reason="initiatives read again with the new list")
+                )
                 continue
             twin = seen_shas.get(sha) or (
                 by_sha[sha].source if sha in by_sha and by_sha[sha].source != source and Path(by_sha[sha].source).exists() else None
@@ -248,6 +311,7 @@ def ingest(
                 continue
             try:
                 report = extract_report(path, data, override)
+                annotator.annotate(report)
             except ExtractionError as exc:
                 summary.outcomes.append(FileOutcome(str(path), "failed", reason=str(exc)))
                 continue
@@ -263,7 +327,7 @@ def ingest(
                 writer.delete_by_term("report_id", previous.report_id)
             report.id = choose_id(report, path, taken)
             taken.add(report.id)
-            for document in report_documents(report, fingerprint):
+            for document in report_documents(report, fingerprint, annotator.fingerprint):
                 writer.add_document(**document)
             summary.outcomes.append(FileOutcome(str(path), "updated" if previous else "added", report.id))
 
@@ -304,7 +368,7 @@ def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = 
     building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
     try:
         present = [Path(s) for s in sources if Path(s).exists()]
-        summary = ingest(present, building, on_file=on_file)
+        summary = ingest(present, building, on_file=on_file, initiative_files=user_gazetteer_files(index_dir))
         summary.missing.extend(s for s in sources if not Path(s).exists())
         retired = index_dir.with_name(index_dir.name + ".old")
         if retired.exists():

@@ -135,6 +135,7 @@ def search(
     date_to: str | None = None,
     report: str | None = None,
     sort: str = "relevance",
+    initiative: str | None = None,
 ) -> SearchResults:
     """The ``limit`` passages that best answer ``query``: best first, or with sort="date" the
     same passages in report-date order (oldest first) and in reading order within a report."""
@@ -151,10 +152,17 @@ def search(
     filters = []
     if start or end:
         filters.append(TermRange("date", start or "0000", end or "9999", startexcl=False, endexcl=False))
-    if report:
+    if report or initiative:
         from .index import find_report, load_reports
 
-        filters.append(Term("report_id", find_report(load_reports(index_dir), report).id))
+        reports = load_reports(index_dir)
+        if report:
+            filters.append(Term("report_id", find_report(reports, report).id))
+        if initiative:
+            from .progress import find_initiative, known_initiatives
+
+            wanted = find_initiative(initiative, known_initiatives(index_dir, reports))
+            filters.append(Term("initiatives", wanted.id))
     filter_query = And(filters) if filters else None
     mask = Term("kind", "report")
 
