@@ -73,6 +73,7 @@ from typing import Any, Iterable
 
 from .errors import ReportIndexError
 from .models import Figure, Initiative, Mention, Paragraph, Report
+from .textclean import fold_quotes_in_place, squash
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
 ANNOTATOR_VERSION = "1"
@@ -83,27 +84,9 @@ _FIELDS = ("name", "id", "aliases", "description", "kind")
 # --------------------------------------------------------------------------------------------
 # Text helpers
 
-#: One-to-one replacements (offsets stay valid): curly quotes and odd spaces.
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-    }
-)
-_SPACES = re.compile(r"\s+")
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
 def initiative_id(name: str) -> str:
     """The slug used for ids: ``"Stalking Protection Orders"`` -> ``"stalking-protection-orders"``."""
-    text = unicodedata.normalize("NFKD", _fold(name)).encode("ascii", "ignore").decode("ascii")
+    text = unicodedata.normalize("NFKD", fold_quotes_in_place(name)).encode("ascii", "ignore").decode("ascii")
     text = text.lower().replace("&", " and ").replace("'", "")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
@@ -139,9 +122,9 @@ def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Init
     if unknown:
         raise ValueError(f"{where}: unknown field {unknown[0]!r} (fields are {', '.join(_FIELDS)})")
     name = entry.get("name")
-    if not isinstance(name, str) or not _squash(name):
+    if not isinstance(name, str) or not squash(name):
         raise ValueError(f"{where}: \"name\" is missing or empty")
-    name = _squash(name)
+    name = squash(name)
     aliases = entry.get("aliases") or []
     if isinstance(aliases, str):
         aliases = aliases.split(";")
@@ -156,7 +139,7 @@ def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Init
     seen: set[str] = {name.lower()}
     clean: list[str] = []
     for alias in aliases:
-        alias = _squash(alias)
+        alias = squash(alias)
         if alias and alias.lower() not in seen:
             seen.add(alias.lower())
             clean.append(alias)
@@ -164,8 +147,8 @@ def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Init
         id=ident,
         name=name,
         aliases=clean,
-        description=_squash(entry.get("description") or ""),
-        kind=_squash(entry.get("kind") or "").lower(),
+        description=squash(entry.get("description") or ""),
+        kind=squash(entry.get("kind") or "").lower(),
         source=source,
     )
 
@@ -290,7 +273,7 @@ def resolve(name: str, initiatives: list[Initiative]) -> Initiative | None:
     Case does not matter, curly and straight apostrophes are the same (``Clare’s Law``), and a
     plural or singular form finds the other (``SPOs``, ``Stalking Prevention Order``).
     """
-    if not name or not _squash(name):
+    if not name or not squash(name):
         return None
     for key in _keys(name):  # the name as typed first, then its plural or singular
         for initiative in initiatives:
@@ -301,13 +284,13 @@ def resolve(name: str, initiatives: list[Initiative]) -> Initiative | None:
 
 def suggest(name: str, initiatives: list[Initiative], n: int = 5) -> list[str]:
     """Canonical names close to an unknown ``name`` (difflib), best first."""
-    query = _squash(_fold(name)).lower()
+    query = squash(fold_quotes_in_place(name)).lower()
     if not query:
         return []
     surface_to_name: dict[str, str] = {}
     for initiative in initiatives:
         for surface in (*_surfaces(initiative), initiative.id):
-            surface_to_name.setdefault(_fold(surface).lower(), initiative.name)
+            surface_to_name.setdefault(fold_quotes_in_place(surface).lower(), initiative.name)
     ranked: list[str] = []
     # names that contain every word of the query first ("stalking" -> Stalking Protection Orders)
     words = re.findall(r"[a-z0-9]+", query)
@@ -349,7 +332,7 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
 
 def _status_cue(text: str) -> tuple[int, str | None]:
     """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status)."""
-    folded = _fold(text)
+    folded = fold_quotes_in_place(text)
     for rank, (status, pattern) in enumerate(STATUS_CUES):
         if pattern.search(folded):
             return rank, status
@@ -487,7 +470,7 @@ def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Fig
     Missing Module 2``, character spans in ``exclude``) and bare numbers that count nothing are not
     figures.
     """
-    folded = _fold(text)
+    folded = fold_quotes_in_place(text)
     taken: list[tuple[int, int]] = [tuple(span) for span in exclude]  # type: ignore[misc]
     figures: list[tuple[int, Figure]] = []
 
@@ -706,7 +689,7 @@ def _content_words(name: str) -> list[str]:
 
 def _merge_key(name: str) -> str:
     """A discovered name without a leading 'the' or acronym prefix (``WYP``, ``WY``), lower-case."""
-    words = _squash(_fold(name)).split(" ")
+    words = squash(fold_quotes_in_place(name)).split(" ")
     while words and (words[0].lower() == "the" or (_is_acronym(words[0]) and len(words) > 2)):
         words = words[1:]
     return initiative_id(" ".join(w for w in words if w.lower() not in _CONNECTORS))
@@ -721,7 +704,7 @@ def _initials_match(acronym: str, long_form: str) -> bool:
     letters = [c.lower() for c in acronym if c.isalnum()]
     if len(acronym) > 2 and acronym.endswith("s") and acronym[-2].isupper():
         letters = letters[:-1]
-    words = [w for w in re.split(r"[\s\-/]+", _fold(long_form)) if w and w not in ("&", "'s", "'")]
+    words = [w for w in re.split(r"[\s\-/]+", fold_quotes_in_place(long_form)) if w and w not in ("&", "'s", "'")]
     if not letters or not words or words[0][0].lower() != letters[0]:
         return False
 
@@ -747,7 +730,7 @@ def _initials_match(acronym: str, long_form: str) -> bool:
 
 
 def _strict_initials(name: str) -> str:
-    words = _content_words(_fold(name))
+    words = _content_words(fold_quotes_in_place(name))
     if any(not w[:1].isalpha() for w in words):
         return ""
     return "".join(w[0].upper() for w in words)
@@ -803,7 +786,7 @@ class Recogniser:
         patterns: list[dict[str, Any]] = []
         for initiative in self.initiatives:
             for position, surface in enumerate(_surfaces(initiative)):
-                surface = _fold(surface)
+                surface = fold_quotes_in_place(surface)
                 if _is_acronym(surface):
                     forms = [surface] if surface.endswith("s") else [surface, surface + "s"]
                     for form in forms:
@@ -816,7 +799,7 @@ class Recogniser:
                     )
                 else:
                     patterns.append({"label": LABEL, "id": initiative.id, "pattern": surface})
-                self._via.setdefault((initiative.id, _squash(surface).lower()), "name" if position == 0 else "alias")
+                self._via.setdefault((initiative.id, squash(surface).lower()), "name" if position == 0 else "alias")
         ruler.add_patterns(patterns)
 
         if not Token.has_extension("ri_name_part"):
@@ -841,10 +824,10 @@ class Recogniser:
             if ent.label_ != LABEL:
                 continue
             matched = text[ent.start_char:ent.end_char]
-            key = _squash(_fold(matched)).lower()
+            key = squash(fold_quotes_in_place(matched)).lower()
             via = self._via.get((ent.ent_id_, key))
             if via is None:
-                via = "acronym" if _is_acronym(_fold(matched)) else "alias"
+                via = "acronym" if _is_acronym(fold_quotes_in_place(matched)) else "alias"
             hits.append(_Hit(index, ent.start_char, ent.end_char, ent.ent_id_, matched, via))
         return hits
 
@@ -927,7 +910,7 @@ class Recogniser:
         words = [t for t in span if t.text not in _CONNECTORS and t.text not in ("-", "&", "'s", "'") and t.i != head.i]
         if len(words) < 2:
             return None
-        name = _squash(text[span.start_char:span.end_char])
+        name = squash(text[span.start_char:span.end_char])
         return _Candidate(index, span.start_char, span.end_char, name, HEAD_KIND.get(head.lower_, ""), "head")
 
     # ---------------------------------------------------------------- annotate
@@ -936,7 +919,7 @@ class Recogniser:
         """The report's mentions, ordered by passage, and the initiatives discovered in it."""
         paragraphs = report.paragraphs
         texts = [p.text for p in paragraphs]
-        folded = [_fold(t) for t in texts]
+        folded = [fold_quotes_in_place(t) for t in texts]
         docs = list(self.nlp.pipe(folded))
 
         hits: list[_Hit] = []
@@ -984,7 +967,7 @@ class Recogniser:
         assigned: list[tuple[_Candidate, _Group | Initiative]] = []
         for candidate in candidates:
             name = re.sub(r"^(?:the|The)\s+", "", candidate.name).strip()
-            lower = _squash(_fold(name)).lower()
+            lower = squash(fold_quotes_in_place(name)).lower()
             if not name or lower in GENERIC_NAMES or lower.removeprefix("the ") in GENERIC_NAMES:
                 continue
             known = resolve(name, self.initiatives)
@@ -1021,7 +1004,7 @@ class Recogniser:
         """Acronyms defined in the report ("Long Name (ACR)") and their later uses."""
         acronyms: dict[str, str | _Group] = {}
         gazetteer_acronyms = {
-            _fold(s) for i in self.initiatives for s in i.aliases if _is_acronym(_fold(s))
+            fold_quotes_in_place(s) for i in self.initiatives for s in i.aliases if _is_acronym(fold_quotes_in_place(s))
         }
         by_para: dict[int, list[_Hit]] = {}
         for hit in hits:
@@ -1069,7 +1052,7 @@ class Recogniser:
         for group in groups:
             group.acronyms = [
                 a for a in group.acronyms
-                if any(h.group is group.root() and re.fullmatch(rf"{re.escape(a)}(?:s|'s)?", _fold(h.matched)) for h in found)
+                if any(h.group is group.root() and re.fullmatch(rf"{re.escape(a)}(?:s|'s)?", fold_quotes_in_place(h.matched)) for h in found)
             ]
         return found
 
@@ -1085,7 +1068,7 @@ class Recogniser:
             if group.merged_into is not None:
                 continue
             label = f"G{number}"
-            matcher.add(label, [self.nlp.make_doc(_fold(name)) for name in dict.fromkeys(group.names)])
+            matcher.add(label, [self.nlp.make_doc(fold_quotes_in_place(name)) for name in dict.fromkeys(group.names)])
             keys[self.nlp.vocab.strings[label]] = group
         found = []
         for index, doc in enumerate(docs):
@@ -1127,7 +1110,7 @@ class Recogniser:
                 s_start, s_end = sentence.start_char, sentence.end_char
                 named = [h for h in own if s_start <= h.start < s_end]
                 named_ids = {h.initiative for h in named}
-                for anaphor in _ANAPHOR.finditer(_fold(text), s_start, s_end):
+                for anaphor in _ANAPHOR.finditer(fold_quotes_in_place(text), s_start, s_end):
                     word = (anaphor.group("type") or anaphor.group("work")).lower()
                     before = [h.initiative for h in named if h.end <= anaphor.start()]
                     scope = history + before
@@ -1152,7 +1135,7 @@ class Recogniser:
                 if named:
                     region += 1
                     # one mention per initiative and sentence
-                    sentence_text = _squash(text[s_start:s_end])
+                    sentence_text = squash(text[s_start:s_end])
                     figures = find_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     seen: dict[str, _Hit] = {}
                     for hit in named:  # the first hit by name, else the first hit
@@ -1208,7 +1191,7 @@ class Recogniser:
                             paragraph=paragraph.ordinal,
                             section=paragraph.section,
                             pages=list(paragraph.pages),
-                            sentence=_squash(text[sentences[first].start_char:sentences[first].end_char]),
+                            sentence=squash(text[sentences[first].start_char:sentences[first].end_char]),
                             matched=entry["matched"],
                             via="follow-up",
                             status=status,
@@ -1227,7 +1210,7 @@ class Recogniser:
 
 
 def _clip(text: str, limit: int = 200) -> str:
-    text = _squash(text)
+    text = squash(text)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -1238,7 +1221,7 @@ def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:
             hit.group = hit.group.root()
             canonical = hit.group.canonical
             hit.initiative = initiative_id(canonical)
-            if hit.via == "name" and _squash(_fold(hit.matched)).lower() != _squash(_fold(canonical)).lower():
+            if hit.via == "name" and squash(fold_quotes_in_place(hit.matched)).lower() != squash(fold_quotes_in_place(canonical)).lower():
                 hit.via = "alias"
     ordered = sorted(hits, key=lambda h: (h.para, -(h.end - h.start), not h.gazetteer, h.start))
     kept: list[_Hit] = []
@@ -1280,7 +1263,7 @@ def _shown(figure: Figure) -> str:
     """The number as the report writes it: "40", "four", "83%", "£2.4 m"."""
     if figure.unit == "£":
         return figure.text.strip()
-    match = _NUMBER.search(_fold(figure.text))
+    match = _NUMBER.search(fold_quotes_in_place(figure.text))
     number = match.group(0) if match else (f"{figure.value:g}" if figure.value is not None else "?")
     if figure.unit == "%":
         return f"{number}%"
@@ -1288,7 +1271,7 @@ def _shown(figure: Figure) -> str:
 
 
 def _whole(figure: Figure) -> str:
-    text = _fold(figure.text)
+    text = fold_quotes_in_place(figure.text)
     matches = list(_NUMBER.finditer(text))
     if figure.of is not None and len(matches) >= 2:
         return matches[1].group(0)
@@ -1306,7 +1289,7 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
         return ""
     if not previous:
         status, figures = _summary(current)
-        details = ([status] if status else []) + [_squash(f.text) for f in figures.values()]
+        details = ([status] if status else []) + [squash(f.text) for f in figures.values()]
         return "first mentioned" + (f" ({'; '.join(details)})" if details else "")
     if not current:
         return "no longer mentioned"

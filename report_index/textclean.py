@@ -5,24 +5,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\ufb01": "fi",
-        "\ufb02": "fl",
-    }
-)
+#: One character for one character, so offsets into the text stay valid.
+_SAME_LENGTH = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+}
+_QUOTES_SAME_LENGTH = str.maketrans(_SAME_LENGTH)
+_QUOTES = str.maketrans({**_SAME_LENGTH, "\ufb01": "fi", "\ufb02": "fl"})
 _SPACES = re.compile(r"\s+")
 
 #: Glyphs that stand for trend arrows, including what extraction makes of Wingdings arrows.
@@ -51,6 +50,11 @@ TREND_GLYPHS = {
 def fold_quotes(text: str) -> str:
     """Curly quotes to straight ones, odd spaces to plain spaces, ligatures spelt out."""
     return text.translate(_QUOTES)
+
+
+def fold_quotes_in_place(text: str) -> str:
+    """Curly quotes to straight ones and odd spaces to plain ones, keeping every offset."""
+    return text.translate(_QUOTES_SAME_LENGTH)
 
 
 def squash(text: str) -> str:
