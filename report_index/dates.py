@@ -28,22 +28,26 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>\d{1,2})\s*(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_DAY = r"(?P<day>[0-9]{1,2})\s*(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)[0-9]{2})"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
+#: Digits are ASCII digits only: ``\d`` would read "20٢٢" (Arabic-Indic digits) as the year 2022.
 _PATTERNS = [
     re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
-    re.compile(r"\b(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b"),
+    re.compile(r"\b(?P<year>(?:19|20)[0-9]{2})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})\b"),
+    re.compile(r"\b(?P<day>[0-9]{1,2})[/.](?P<month>[0-9]{1,2})[/.](?P<year>(?:19|20)[0-9]{2})\b"),
 ]
-_FILENAME = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[-_.]?(?P<month>\d{2})[-_.]?(?P<day>\d{2})(?!\d)")
+_FILENAME = re.compile(r"(?<![0-9])(?P<year>(?:19|20)[0-9]{2})[-_.]?(?P<month>[0-9]{2})[-_.]?(?P<day>[0-9]{2})(?![0-9])")
 
 
 def _build(match: re.Match[str]) -> date | None:
     month_text = match.group("month")
-    month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower().rstrip(".")]
+    # casefold: re.IGNORECASE also matches "ſept" (long s) or "Aprİl", which lower() keeps as they are
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.casefold().rstrip("."))
+    if month is None:
+        return None
     try:
         return date(int(match.group("year")), month, int(match.group("day")))
     except ValueError:

@@ -79,10 +79,15 @@ def parse_value(raw: str) -> float | None:
     match = _NUMBER.match(text.replace(" ", ""))
     if not match:
         return None
-    number = float(match.group("num").replace(",", "") + (match.group("dec") or ""))
+    whole = match.group("num").replace(",", "")
+    if len(whole) > 300:  # not a figure, and beyond what a float can hold
+        return None
+    fraction = (match.group("dec") or "").rstrip("0")
+    # A whole number ("441", "12.0") is an exact int: through a float, 12345678901234567890 came out ...7168.
+    number: float = float(whole + fraction) if fraction not in ("", ".") else int(whole)
     if match.group("sign") in ("-", "\u2013"):
         number = -number
-    return int(number) if number.is_integer() else number
+    return number
 
 
 def parse_trend(raw: str) -> str | None:

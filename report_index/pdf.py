@@ -79,6 +79,10 @@ class _Line:
         return groups
 
 
+class NoTextLayerError(ExtractionError):
+    """The PDF opened but has no text to read: a scan, or pages that are pictures of text."""
+
+
 def read_pdf(path: Path) -> RawDocument:
     with path.open("rb") as handle:
         head = handle.read(2048)
@@ -93,8 +97,7 @@ def read_pdf(path: Path) -> RawDocument:
             page_lines: list[list[Block | _Line]] = []
             for number, page in enumerate(pages, start=1):
                 page_lines.append(_read_page(page, number))
-                page.flush_cache()
-                page.get_textmap.cache_clear() if hasattr(page, "get_textmap") else None
+                page.close()  # release the page's layout objects: memory stays flat over long reports
             heights = [(float(p.height), float(p.width)) for p in pages]
     except ExtractionError:
         raise
@@ -102,8 +105,8 @@ def read_pdf(path: Path) -> RawDocument:
         raise ExtractionError(_describe_pdf_error(exc)) from None
     blocks = _assemble(page_lines, heights)
     if not any(isinstance(b, Table) or b.text.strip() for b in blocks):
-        raise ExtractionError(
-            "no text layer: the PDF is probably a scan (run OCR on it first, e.g. ocrmypdf, then ingest the result)"
+        raise NoTextLayerError(
+            "no text layer: the PDF is probably a scan (ingest with --ocr to read it with OCR)"
         )
     return RawDocument(source=str(path), kind="pdf", page_count=len(heights), blocks=blocks)
 

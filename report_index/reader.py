@@ -45,13 +45,24 @@ def looks_like_table_header(cells: list[str]) -> bool:
     return periods >= 2 or words >= 2 or (periods >= 1 and words >= 1)
 
 
-def read_document(path: Path) -> RawDocument:
-    """Read ``path`` by its kind; raises ExtractionError when it is not a readable report."""
+def read_document(path: Path, *, ocr: bool = False) -> RawDocument:
+    """Read ``path`` by its kind; raises ExtractionError when it is not a readable report.
+
+    With ``ocr``, a PDF with no text layer (a scan) is read with OCR, when ocrmypdf and tesseract
+    are installed; otherwise the error says what to install.
+    """
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        from .pdf import read_pdf  # pdfplumber is heavy: only load it when a PDF is read
+        from .pdf import NoTextLayerError, read_pdf  # pdfplumber is heavy: only load it when a PDF is read
 
-        return read_pdf(path)
+        try:
+            return read_pdf(path)
+        except NoTextLayerError:
+            if not ocr:
+                raise
+        from .ocr import read_scanned_pdf
+
+        return read_scanned_pdf(path)
     if suffix in TEXT_SUFFIXES:
         return read_text(path)
     raise ExtractionError(f"unsupported file type '{suffix or path.name}'")

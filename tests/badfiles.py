@@ -6,6 +6,7 @@ committed as a binary; every file is made on the fly with reportlab or raw bytes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -165,6 +166,136 @@ def unsupported_docx(folder: Path, name: str = "notes.docx") -> Path:
 def garbage_bytes() -> bytes:
     """Bytes to overwrite a good file with (binary junk, not a report)."""
     return b"\x00\xff\xfe garbage \x00\x01\x02" * 50
+
+
+# --------------------------------------------------------------------------------------------
+# More awkward inputs: a broken cross-reference table, odd fonts and encodings, scans, big files
+
+FONT = Path(__file__).resolve().parent.parent / "scripts" / "fonts" / "DejaVuSans.ttf"
+BROKEN_XREF_WORD = "crosswhistle"
+#: Words of the TrueType PDF: Welsh, Greek and Cyrillic, and words drawn with ligature glyphs.
+UNICODE_WORDS = ("Heddlu", "Gwasanaeth", "αστυνομία", "полиция")
+LIGATURE_TEXT = "The e\ufb03cient o\ufb03ce \ufb01led the \ufb02agship a\ufb00idavits."
+LIGATURE_WORDS = ("efficient", "office", "filed", "flagship", "affidavits")
+BOM_WORD = "bomharbour"
+CRLF_WORD = "crlfmeadow"
+IMAGE_ONLY_TEXT = "SCANNED PANEL REPORT"
+
+
+def broken_xref_pdf(folder: Path, name: str = "broken-xref.pdf") -> Path:
+    """A valid text PDF whose ``startxref`` offset points to the wrong place (a common result of
+    editing a PDF by hand or of a broken "optimiser"); readers have to rebuild the table."""
+    path = _report_pdf(folder / name, BROKEN_XREF_WORD, title="Broken Xref Report")
+    data = path.read_bytes()
+    match = re.search(rb"startxref\s+(\d+)", data)
+    assert match, "reportlab wrote no startxref"
+    wrong = str(int(match.group(1)) - 57).encode()
+    path.write_bytes(data[: match.start(1)] + wrong + data[match.end(1) :])
+    return path
+
+
+def truetype_pdf(folder: Path, name: str = "unicode-truetype.pdf") -> Path:
+    """A report drawn with an embedded TrueType font (DejaVu Sans, subset): Welsh, Greek and
+    Cyrillic words, and the ff/fi/fl/ffi ligature glyphs that typeset reports often carry."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT)))
+    path = folder / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    lines = [
+        "POLICE AND CRIME PANEL",
+        "Date: 3 March 2023",
+        "1. PURPOSE OF THE REPORT",
+        "1.1 Heddlu Gogledd Cymru: Gwasanaeth i\u2019r gymuned, ŵyn a ŷd.",
+        "1.2 Partners abroad: αστυνομία (Greek) and полиция (Russian) took part.",
+        f"1.3 {LIGATURE_TEXT}",
+    ]
+    y = height - 72
+    for text in lines:
+        c.setFont("DejaVuSans", 11)
+        c.drawString(72, y, text)
+        y -= 24
+    c.showPage()
+    c.save()
+    return path
+
+
+def image_only_pdf(folder: Path, name: str = "image-only.pdf") -> Path:
+    """A page that is nothing but a picture of a typed page, as a scanner makes it: the words
+    are pixels, large and clear enough for OCR to read."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    bitmap = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    draw = ImageDraw.Draw(bitmap)
+    font = ImageFont.truetype(str(FONT), 40)
+    lines = [IMAGE_ONLY_TEXT, "Date: 3 March 2023", "", "1.1 The Panel noted the", "neighbourhood policing report."]
+    for number, text in enumerate(lines):
+        draw.text((120, 150 + 70 * number), text, fill=0, font=font)
+    path = folder / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    c.drawImage(ImageReader(bitmap), 0, 0, width=width, height=height)
+    c.showPage()
+    c.save()
+    return path
+
+
+def bom_crlf_txt(folder: Path, name: str = "bom-crlf.txt") -> Path:
+    """A report saved by Windows Notepad as "UTF-8 with BOM", with CR LF line endings."""
+    text = GOOD_TXT.replace(GOOD_TXT_WORD, f"{BOM_WORD} and {CRLF_WORD}").replace("Test Report", "Caf\u00e9 Culture Report")
+    path = folder / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+def long_pdf(path: Path, pages: int = 1000, *, word: str = "", title: str = "Annual Compendium") -> Path:
+    """A long report: one numbered heading and three numbered paragraphs a page, each paragraph
+    carrying its page's own word ``folioNNNN`` (and ``word``), and a page-number footer."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    topics = ["Neighbourhood Policing", "Victim Support", "Road Safety", "Rural Crime", "Cyber Crime", "Youth Justice"]
+    for page in range(1, pages + 1):
+        chapter, section = (page - 1) // 50 + 1, (page - 1) % 50 + 1
+        y = height - 110  # below the top margin, where running headers are looked for
+        if page == 1:
+            for font, text in (
+                ("Helvetica-Bold", "POLICE AND CRIME PANEL"),
+                ("Helvetica", "Date: 3 March 2023"),
+                ("Helvetica", f"Subject: {title}"),
+            ):
+                c.setFont(font, 11)
+                c.drawString(72, y, text)
+                y -= 24
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(72, y, f"{chapter}.{section} {topics[page % len(topics)]} Update")
+        y -= 30
+        for paragraph in range(1, 4):
+            c.setFont("Helvetica", 11)
+            label = f"{chapter}.{section}.{paragraph}"
+            c.drawString(72, y, f"{label} On page {page} the report records folio{page:04d} {word} and paragraph {paragraph}")
+            y -= 15
+            c.drawString(90, y, "of its account of neighbourhood policing, victim support and partnership work.")
+            y -= 30
+        c.setFont("Helvetica", 9)
+        c.drawString(280, 40, f"Page {page} of {pages}")
+        c.showPage()
+    c.save()
+    return path
+
+
+BATCH_WORD = "batchcommon"  # in every passage of every generated batch report
+
+
+def generated_report_pdf(folder: Path, number: int, pages: int = 12) -> Path:
+    """One of a batch of distinct reports (``report-NN.pdf``): ``pages`` pages of three numbered
+    paragraphs, each with the report's own word ``batchwordNN`` and the shared ``batchcommon``."""
+    return long_pdf(
+        folder / f"report-{number:02d}.pdf", pages, word=f"batchword{number:02d} {BATCH_WORD}", title=f"Batch Report {number}"
+    )
 
 
 #: The bad files and what their failure reason must say: each tuple is a group of alternatives,

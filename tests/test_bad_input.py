@@ -18,16 +18,21 @@ from . import badfiles
 from .badfiles import (
     BAD_FILES,
     BAD_ONLY_WORDS,
+    BOM_WORD,
+    BROKEN_XREF_WORD,
+    CRLF_WORD,
     GOOD_PDF_WORD,
     GOOD_TXT,
     GOOD_TXT_WORD,
+    LIGATURE_WORDS,
     OWNER_ONLY_WORD,
+    UNICODE_WORDS,
 )
 
 from report_index.cli import main
 from report_index.errors import IndexMissingError, QueryError
 from report_index.index import load_reports
-from report_index.ingest import ingest
+from report_index.ingest import extract_report, ingest
 from report_index.search import search
 
 GOOD_WORDS = (GOOD_TXT_WORD, GOOD_PDF_WORD, OWNER_ONLY_WORD)
@@ -440,3 +445,78 @@ def test_cli_ingest_with_a_self_referencing_symlink_has_no_traceback(tmp_path: P
     assert_no_traceback(result)
     assert result.exit_code == 0
     assert "self: broken or looping symbolic link" in stderr_of(result)
+
+
+# --------------------------------------------------------------------------------------------
+# A broken cross-reference table, odd fonts and encodings
+
+
+def test_pdf_with_a_wrong_startxref_is_read_as_if_whole_or_named_damaged(tmp_path: Path, index_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = badfiles.broken_xref_pdf(folder)
+    data = pdf.read_bytes()
+    offset = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert not data[offset:].startswith(b"xref")  # really broken: the offset misses the table
+
+    summary = ingest([folder], index_dir)
+
+    outcome = outcome_for(summary, pdf.name)
+    if outcome.status == "failed":  # a reader that cannot rebuild the table must say so plainly
+        assert_reason_says(outcome.reason, [("damaged",)])
+        return
+    # pdfminer rebuilds the table: then the report must be exactly what the intact file gives.
+    assert outcome.status == "added", outcome
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    intact = badfiles._report_pdf(whole / pdf.name, BROKEN_XREF_WORD, title="Broken Xref Report")
+    expected = extract_report(intact, intact.read_bytes())
+    (report,) = load_reports(index_dir)
+    assert [(p.section, p.pages, p.text) for p in report.paragraphs] == [
+        (p.section, p.pages, p.text) for p in expected.paragraphs
+    ]
+    assert (report.date, report.body, report.page_count) == ("2023-03-03", "Police and Crime Panel", 1)
+    assert len(hits_of(index_dir, BROKEN_XREF_WORD)) == 1
+
+
+def test_truetype_pdf_with_non_latin_text_and_ligatures(tmp_path: Path, index_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = badfiles.truetype_pdf(folder)
+    assert b"FontFile2" in pdf.read_bytes()  # an embedded TrueType font
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:  # whose text layer really has the ligature characters
+        drawn = "".join(char["text"] for char in document.pages[0].chars)
+    assert {"\ufb00", "\ufb01", "\ufb02", "\ufb03"} <= set(drawn)
+
+    summary = ingest([folder], index_dir)
+
+    assert outcome_for(summary, pdf.name).status == "added"
+    (report,) = load_reports(index_dir)
+    texts = {p.section: p.text for p in report.paragraphs}
+    assert texts == {
+        "1.1": "Heddlu Gogledd Cymru: Gwasanaeth i'r gymuned, \u0175yn a \u0177d.",
+        "1.2": "Partners abroad: \u03b1\u03c3\u03c4\u03c5\u03bd\u03bf\u03bc\u03af\u03b1 (Greek) and "
+        "\u043f\u043e\u043b\u0438\u0446\u0438\u044f (Russian) took part.",
+        "1.3": "The efficient office filed the flagship affidavits.",  # ligature glyphs spelt out
+    }
+    for word in (*UNICODE_WORDS, *LIGATURE_WORDS, "\u0175yn", "wyn"):
+        assert len(hits_of(index_dir, word)) == 1, word
+
+
+def test_text_file_with_a_bom_and_windows_line_endings(tmp_path: Path, index_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = badfiles.bom_crlf_txt(folder)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in path.read_bytes()
+
+    summary = ingest([folder], index_dir)
+
+    assert outcome_for(summary, path.name).status == "added"
+    (report,) = load_reports(index_dir)
+    # The title block is read as if the file were plain UTF-8 with Unix line ends.
+    assert (report.body, report.date, report.title) == ("Police and Crime Panel", "2023-03-03", "Caf\u00e9 Culture Report")
+    assert [p.section for p in report.paragraphs] == ["1.1", "1.2", "2.1"]
+    assert not any("\ufeff" in p.text or "\r" in p.text for p in report.paragraphs)
+    assert [hit[2] for hit in hits_of(index_dir, BOM_WORD)] == [f"This report mentions a unique word {BOM_WORD} and {CRLF_WORD}."]
