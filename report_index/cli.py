@@ -27,14 +27,22 @@ def _display_path(path: str) -> str:
         return path
 
 
-def _run(action):
-    """Run ``action``; user errors become one line on stderr and exit code 1, never a traceback."""
+def _run(action, finish=None):
+    """Run ``action``; user errors become one line on stderr and exit code 1, never a traceback.
+
+    ``finish`` (closing a progress bar) is called before any message, so that the message
+    starts on a line of its own.
+    """
     try:
         return action()
     except ReportIndexError as exc:
+        if finish is not None:
+            finish()
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
+        if finish is not None:
+            finish()
         click.echo("Interrupted: nothing was committed, the index is as it was before this run.", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
@@ -65,6 +73,15 @@ def _index_option(func):
 
 # --------------------------------------------------------------------------------------------
 # ingest / reindex
+
+
+def _waiting(index_dir: Path):
+    """Say once, on stderr, that this run waits for another ingest (``--wait``)."""
+
+    def on_wait() -> None:
+        click.echo(f"Index {index_dir} is busy: waiting for another ingest to finish...", err=True)
+
+    return on_wait
 
 
 def _progress():
@@ -113,7 +130,9 @@ def _report_summary(summary, index_dir: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove indexed reports whose files are gone from the folder.")
-@click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait if another ingest holds the index.")
+@click.option(
+    "--wait", type=float, default=0.0, metavar="SECONDS", show_default=True, help="Seconds to wait if another ingest holds the index."
+)
 @click.option(
     "--initiatives",
     "initiative_files",
@@ -121,23 +140,38 @@ def _report_summary(summary, index_dir: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Your own list of initiatives (JSON or CSV) to recognise as well; kept with the index.",
 )
+@click.option(
+    "--ocr", is_flag=True, help="Read scanned PDFs (no text layer) with OCR: needs ocrmypdf and tesseract installed."
+)
 @_index_option
 @click.pass_obj
-def ingest(obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float, initiative_files: tuple[Path, ...]) -> None:
+def ingest(
+    obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float, initiative_files: tuple[Path, ...], ocr: bool
+) -> None:
     """Read report files (PDF, .txt, .md) under PATHS into the index.
 
     Unchanged files are not read again; changed files replace their old entries. A file that
     cannot be read is named with the reason, and the rest are still ingested (exit code 1).
+    Ctrl-C stops the run with nothing committed (exit code 130).
     """
-    from .ingest import ingest as run_ingest
-
     on_file, close = _progress()
-    try:
-        summary = _run(
-            lambda: run_ingest(
-                list(paths), obj.index_dir, prune=prune, on_file=on_file, wait=wait, initiative_files=initiative_files
-            )
+
+    def action():
+        from .ingest import ingest as run_ingest  # inside _run: a Ctrl-C while loading is handled too
+
+        return run_ingest(
+            list(paths),
+            obj.index_dir,
+            prune=prune,
+            on_file=on_file,
+            wait=wait,
+            initiative_files=initiative_files,
+            ocr=ocr,
+            on_wait=_waiting(obj.index_dir),
         )
+
+    try:
+        summary = _run(action, finish=close)
     finally:
         close()
     _report_summary(summary, obj.index_dir)
@@ -154,7 +188,7 @@ def reindex(obj: _Context) -> None:
 
     on_file, close = _progress()
     try:
-        summary = _run(lambda: run_reindex(obj.index_dir, on_file=on_file))
+        summary = _run(lambda: run_reindex(obj.index_dir, on_file=on_file), finish=close)
     finally:
         close()
     _report_summary(summary, obj.index_dir)
@@ -193,15 +227,33 @@ def _render_hit(number: int, hit) -> None:
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Order of hits."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.option("--exact", is_flag=True, help="Search only the words as typed: no acronyms, synonyms or spelling help.")
+@click.option("--explain", is_flag=True, help="Show how the query was expanded and parsed.")
+@click.option("--group", "group_by_report", is_flag=True, help="Group the hits by report.")
+@click.option("--facets", is_flag=True, help="Count all matching passages by report and by year.")
 @_index_option
 @click.pass_obj
 def search(
-    obj: _Context, query: str, limit: int, date_from, date_to, report, initiative, sort: str, as_json: bool
+    obj: _Context,
+    query: str,
+    limit: int,
+    date_from,
+    date_to,
+    report,
+    initiative,
+    sort: str,
+    as_json: bool,
+    exact: bool,
+    explain: bool,
+    group_by_report: bool,
+    facets: bool,
 ) -> None:
     """Find the passages that answer QUERY, with citations.
 
     QUERY is words ("Stalking Protection Orders"), "quoted phrases", AND, OR, NOT and
-    parentheses. Passages with more of the words rank higher.
+    parentheses. Passages with more of the words rank higher. Acronyms and their long forms,
+    synonyms the reports use interchangeably, hyphen variants and misspellings also match,
+    ranked below the words as typed (--exact turns this off; --explain shows it).
     """
     from .search import search as run_search
 
@@ -215,17 +267,91 @@ def search(
             report=report,
             sort=sort,
             initiative=initiative,
+            expand=not exact,
+            facets=facets,
         )
     )
     if as_json:
-        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        data = results.to_json()
+        if explain:
+            data["explain"] = {"searched": results.rewritten, "parsed": results.parsed}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    if explain:
+        _render_explanation(results)
+    if results.suggestion:
+        click.echo(f"Did you mean: {click.style(results.suggestion, bold=True)}?\n")
+    if facets and results.facets:
+        _render_facets(results.facets)
     if not results.hits:
         click.echo(f'No passages match "{query}".')
         return
     shown = len(results.hits)
     more = f" (showing {shown})" if results.total > shown else ""
     click.echo(f'{results.total} passage(s) match "{query}"{more}\n')
+    if group_by_report:
+        _render_groups(results.hits)
+        return
+    for number, hit in enumerate(results.hits, start=1):
+        _render_hit(number, hit)
+        click.echo()
+
+
+def _render_explanation(results) -> None:
+    click.echo(click.style("Query", bold=True))
+    for expansion in results.expansions:
+        click.echo(f"  {expansion.span!r} ({expansion.reason}) also matches: {', '.join(expansion.variants)}")
+    if not results.expansions:
+        click.echo("  no acronyms, synonyms, variants or corrections apply")
+    click.echo(f"  searched: {results.rewritten}")
+    click.echo(f"  parsed:   {results.parsed}\n")
+
+
+def _render_facets(facets: dict) -> None:
+    click.echo(click.style("Matching passages by report", bold=True))
+    for report_id, count in facets["report"].items():
+        click.echo(f"  {count:>5}  {report_id}")
+    click.echo(click.style("By year", bold=True))
+    for year, count in facets["year"].items():
+        click.echo(f"  {count:>5}  {year}")
+    click.echo()
+
+
+def _render_groups(hits) -> None:
+    """Hits grouped by report, reports in the order of their best hit."""
+    groups: dict[str, list] = {}
+    for hit in hits:
+        groups.setdefault(hit.report_id, []).append(hit)
+    for members in groups.values():
+        first = members[0]
+        head = " \u00b7 ".join(filter(None, [first.report_title, first.report_body, first.report_date or "undated"]))
+        click.echo(click.style(f"{head}  ({len(members)} passage(s))", fg="cyan"))
+        for hit in members:
+            where = " \u00b7 ".join(hit.location(with_heading=True))
+            click.echo(f"  {where}")
+            click.echo("    " + _styled_snippet(hit))
+            click.echo(click.style(f"    [{hit.id}]", dim=True))
+        click.echo()
+
+
+@main.command()
+@click.argument("hit_id")
+@click.option("--limit", type=int, default=10, show_default=True, help="How many passages to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the passages as JSON.")
+@_index_option
+@click.pass_obj
+def similar(obj: _Context, hit_id: str, limit: int, as_json: bool) -> None:
+    """Passages like the one HIT_ID names (the [id] under a search hit): other reports first,
+    for reading year on year."""
+    from .search import similar as run_similar
+
+    results = _run(lambda: run_similar(obj.index_dir, hit_id, limit=limit))
+    if as_json:
+        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        return
+    if not results.hits:
+        click.echo(f"No passages are like {hit_id}.")
+        return
     for number, hit in enumerate(results.hits, start=1):
         _render_hit(number, hit)
         click.echo()
@@ -328,16 +454,58 @@ def initiatives(obj: _Context, as_json: bool) -> None:
             click.echo(f"  also: {', '.join(item.aliases)}")
 
 
+def _check_brief_path(_ctx, _param, value: Path | None) -> Path | None:
+    from .brief import format_for
+
+    if value is not None and format_for(value) is None:
+        raise click.BadParameter(
+            f"'{value}' must end in .md (a Markdown brief) or .html (a self-contained web page)", param_hint="--output"
+        )
+    return value
+
+
+def _brief_output_option(func):
+    """``--output FILE.md|FILE.html``: also write a brief to share; the extension picks the format."""
+    return click.option(
+        "--output",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_check_brief_path,
+        help="Also write a brief to share, with citations: FILE.md (Markdown) or FILE.html (one self-contained page).",
+    )(func)
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
+
+
+def _write_brief(path: Path, text: str) -> None:
+    def write() -> None:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ReportIndexError(
+                f"cannot write the brief to {path}: {exc.strerror or exc}. Check that the folder exists and can be written to."
+            ) from None
+
+    _run(write)
+    click.echo(f"Brief written to {path}", err=True)
+
+
 @main.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@_brief_output_option
 @_index_option
 @click.pass_obj
-def progress(obj: _Context, name: str, as_json: bool) -> None:
+def progress(obj: _Context, name: str, as_json: bool, output: Path | None) -> None:
     """How the initiative NAME has progressed from report to report.
 
     NAME is any name, alias or acronym ("SmartWater", "SPO", "Clare's Law"). Every ingested
     report is listed in date order, with what it says of the initiative or "not mentioned".
+    With --output, a brief of the timeline is also written, each quotation cited.
     """
     from .index import load_reports
     from .progress import find_initiative, known_initiatives, timeline
@@ -348,6 +516,10 @@ def progress(obj: _Context, name: str, as_json: bool) -> None:
         return wanted, timeline(reports, wanted)
 
     initiative, entries = _run(build)
+    if output is not None:
+        from .brief import format_for, progress_brief
+
+        _write_brief(output, progress_brief(initiative, entries, format_for(output), generated=_today()))
     if as_json:
         data = {
             "initiative": {"id": initiative.id, "name": initiative.name, "aliases": initiative.aliases},
@@ -397,6 +569,125 @@ def _by_passage(mentions):
     for mention in mentions:
         groups.setdefault(mention.paragraph, []).append(mention)
     return list(groups.values())
+
+
+# --------------------------------------------------------------------------------------------
+# compare
+
+
+@main.command()
+@click.argument("report_a", metavar="A")
+@click.argument("report_b", metavar="B")
+@click.option("--topic", metavar="T", help="Only the parts about T: an initiative (any name or acronym) or words.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the comparison.",
+)
+@_brief_output_option
+@_index_option
+@click.pass_obj
+def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt: str, output: Path | None) -> None:
+    """Compare the narrative of reports A and B, passage by passage.
+
+    A and B are report ids, id prefixes, dates or file names (see `reports`). Passages are
+    matched by what they say, not by their numbers; for each match the new, dropped and
+    reworded sentences and the figures that moved are shown, then the passages and the
+    initiatives found in only one of the two reports.
+    """
+    from .compare import compare_reports
+    from .index import find_report, load_reports
+    from .progress import known_initiatives
+
+    def build():
+        reports = load_reports(obj.index_dir)
+        a, b = find_report(reports, report_a), find_report(reports, report_b)
+        return compare_reports(a, b, known_initiatives(obj.index_dir, reports), topic=topic)
+
+    comparison = _run(build)
+    if output is not None or fmt == "markdown":
+        from .brief import compare_brief, format_for
+
+        if output is not None:
+            _write_brief(output, compare_brief(comparison, format_for(output), generated=_today()))
+        if fmt == "markdown":
+            click.echo(compare_brief(comparison, "markdown", generated=_today()), nl=False)
+            return
+    if fmt == "json":
+        click.echo(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
+        return
+    _render_comparison(comparison)
+
+
+PASSAGE_PREVIEW = 220
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= PASSAGE_PREVIEW else text[: PASSAGE_PREVIEW - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def _side_place(side) -> str:
+    from .compare import citation_number
+
+    pages = side.pages
+    where = [citation_number(side.report, *side.passages)]
+    if pages:
+        where.append(f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}")
+    return ", ".join(filter(None, where))
+
+
+def _render_comparison(comparison) -> None:
+    from .compare import Side
+
+    for label, report in (("A", comparison.a), ("B", comparison.b)):
+        meeting = f" ({report.body})" if report.body else ""
+        click.echo(click.style(f"{label}: {report.date or 'undated'}  {report.title}{meeting}", fg="cyan") + click.style(f"  [{report.id}]", dim=True))
+    topic = comparison.topic
+    if topic is not None:
+        about = f"{topic.initiative.name} (passages that mention it)" if topic.initiative else f"passages with the words: {', '.join(topic.words)}"
+        click.echo(f"Topic: {about}")
+    changed, unchanged = comparison.changed_pairs, comparison.unchanged_pairs
+    moved = sum(len(p.figures_changed) for p in comparison.pairs)
+    click.echo(
+        f"\n{len(comparison.pairs)} matched passage(s): {len(changed)} changed, {len(unchanged)} unchanged \u00b7 "
+        f"{len(comparison.only_a)} only in A \u00b7 {len(comparison.only_b)} only in B \u00b7 {moved} figure(s) moved"
+    )
+    for heading_a, heading_b, count in comparison.sections():
+        click.echo(f"  {heading_a or '(no heading)'} -> {heading_b or '(no heading)'}: {count} passage(s)")
+
+    if changed:
+        click.echo(click.style("\nChanged", bold=True))
+    for number, pair in enumerate(changed, 1):
+        click.echo(f"{number:>2}. A {_side_place(pair.a)} -> B {_side_place(pair.b)}" + click.style(f"  similarity {pair.similarity:.2f}", dim=True))
+        for change in pair.figures_changed:
+            click.echo("    " + click.style(f"figure: {change}", fg="yellow") + f"  (\u201c{change.a.text}\u201d -> \u201c{change.b.text}\u201d)")
+        for sentence in pair.added:
+            click.echo(click.style(f"    + {sentence}", fg="green"))
+        for sentence in pair.removed:
+            click.echo(click.style(f"    - {sentence}", fg="red"))
+        for change in pair.reworded:
+            click.echo(f"    ~ A: {change.a}")
+            click.echo(f"      B: {change.b}")
+    if unchanged:
+        click.echo(click.style("\nUnchanged", bold=True))
+        for pair in unchanged:
+            click.echo(f"    A {_side_place(pair.a)} = B {_side_place(pair.b)}  \u201c{_preview(pair.b.text)[:80]}\u201d")
+    for title, sides in (("Only in A", comparison.only_a), ("Only in B", comparison.only_b)):
+        if not sides:
+            continue
+        click.echo(click.style(f"\n{title} ({len(sides)})", bold=True))
+        for side in sides:
+            click.echo(f"    {_side_place(side)}: {_preview(side.text)}")
+    for title, items in (("Initiatives only in A", comparison.initiatives_only_a), ("Initiatives only in B", comparison.initiatives_only_b)):
+        if not items:
+            continue
+        click.echo(click.style(f"\n{title} ({len(items)})", bold=True))
+        for item in items:
+            where = _side_place(Side(item.report, (item.first,))) if item.first else "?"
+            click.echo(f"    {item.initiative.name}" + click.style(f"  {item.mentions} mention(s), first at {where}", dim=True))
 
 
 # --------------------------------------------------------------------------------------------

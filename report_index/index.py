@@ -8,15 +8,18 @@ the schema version; an index of another version is never read blindly.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-from dataclasses import dataclass
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -29,7 +32,7 @@ from .errors import (
 )
 from .models import Report
 
-SCHEMA_VERSION = 3  # 2: measures, "measure" passages; 3: initiatives and their mentions
+SCHEMA_VERSION = 4  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words
 META_FILE = "report-index.json"
 INDEX_NAME = "reports"
 DEFAULT_DIR = ".report-index"
@@ -50,6 +53,11 @@ def analyzer():
     return StemmingAnalyzer() | CharsetFilter(accent_map)
 
 
+def spelling_analyzer():
+    """Whole words, lower-cased, not stemmed: the words "did you mean" can offer."""
+    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
 def build_schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True, unique=True),
@@ -57,6 +65,7 @@ def build_schema() -> Schema:
         report_id=ID(stored=True),
         title=TEXT(stored=True, analyzer=analyzer()),
         date=ID(stored=True, sortable=True),
+        year=ID(stored=True),
         body=TEXT(stored=True, analyzer=analyzer()),
         source=STORED(),
         section=ID(stored=True),
@@ -65,6 +74,8 @@ def build_schema() -> Schema:
         pages=STORED(),
         ordinal=NUMERIC(stored=True, sortable=True),
         text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
+        spell=TEXT(stored=False, analyzer=spelling_analyzer(), phrase=False),
+        vocab=STORED(),  # report documents: acronyms the report defines, names of discovered initiatives
         initiatives=KEYWORD(lowercase=False, scorable=False),  # ids of the initiatives a passage mentions
         sha256=STORED(),
         fingerprint=STORED(),
@@ -115,9 +126,17 @@ def open_or_create(index_dir: Path):
     if index_exists(index_dir):
         return open_index(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    # The version first: a crash between the two leaves no index, never an index of unknown version.
     (index_dir / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
-    return ix
+    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+
+
+def _busy_message(index_dir: Path, holder: str = "") -> str:
+    who = f" (process {holder})" if holder else ""
+    return (
+        f"index busy: another ingest{who} is writing to the index at {index_dir}. "
+        "Wait for it to finish and run this again, or give --wait SECONDS to wait for it."
+    )
 
 
 def writer_for(ix, index_dir: Path, wait: float = 0.0):
@@ -127,9 +146,78 @@ def writer_for(ix, index_dir: Path, wait: float = 0.0):
     try:
         return ix.writer(timeout=wait, procs=1, limitmb=256)
     except LockError:
-        raise IndexBusyError(
-            f"the index at {index_dir} is busy: another ingest is writing to it. Wait for it to finish and run this again."
-        ) from None
+        raise IndexBusyError(_busy_message(index_dir)) from None
+
+
+# --------------------------------------------------------------------------------------------
+# The ingest lock
+
+LOCK_FILE = "ingest.lock"
+
+
+@contextmanager
+def ingest_lock(index_dir: Path, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the index for one ingest or reindex, from reading what it holds to its last write.
+
+    Whoosh's own write lock only covers the writer; this one also covers creating the index,
+    reading what it holds before writing and the files kept beside it, so two runs never work
+    from the same starting point. It is an ``flock`` on ``ingest.lock`` in the index folder: the
+    kernel releases it when the holder exits, however it exits (SIGKILL included), so it is never
+    stale; the file left behind is harmless. Waits up to ``wait`` seconds, calling ``on_wait``
+    once if it has to; then raises IndexBusyError.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: Whoosh's writer lock still keeps one writer
+        yield
+        return
+    path = index_dir / LOCK_FILE
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        raise ReportIndexError(f"the index folder {index_dir} cannot be written ({exc.strerror})") from None
+    deadline = time.monotonic() + max(wait, 0.0)
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            if time.monotonic() >= deadline:
+                raise IndexBusyError(_busy_message(index_dir, _lock_holder(path))) from None
+            if not told and on_wait is not None:
+                on_wait()
+                told = True
+            time.sleep(min(0.1, max(deadline - time.monotonic(), 0.0)))
+            continue
+        try:  # the folder may have been swapped (reindex) while we waited: lock the file that is there now
+            current = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        os.close(fd)
+    try:
+        try:  # who holds it, for the "index busy" message of others; only a courtesy
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return ""
+    return text if text.isdigit() else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,10 +231,13 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
         ids = mentioned.setdefault(mention.paragraph, [])
         if mention.initiative not in ids:
             ids.append(mention.initiative)
+    from .vocabulary import find_definitions
+
     common = {
         "report_id": report.id,
         "title": report.title,
         "date": report.date or "",
+        "year": (report.date or "")[:4],
         "body": report.body,
         "source": report.source,
     }
@@ -160,6 +251,13 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
         "annotation": annotation,
         "initiatives": " ".join(dict.fromkeys(m.initiative for m in report.mentions)),
         "model": json.dumps(report.to_dict(), ensure_ascii=False),
+        "vocab": json.dumps(
+            {
+                "definitions": find_definitions(p.text for p in report.paragraphs),
+                "initiatives": [asdict(item) for item in report.discovered],
+            },
+            ensure_ascii=False,
+        ),
         "ordinal": -1,
         "page": 0,
     }
@@ -174,6 +272,7 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
             "pages": list(para.pages),
             "ordinal": para.ordinal,
             "text": para.text,
+            "spell": para.text,
             "initiatives": " ".join(mentioned.get(para.ordinal, [])),
         }
 
@@ -205,6 +304,53 @@ def stored_report(searcher, report_id: str) -> Report:
     """The report model the index holds for ``report_id``."""
     fields = searcher.document(doc_id=report_id)
     return Report.from_dict(json.loads(fields["model"]))
+
+
+CATALOGUE_FILE = "catalogue.json"
+
+
+def write_catalogue(ix, index_dir: Path) -> None:
+    """A small summary of the index beside it: each report's metadata, the acronyms the reports
+    define and the initiatives discovered in them. Searching reads this instead of the report
+    models. Rewritten (atomically) after each commit."""
+    reports: list[dict] = []
+    definitions: dict[str, list[str]] = {}
+    initiatives: dict[str, dict] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.documents(kind="report"):
+            reports.append(
+                {key: fields.get(key, "") for key in ("report_id", "title", "date", "body", "source", "sha256")}
+            )
+            vocab = json.loads(fields.get("vocab") or "{}")
+            for acronym, long_form in vocab.get("definitions", {}).items():
+                forms = definitions.setdefault(acronym, [])
+                if long_form not in forms:
+                    forms.append(long_form)
+            for item in vocab.get("initiatives", []):
+                known = initiatives.setdefault(item["id"], dict(item))
+                known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *item.get("aliases", [])]))
+    data = {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
+    temporary = index_dir / (CATALOGUE_FILE + ".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(index_dir / CATALOGUE_FILE)
+
+
+def read_catalogue(index_dir: Path) -> dict:
+    """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing."""
+    try:
+        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        write_catalogue(open_index(index_dir), index_dir)
+        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+
+
+def catalogue_reports(index_dir: Path) -> list[Report]:
+    """The ingested reports' metadata only (no passages): enough to name and filter reports."""
+    return [
+        Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],
+               date=r["date"] or None, body=r["body"])
+        for r in read_catalogue(index_dir)["reports"]
+    ]
 
 
 GAZETTEER_DIR = "initiatives"

@@ -12,15 +12,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .dates import date_from_filename, parse_date
 from .errors import ExtractionError, ReportIndexError
 from .index import (
     indexed_files,
+    ingest_lock,
     load_reports,
     open_or_create,
     recorded_sources,
@@ -28,6 +32,7 @@ from .index import (
     user_gazetteer_files,
     slugify,
     stored_report,
+    write_catalogue,
     writer_for,
 )
 from .models import Report
@@ -159,10 +164,14 @@ def load_overrides(folder: Path) -> dict[str, Override]:
 # Extraction of one file
 
 
-def extract_report(path: Path, data: bytes, override: Override | None = None, report_id: str = "") -> Report:
-    """The Report model of one file: read, parse, then dates from the file name and overrides."""
+def extract_report(
+    path: Path, data: bytes, override: Override | None = None, report_id: str = "", *, ocr: bool = False
+) -> Report:
+    """The Report model of one file: read, parse, then dates from the file name and overrides.
+
+    With ``ocr``, a PDF with no text layer is read with OCR (see ``ocr.py``)."""
     sha = hashlib.sha256(data).hexdigest()
-    raw = read_document(path)
+    raw = read_document(path, ocr=ocr)
     report = parse_report(raw, report_id, sha)
     report.source = str(path)
     if not report.date:
@@ -247,10 +256,37 @@ def ingest(
     on_file: Callable[[Path, int, int], None] | None = None,
     wait: float = 0.0,
     initiative_files: Iterable[Path] = (),
+    ocr: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> IngestSummary:
-    """Bring the index at ``index_dir`` up to date with the report files under ``paths``."""
+    """Bring the index at ``index_dir`` up to date with the report files under ``paths``.
+
+    One run at a time holds the index (``index.ingest_lock``): another run waits up to ``wait``
+    seconds for it (calling ``on_wait`` once when it starts waiting), then raises IndexBusyError.
+    With ``ocr``, PDFs with no text layer are read with OCR (``ocr.py``) when it is installed.
+    """
     roots = [Path(p) for p in paths]
     files, skipped = discover(roots)
+    with ingest_lock(index_dir, wait=wait, on_wait=on_wait), _deferrable_interrupts() as hold_interrupts:
+        return _ingest_locked(
+            roots, files, skipped, index_dir, prune=prune, on_file=on_file, wait=wait,
+            initiative_files=initiative_files, ocr=ocr, hold_interrupts=hold_interrupts,
+        )
+
+
+def _ingest_locked(
+    roots: list[Path],
+    files: list[Path],
+    skipped: list[FileOutcome],
+    index_dir: Path,
+    *,
+    prune: bool,
+    on_file: Callable[[Path, int, int], None] | None,
+    wait: float,
+    initiative_files: Iterable[Path],
+    ocr: bool,
+    hold_interrupts: Callable[[], None],
+) -> IngestSummary:
     summary = IngestSummary(outcomes=list(skipped))
     ix = open_or_create(index_dir)
     annotator = Annotator(keep_gazetteers(index_dir, initiative_files))
@@ -310,7 +346,7 @@ def ingest(
                 summary.outcomes.append(FileOutcome(str(path), "duplicate", reason=f"same content as {twin}"))
                 continue
             try:
-                report = extract_report(path, data, override)
+                report = extract_report(path, data, override, ocr=ocr)
                 annotator.annotate(report)
             except ExtractionError as exc:
                 summary.outcomes.append(FileOutcome(str(path), "failed", reason=str(exc)))
@@ -341,11 +377,35 @@ def ingest(
                 summary.outcomes.append(FileOutcome(source, "removed", entry.report_id))
             else:
                 summary.missing.append(source)
+        hold_interrupts()  # committing: from here on the run completes
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    write_catalogue(ix, index_dir)
     return summary
+
+
+@contextmanager
+def _deferrable_interrupts() -> Iterator[Callable[[], None]]:
+    """A ``hold()`` that makes Ctrl-C do nothing from the moment it is called to the end of the block.
+
+    A run is interrupted cleanly up to its commit, which is one atomic step (Whoosh renames a new
+    table of contents into place). A KeyboardInterrupt raised during or after that step would be
+    reported as "nothing was committed" when everything was, or would stop a reindex between its
+    two renames. So from there on Ctrl-C is ignored, and the run finishes in a moment anyway.
+    """
+    held: list = []
+
+    def hold() -> None:
+        if not held and threading.current_thread() is threading.main_thread():
+            held.append(signal.signal(signal.SIGINT, lambda _signum, _frame: None))
+
+    try:
+        yield hold
+    finally:
+        if held:
+            signal.signal(signal.SIGINT, held[0])
 
 
 def _under_any(path: Path, roots: list[Path]) -> bool:
@@ -359,12 +419,24 @@ def _under_any(path: Path, roots: list[Path]) -> bool:
     return False
 
 
-def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = None) -> IngestSummary:
+def reindex(
+    index_dir: Path,
+    on_file: Callable[[Path, int, int], None] | None = None,
+    *,
+    wait: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
+) -> IngestSummary:
     """Rebuild the index from the source files it lists, for a new schema or extractor.
 
-    The new index is built beside the old one and swapped in only when complete.
+    The new index is built beside the old one and swapped in only when complete. The old index
+    is held (``ingest_lock``) meanwhile, so that no ingest writes to it and is lost in the swap.
     """
-    sources = recorded_sources(index_dir)
+    recorded_sources(index_dir)  # no index: the usual message, before any folder is made for a lock
+    with ingest_lock(index_dir, wait=wait, on_wait=on_wait):
+        return _rebuild(index_dir, recorded_sources(index_dir), on_file)
+
+
+def _rebuild(index_dir: Path, sources: list[str], on_file: Callable[[Path, int, int], None] | None) -> IngestSummary:
     building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
     try:
         present = [Path(s) for s in sources if Path(s).exists()]
@@ -373,8 +445,10 @@ def reindex(index_dir: Path, on_file: Callable[[Path, int, int], None] | None = 
         retired = index_dir.with_name(index_dir.name + ".old")
         if retired.exists():
             shutil.rmtree(retired)
-        index_dir.rename(retired)
-        building.rename(index_dir)
+        with _deferrable_interrupts() as hold_interrupts:
+            hold_interrupts()  # never stop between the two renames
+            index_dir.rename(retired)
+            building.rename(index_dir)
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         if building.exists():

@@ -695,7 +695,7 @@ def _merge_key(name: str) -> str:
     return initiative_id(" ".join(w for w in words if w.lower() not in _CONNECTORS))
 
 
-def _initials_match(acronym: str, long_form: str) -> bool:
+def initials_match(acronym: str, long_form: str) -> bool:
     """Whether the acronym's letters are the initials of the long form's words, in order.
 
     The first letter must start the first word; connectors ("and", "of") and up to two other words
@@ -1016,7 +1016,7 @@ class Recogniser:
                     continue
                 before = text[:match.start()].rstrip()
                 for hit in by_para.get(index, []):
-                    if hit.end == len(before) and _initials_match(acronym, text[hit.start:hit.end]):
+                    if hit.end == len(before) and initials_match(acronym, text[hit.start:hit.end]):
                         target = hit.group if hit.group is not None else hit.initiative
                         if acronym.endswith("s") and acronym[-2].isupper():
                             acronym = acronym[:-1]
@@ -1028,7 +1028,7 @@ class Recogniser:
                 if hit.gazetteer:
                     continue
                 head = _ACRONYM_BEFORE.search(text[:hit.start])
-                if head and text[hit.end:hit.end + 1] == ")" and _initials_match(head.group("acr"), hit.matched):
+                if head and text[hit.end:hit.end + 1] == ")" and initials_match(head.group("acr"), hit.matched):
                     acronyms.setdefault(head.group("acr"), hit.group)  # type: ignore[arg-type]
         # a capitals word that is exactly the initials of a discovered name: "NASN"
         for group in groups:

@@ -6,6 +6,7 @@ Queries use Whoosh's syntax: words (any may match; passages with more of them ra
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,13 +15,16 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 
 from .dates import parse_date
 from .errors import QueryError
-from .index import open_index
+from .index import analyzer, catalogue_reports, find_report, open_index, read_catalogue, user_gazetteer_files
 from .textclean import fold_quotes
+from .vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite
 
 SEARCH_FIELDS = ["text", "heading"]
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
 PASSAGE_KINDS = ("paragraph", "list_item", "table_row")
 SNIPPET_CHARS = 320
+#: How many of BM25F's best passages the coverage re-ranking looks at.
+RERANK_POOL = 50
 _MARK_START = "\ue000"
 _MARK_END = "\ue001"
 
@@ -77,9 +81,21 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit]
+    rewritten: str = ""  # the query as searched, with its variants
+    parsed: str = ""  # Whoosh's reading of it
+    expansions: list[Expansion] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean", only when it has hits
+    facets: dict[str, dict[str, int]] | None = None
 
     def to_json(self) -> dict:
-        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        data = {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
+        if self.expansions:
+            data["expansions"] = [asdict(e) for e in self.expansions]
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -91,8 +107,8 @@ class _MarkFormatter(highlight.Formatter):
         return f"{_MARK_START}{highlight.get_text(text, token, replace)}{_MARK_END}"
 
 
-def parse_query(schema, text: str):
-    """A Whoosh query for ``text``; raises QueryError with a one-line reason."""
+def check_query(text: str) -> str:
+    """``text`` with quotes folded; raises QueryError for what cannot be a query."""
     cleaned = fold_quotes(text).strip()
     if not cleaned:
         raise QueryError("the query is empty: give some words to search for")
@@ -100,6 +116,12 @@ def parse_query(schema, text: str):
         raise QueryError('the query has an unmatched double quote: close the "phrase" or remove the quote')
     if cleaned.count("(") != cleaned.count(")"):
         raise QueryError("the query has unbalanced parentheses")
+    return cleaned
+
+
+def parse_query(schema, text: str):
+    """A Whoosh query for ``text``; raises QueryError with a one-line reason."""
+    cleaned = check_query(text)
     parser = qparser.MultifieldParser(
         SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
     )
@@ -126,6 +148,47 @@ def _date_bound(value: str | None, name: str) -> str | None:
     return parsed.isoformat()
 
 
+def _tokens(text: str) -> list[str]:
+    return [token.text for token in analyzer()(fold_quotes(text))]
+
+
+def search_vocabulary(index_dir: Path, catalogue: dict) -> Vocabulary:
+    """Curated terms, the initiative gazetteer (with the user's lists) and what the corpus
+    itself defines or names."""
+    from .initiatives import load_gazetteer
+
+    gazetteer = load_gazetteer(*user_gazetteer_files(index_dir))
+    discovered = catalogue.get("initiatives", [])
+    definitions = catalogue.get("definitions", {})
+    return build_vocabulary(
+        _tokens,
+        ([item.name, *item.aliases] for item in gazetteer),
+        ([item["name"], *item.get("aliases", [])] for item in discovered),
+        ([acronym, *forms] for acronym, forms in definitions.items()),
+    )
+
+
+def _filters(index_dir: Path, catalogue: dict, date_from, date_to, report, initiative):
+    start = _date_bound(date_from, "--from")
+    end = _date_bound(date_to, "--to")
+    if end and len(end) == 4:
+        end = f"{end}-12-31"
+    filters = []
+    if start or end:
+        filters.append(TermRange("date", start or "0000", end or "9999", startexcl=False, endexcl=False))
+    if report:
+        filters.append(Term("report_id", find_report(catalogue_reports(index_dir), report).id))
+    if initiative:
+        from .initiatives import load_gazetteer
+        from .models import Initiative
+        from .progress import find_initiative
+
+        known = load_gazetteer(*user_gazetteer_files(index_dir))
+        known += [Initiative(**item) for item in catalogue.get("initiatives", [])]
+        filters.append(Term("initiatives", find_initiative(initiative, known).id))
+    return And(filters) if filters else None
+
+
 def search(
     index_dir: Path,
     query: str,
@@ -136,46 +199,122 @@ def search(
     report: str | None = None,
     sort: str = "relevance",
     initiative: str | None = None,
+    expand: bool = True,
+    facets: bool = False,
 ) -> SearchResults:
     """The ``limit`` passages that best answer ``query``: best first, or with sort="date" the
-    same passages in report-date order (oldest first) and in reading order within a report."""
+    same passages in report-date order (oldest first) and in reading order within a report.
+
+    With ``expand`` (the default) acronyms, long forms, synonyms, hyphen variants and spelling
+    corrections of the query's words also match, weighted below the words as typed.
+    """
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     if sort not in ("relevance", "date"):
         raise QueryError("--sort must be 'relevance' or 'date'")
-    start = _date_bound(date_from, "--from")
-    end = _date_bound(date_to, "--to")
-    if end and len(end) == 4:
-        end = f"{end}-12-31"
+    check_query(query)
     ix = open_index(index_dir)
-    parsed = parse_query(ix.schema, query)
-    filters = []
-    if start or end:
-        filters.append(TermRange("date", start or "0000", end or "9999", startexcl=False, endexcl=False))
-    if report or initiative:
-        from .index import find_report, load_reports
-
-        reports = load_reports(index_dir)
-        if report:
-            filters.append(Term("report_id", find_report(reports, report).id))
-        if initiative:
-            from .progress import find_initiative, known_initiatives
-
-            wanted = find_initiative(initiative, known_initiatives(index_dir, reports))
-            filters.append(Term("initiatives", wanted.id))
-    filter_query = And(filters) if filters else None
+    catalogue = read_catalogue(index_dir)
+    filter_query = _filters(index_dir, catalogue, date_from, date_to, report, initiative)
     mask = Term("kind", "report")
 
     weighting = scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
     with ix.searcher(weighting=weighting) as searcher:
-        results = searcher.search(parsed, limit=limit, filter=filter_query, mask=mask, terms=True)
+        rewritten = Rewritten(fold_quotes(query))
+        if expand:
+            rewritten = rewrite(
+                query,
+                search_vocabulary(index_dir, catalogue),
+                known=lambda word: _known(searcher, word),
+                correct=lambda word: _correction(searcher, word),
+            )
+        parsed = parse_query(ix.schema, rewritten.text)
+        pool = max(limit, RERANK_POOL) if rewritten.concepts else limit
+        results = searcher.search(parsed, limit=pool, filter=filter_query, mask=mask, terms=True)
         results.formatter = _MarkFormatter()
         scored = results.scored_length()
-        total = scored if scored < limit else max(scored, results.estimated_length())
-        hits = [_hit(results, result) for result in results]
+        total = scored if scored < pool else max(scored, results.estimated_length())
+        chosen = _by_coverage(list(results), rewritten.concepts)[:limit]
+        hits = [_hit(results, result) for result in chosen]
+        counts = None
+        if facets:
+            everything = searcher.search(
+                parsed, limit=None, filter=filter_query, mask=mask, groupedby=["report_id", "year"]
+            )
+            counts = _facet_counts(everything, catalogue)
+            total = len(everything)
+        suggestion = _suggestion(searcher, ix.schema, query, rewritten, filter_query, mask)
     if sort == "date":
         hits.sort(key=lambda h: (h.report_date or "9999", h.report_id, _ordinal(h.id)))
-    return SearchResults(query=query, total=total, hits=hits)
+    return SearchResults(
+        query=query,
+        total=total,
+        hits=hits,
+        rewritten=rewritten.text,
+        parsed=str(parsed),
+        expansions=rewritten.expansions,
+        suggestion=suggestion,
+        facets=counts,
+    )
+
+
+def coverage(text: str, concepts: list[list[str]]) -> float:
+    """The share of the query's concepts that ``text`` expresses (in any of their wordings)."""
+    if not concepts:
+        return 1.0
+    words = set(_tokens(text))
+    met = sum(1 for ways in concepts if any(set(_tokens(way)) <= words for way in ways if _tokens(way)))
+    return met / len(concepts)
+
+
+def _by_coverage(results: list, concepts: list[list[str]]) -> list:
+    """Re-rank BM25F's best passages: a passage that covers all the query asks for outranks one
+    that scores on some of its words only (score x (1 + coverage) / 2)."""
+    if not concepts:
+        return results
+
+    def adjusted(result) -> float:
+        fields = result.fields()
+        covered = coverage(f"{fields.get('text', '')} {fields.get('heading', '')}", concepts)
+        return (result.score or 0.0) * (1 + covered) / 2
+
+    return sorted(results, key=adjusted, reverse=True)
+
+
+def _known(searcher, word: str) -> bool:
+    """Whether the index has this word (a stop word counts as known)."""
+    tokens = _tokens(word)
+    return all(searcher.doc_frequency("text", token) > 0 for token in tokens)
+
+
+def _correction(searcher, word: str) -> str | None:
+    """The indexed word closest in spelling to ``word``, if any is close."""
+    suggestions = searcher.corrector("spell").suggest(word, limit=1, maxdist=2 if len(word) > 5 else 1)
+    return suggestions[0] if suggestions else None
+
+
+def _suggestion(searcher, schema, query: str, rewritten: Rewritten, filter_query, mask) -> str | None:
+    """"Did you mean": the query with misspelt words corrected, offered only when it has hits."""
+    corrections = rewritten.corrections
+    if not corrections:
+        return None
+    corrected = fold_quotes(query)
+    for wrong, right in corrections.items():
+        corrected = re.sub(rf"\b{re.escape(wrong)}\b", right, corrected)
+    try:
+        found = searcher.search(parse_query(schema, corrected), limit=1, filter=filter_query, mask=mask)
+    except QueryError:
+        return None
+    return corrected if found.scored_length() else None
+
+
+def _facet_counts(results, catalogue: dict) -> dict[str, dict[str, int]]:
+    """How many matching passages each report and each year has (all matches, not just shown)."""
+    titles = {r["report_id"]: r for r in catalogue.get("reports", [])}
+    by_report = {key: len(docs) for key, docs in results.groups("report_id").items()}
+    by_year = {key or "undated": len(docs) for key, docs in results.groups("year").items()}
+    ordered = sorted(by_report.items(), key=lambda kv: (-kv[1], (titles.get(kv[0]) or {}).get("date") or ""))
+    return {"report": dict(ordered), "year": dict(sorted(by_year.items()))}
 
 
 def _ordinal(hit_id: str) -> int:
@@ -235,3 +374,26 @@ def _hit(results, result) -> Hit:
 
 
 __all__ = ["Hit", "SearchResults", "parse_query", "search"]
+
+
+def similar(index_dir: Path, hit_id: str, *, limit: int = 10) -> SearchResults:
+    """Passages like the passage ``hit_id`` (an ``id`` from a search hit), from other reports
+    first (for year-on-year reading), then from the same report."""
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    ix = open_index(index_dir)
+    with ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2)) as searcher:
+        docnum = searcher.document_number(doc_id=hit_id)
+        if docnum is None:
+            raise QueryError(f"no passage has the id '{hit_id}' (use an id from `report-index search --json` or the [id] under a hit)")
+        source = searcher.stored_fields(docnum)
+        passages = Or([Term("kind", kind) for kind in PASSAGE_KINDS])
+        results = searcher.more_like(
+            docnum, "text", text=source.get("text", ""), top=limit * 4, numterms=12, filter=passages
+        )
+        results.formatter = _MarkFormatter()
+        hits = [_hit(results, result) for result in results]
+    elsewhere = [h for h in hits if h.report_id != source["report_id"]]
+    same = [h for h in hits if h.report_id == source["report_id"]]
+    chosen = (elsewhere + same)[:limit]
+    return SearchResults(query=f"like {hit_id}", total=len(chosen), hits=chosen)
