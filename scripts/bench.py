@@ -1,0 +1,255 @@
+"""Benchmark ingest and search against plain baselines measured in the same run.
+
+Builds a deterministic, clearly synthetic corpus in a temporary folder (reportlab PDFs of
+several pages, each report with a ruled measures table; and plain-text reports holding a set of
+paragraphs for the search figures), then prints one table: each figure beside its baseline, the
+target and PASS/FAIL.
+
+    python scripts/bench.py                 # default sizes: 200 reports (~1,200 pages), 100,000 paragraphs
+    python scripts/bench.py --quick         # small sizes, a smoke run of a minute or two
+    python scripts/bench.py --reports 50 --paragraphs 20000
+
+Baselines: pdfplumber ``extract_text()`` for ingest, a default Whoosh writer for the index build,
+SQLite FTS5 (porter) for queries, bare ``python -c "import click"`` for start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "synthetic panel safeguarding stalking harassment protection order referral victim offender "
+    "domestic abuse partnership funding review training officer force county district hub team "
+    "outcome measure quarter increase decrease scheme pilot board commissioner strategy service "
+    "exploitation missing children vulnerability coordination recruitment evaluation risk support"
+).split()
+INITIATIVES = ["Clare's Law", "Operation Encompass", "Stalking Protection Orders", "Multi-Agency Safeguarding Hub"]
+QUERIES = [
+    ("stalking", {}), ("referral", {}), ("funding", {}), ("exploitation", {}),
+    ("stalking AND referral", {}), ("domestic AND abuse", {}),
+    ('"protection order"', {}), ('"domestic abuse"', {}),
+    ("victim", {"date_from": "2021-01-01", "date_to": "2022-12-31"}), ("training", {"date_from": "2023"}),
+    ("pilot", {"initiative": "Operation Encompass"}), ("support", {"initiative": "Clare's Law"}),
+]
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(len(words)), rng.choice(INITIATIVES))
+    return "Synthetic " + " ".join(words) + "."
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus
+
+
+def make_pdfs(folder: Path, reports: int, pages: int = 6) -> int:
+    """``reports`` synthetic reports of about ``pages`` A4 pages; returns the page count."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    total = 0
+    for number in range(reports):
+        rng = random.Random(number)
+        date = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 27:02d}"
+        story = [Paragraph(f"Synthetic Benchmark Report {number}", styles["Title"]),
+                 Paragraph(f"Meeting: Synthetic Panel, {date}", styles["Normal"])]
+        for page in range(pages):
+            story.append(Paragraph(f"<b>{page + 1}. SYNTHETIC SECTION {page + 1}</b>", styles["Normal"]))
+            for para in range(7):
+                story.append(Paragraph(f"{page + 1}.{para + 1} {sentence(rng, 45)}", styles["Normal"]))
+            if page == 2:
+                rows = [["Measures", "2020/21", "2021/22", "Difference", "Trend"]]
+                rows += [[f"Synthetic measure {i}", str(rng.randrange(500)), str(rng.randrange(500)), str(rng.randrange(-50, 50)), "level"] for i in range(6)]
+                story.append(Table(rows, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])))
+            story.append(PageBreak())
+        path = folder / f"{date}_synthetic-report-{number:04d}.pdf"
+        doc = SimpleDocTemplate(str(path), pagesize=A4, invariant=1)
+        doc.build(story)
+        import pypdfium2
+
+        total += len(pypdfium2.PdfDocument(str(path)))
+    return total
+
+
+def make_paragraph_reports(folder: Path, paragraphs: int, per_report: int = 100) -> None:
+    """Plain-text reports holding ``paragraphs`` numbered paragraphs in all."""
+    rng = random.Random(7)
+    for number in range(max(1, paragraphs // per_report)):
+        date = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 27:02d}"
+        lines = [f"Synthetic Paragraph Report {number}", f"Synthetic Panel {date}", ""]
+        for para in range(per_report):
+            lines += [f"{1 + para // 10}.{1 + para % 10} {sentence(rng, 30)}", ""]
+        (folder / f"{date}_synthetic-paragraphs-{number:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+
+
+def run(code: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of ``python -c code``."""
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-c", code], check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return time.perf_counter() - start, max(peak, before) / 1024
+
+
+def ingest_code(folder: Path, index: Path) -> str:
+    return (
+        "from pathlib import Path; from report_index.ingest import ingest; "
+        f"s = ingest([Path({str(folder)!r})], Path({str(index)!r})); "
+        "assert not s.failed, s.of('failed')"
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--paragraphs", type=int, default=100_000)
+    parser.add_argument("--baseline-files", type=int, default=20, help="PDFs the pdfplumber baseline reads (a sample, for time).")
+    parser.add_argument("--quick", action="store_true", help="Small sizes: 10 reports, 3,000 paragraphs.")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reports, args.paragraphs, args.baseline_files = 10, 3000, 5
+    rows: list[tuple[str, str, str, str, bool | None]] = []  # None: the run is too small to judge
+    cores = os.cpu_count() or 1
+
+    with tempfile.TemporaryDirectory(prefix="report-index-bench-") as tmp:
+        tmp_path = Path(tmp)
+        pdfs = tmp_path / "pdfs"
+        pdfs.mkdir()
+        print(f"generating {args.reports} synthetic PDF reports ...", file=sys.stderr)
+        pages = make_pdfs(pdfs, args.reports)
+        files = sorted(pdfs.glob("*.pdf"))
+
+        import pdfplumber
+
+        sample = files[: args.baseline_files]
+        start, sample_pages = time.perf_counter(), 0
+        for path in sample:
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    page.extract_text()
+                    sample_pages += 1
+        base_rate = sample_pages / (time.perf_counter() - start)
+
+        print("ingest, one process ...", file=sys.stderr)
+        one_s, rss_one = run(ingest_code(pdfs, tmp_path / "ix1"))
+        again_s, _ = run(ingest_code(pdfs, tmp_path / "ix1"))
+        one_rate = pages / one_s
+        rows.append((f"ingest, 1 process ({pages} pages)", f"{one_rate:.1f} pages/s", f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x", one_rate >= 15 * base_rate))
+        rows.append((f"ingest, {cores} cores", "not measured: extraction runs in one process", f"{one_rate:.1f} pages/s (1 process)", ">= 1.7x", False))
+        enough = len(files) >= 1000
+        rows.append((f"re-ingest unchanged ({len(files)} files)", f"{again_s:.2f} s (incl. start-up)", "-", "< 2 s per 1,000 files", (again_s * 1000 / len(files) < 2.0) if enough else None))
+        peak = rss_one
+        rows.append(("ingest peak RSS (largest process)", f"{peak:.0f} MB", "-", "< 500 MB", peak < 500))
+
+        # ---- search corpus
+        texts = tmp_path / "texts"
+        texts.mkdir()
+        make_paragraph_reports(texts, args.paragraphs)
+        print(f"indexing {args.paragraphs} paragraphs ...", file=sys.stderr)
+        big = tmp_path / "big"
+        build_s, _ = run(ingest_code(texts, big))
+        size_mb = sum(p.stat().st_size for p in big.rglob("*") if p.is_file()) / 1e6
+
+        from whoosh import index as whoosh_index
+
+        from report_index.index import build_schema, load_reports, report_documents
+        from report_index.search import search
+
+        reports = load_reports(big)
+        documents = [doc for report in reports for doc in report_documents(report, "bench")]
+        plain = tmp_path / "plain"
+        plain.mkdir()
+        print("default Whoosh writer ...", file=sys.stderr)
+        start = time.perf_counter()
+        ix = whoosh_index.create_in(str(plain), build_schema())
+        with ix.writer() as writer:
+            for doc in documents:
+                writer.add_document(**doc)
+        plain_s = time.perf_counter() - start
+        passages = sum(1 for d in documents if d["kind"] != "report")
+        rows.append((f"index build ({passages} passages, whole ingest)", f"{build_s:.1f} s, {size_mb:.0f} MB", f"{plain_s:.1f} s (default Whoosh writer, documents only)", ">= 2x faster", plain_s >= 2 * build_s))
+
+        # ---- queries
+        latencies = []
+        search(big, "warm up")
+        for _ in range(3):
+            for query, options in QUERIES:
+                start = time.perf_counter()
+                search(big, query, **options)
+                latencies.append((time.perf_counter() - start) * 1000)
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE VIRTUAL TABLE p USING fts5(text, date UNINDEXED, tokenize='porter')")
+        db.executemany("INSERT INTO p VALUES (?, ?)", [(d["text"], d["date"]) for d in documents if d["kind"] != "report"])
+        fts = []
+        for _ in range(3):
+            for query, options in QUERIES:
+                match = query.replace(" AND ", " ")
+                if "initiative" in options:
+                    match = f'{match} "{options["initiative"]}"'
+                sql, params = "SELECT rowid, text FROM p WHERE p MATCH ? ", [match]
+                if "date_from" in options:
+                    sql += "AND date >= ? "
+                    params.append(options["date_from"])
+                start = time.perf_counter()
+                db.execute(sql + "ORDER BY rank LIMIT 10", params).fetchall()
+                fts.append((time.perf_counter() - start) * 1000)
+        p50, p95, f50 = percentile(latencies, 0.5), percentile(latencies, 0.95), percentile(fts, 0.5)
+        rows.append((f"query p50 ({passages} passages)", f"{p50:.1f} ms", f"{f50:.1f} ms (FTS5 porter)", "<= 5x FTS5", p50 <= 5 * f50))
+        rows.append(("query p95", f"{p95:.1f} ms", f"{percentile(fts, 0.95):.1f} ms (FTS5 porter)", "< 150 ms", p95 < 150))
+
+        # ---- the whole command
+        def command(index: Path, query: str) -> float:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "report_index", "--index", str(index), "search", query],
+                           check=True, stdout=subprocess.DEVNULL)
+            return time.perf_counter() - start
+
+        def bare() -> float:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import click"], check=True)
+            return time.perf_counter() - start
+
+        cmd = statistics.median(command(big, q) for q, _ in QUERIES[:5])
+        bare_s = statistics.median(bare() for _ in range(5))
+        rows.append(("`report-index search` wall time, big index", f"{cmd:.2f} s", f"{bare_s:.2f} s (import click)", "< 0.5 s", cmd < 0.5))
+        cold = statistics.median(command(tmp_path / "ix1", q) for q, _ in QUERIES[:5])
+        rows.append((f"cold start, small index ({len(files)} reports)", f"{cold:.2f} s", f"{bare_s:.2f} s (import click)", "<= click + 0.25 s", cold <= bare_s + 0.25))
+
+    print(f"\nreport-index benchmark: {args.reports} reports / {pages} pages, {args.paragraphs} paragraphs; "
+          f"{cores} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}\n")
+    header = ("measure", "report-index", "baseline", "target", "result")
+    table = [header] + [(a, b, c, d, "n/a" if ok is None else "PASS" if ok else "FAIL") for a, b, c, d, ok in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    for i, row in enumerate(table):
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+if __name__ == "__main__":
+    main()

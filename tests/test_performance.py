@@ -1,0 +1,13 @@
+"""The fast PDF reader (pdfium for pages without drawn lines) gives what pdfplumber gives."""
+
+from __future__ import annotations
+
+from report_index import pdf
+
+from .conftest import CORPUS, FIXTURES
+
+
+def test_pdfium_reader_matches_pdfplumber_on_every_bundled_pdf():
+    for path in [*CORPUS.glob("*.pdf"), *FIXTURES.glob("*.pdf")]:
+        assert pdf._read_with_pdfium(path) is not None
+        assert pdf.read_pdf(path) == pdf._read_with_pdfplumber(path), path.name
