@@ -161,15 +161,7 @@ def _read_with_pdfium(path: Path) -> tuple[list[list[Block | _Line]], list[tuple
                     plumbed.close()
                     continue
                 words = [
-                    _Word(
-                        text=w["text"],
-                        x0=float(w["x0"]),
-                        x1=float(w["x1"]),
-                        top=float(w["top"]),
-                        bottom=float(w["bottom"]),
-                        bold=_is_bold(w.get("fontname", "")),
-                        size=float(w.get("size", 0.0)),
-                    )
+                    _word(w)
                     for w in _extract_words(_pdfium_chars(page, height), extra_attrs=["fontname", "size"])
                 ]
                 page_lines.append(list(_group_lines(words, number)))
@@ -281,20 +273,25 @@ def _chain(exc: BaseException | None):
     return
 
 
+def _word(w: dict) -> _Word:
+    """pdfplumber's word dict (from pdfplumber itself or from pdfium's characters) as a _Word."""
+    return _Word(
+        text=w["text"],
+        x0=float(w["x0"]),
+        x1=float(w["x1"]),
+        top=float(w["top"]),
+        bottom=float(w["bottom"]),
+        bold=_is_bold(w.get("fontname", "")),
+        size=float(w.get("size", 0.0)),
+    )
+
+
 def _read_page(page, number: int) -> list[Block | _Line]:
     """One page: ruled tables as Table blocks and the other words as lines, in reading order."""
     ruled = [t for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
     table_boxes = [t.bbox for t in ruled]
     words = [
-        _Word(
-            text=w["text"],
-            x0=float(w["x0"]),
-            x1=float(w["x1"]),
-            top=float(w["top"]),
-            bottom=float(w["bottom"]),
-            bold=_is_bold(w.get("fontname", "")),
-            size=float(w.get("size", 0.0)),
-        )
+        _word(w)
         for w in page.extract_words(extra_attrs=["fontname", "size"])
         if not _inside(w, table_boxes)
     ]
