@@ -475,7 +475,10 @@ class _Parser:
 
 
 def merge_heading_lines(blocks: list) -> list:
-    """A bold heading that wraps onto a second line is one heading."""
+    """A bold heading that wraps onto a second line is one heading.
+
+    Only a line that runs to the right margin wraps: a block of short bold lines (a title block
+    set in bold: "Report to: ...", "Date: ...") stays line by line."""
     merged: list = []
     for block in blocks:
         previous = merged[-1] if merged else None
@@ -484,6 +487,7 @@ def merge_heading_lines(blocks: list) -> list:
             and isinstance(previous, TextLine)
             and block.bold
             and previous.bold
+            and previous.full
             and not block.new_block
             and block.page == previous.page
             and not _NUMBER_LABEL.match(block.text)

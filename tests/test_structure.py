@@ -181,3 +181,19 @@ def test_date_from_file_name():
     assert date_from_filename("2022-06-10_police-and-crime-panel.pdf").isoformat() == "2022-06-10"
     assert date_from_filename("panel 20210615.pdf").isoformat() == "2021-06-15"
     assert date_from_filename("panel-report-2022.pdf") is None
+
+
+def test_title_block_in_bold_is_read_line_by_line():
+    from report_index.models import RawDocument, TextLine
+    from report_index.structure import parse_report
+
+    lines = [
+        TextLine("Report to: Police and Crime Panel", page=1, bold=True, new_block=True),
+        TextLine("Date: 3 March 2023", page=1, bold=True),
+        TextLine("Subject: Rural Crime Update", page=1, bold=True),
+        TextLine("1. PURPOSE OF THE REPORT", page=1, bold=True, new_block=True),
+        TextLine("1.1 This report sets out progress on rural crime.", page=1, new_block=True),
+    ]
+    report = parse_report(RawDocument("bold.pdf", "pdf", 1, lines), "r", "")
+    assert (report.body, report.date, report.title) == ("Police and Crime Panel", "2023-03-03", "Rural Crime Update")
+    assert [s.heading for s in report.sections] == ["PURPOSE OF THE REPORT"]
