@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
@@ -148,8 +149,13 @@ def _date_bound(value: str | None, name: str) -> str | None:
     return parsed.isoformat()
 
 
+@lru_cache(maxsize=1)
+def _analyzer():
+    return analyzer()  # built once: it carries the stemmer's cache
+
+
 def _tokens(text: str) -> list[str]:
-    return [token.text for token in analyzer()(fold_quotes(text))]
+    return [token.text for token in _analyzer()(fold_quotes(text))]
 
 
 def search_vocabulary(index_dir: Path, catalogue: dict) -> Vocabulary:
@@ -263,8 +269,20 @@ def coverage(text: str, concepts: list[list[str]]) -> float:
     if not concepts:
         return 1.0
     words = set(_tokens(text))
-    met = sum(1 for ways in concepts if any(set(_tokens(way)) <= words for way in ways if _tokens(way)))
+    met = sum(1 for ways in _concept_tokens(concepts) if any(way <= words for way in ways))
     return met / len(concepts)
+
+
+def _concept_tokens(concepts: list[list[str]]) -> list[list[frozenset[str]]]:
+    """Each concept's wordings as sets of index words, analysed once per query, not per passage."""
+    key = tuple(tuple(ways) for ways in concepts)
+    if key not in _CONCEPT_CACHE:
+        _CONCEPT_CACHE.clear()
+        _CONCEPT_CACHE[key] = [[frozenset(t) for t in map(_tokens, ways) if t] for ways in concepts]
+    return _CONCEPT_CACHE[key]
+
+
+_CONCEPT_CACHE: dict[tuple, list[list[frozenset[str]]]] = {}
 
 
 def _by_coverage(results: list, concepts: list[list[str]]) -> list:
