@@ -143,10 +143,15 @@ def _report_summary(summary, index_dir: Path) -> None:
 @click.option(
     "--ocr", is_flag=True, help="Read scanned PDFs (no text layer) with OCR: needs ocrmypdf and tesseract installed."
 )
+@click.option(
+    "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
+    help="Processes that read files (default 0: one a core, when there are enough files to read).",
+)
 @_index_option
 @click.pass_obj
 def ingest(
-    obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float, initiative_files: tuple[Path, ...], ocr: bool
+    obj: _Context, paths: tuple[Path, ...], prune: bool, wait: float, initiative_files: tuple[Path, ...], ocr: bool,
+    jobs: int,
 ) -> None:
     """Read report files (PDF, .txt, .md) under PATHS into the index.
 
@@ -168,6 +173,7 @@ def ingest(
             initiative_files=initiative_files,
             ocr=ocr,
             on_wait=_waiting(obj.index_dir),
+            jobs=jobs or None,
         )
 
     try:

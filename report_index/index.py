@@ -149,6 +149,58 @@ def writer_for(ix, index_dir: Path, wait: float = 0.0):
         raise IndexBusyError(_busy_message(index_dir)) from None
 
 
+def segment_writer(index_dir: Path, limitmb: int = 128):
+    """A writer of one new segment of the index, for a worker process of an ingest.
+
+    It takes no lock: the ingest that started the worker holds the index (``ingest_lock`` and
+    Whoosh's write lock) for it. Its files are written under a fresh segment name and stay out
+    of the index until that ingest commits them with ``commit_with_segments``; a segment never
+    committed (a crash, Ctrl-C) is deleted by the next commit. This is how Whoosh's own
+    multiprocessing writer works (``whoosh.multiproc``), with the worker processes our own.
+    """
+    from whoosh.writing import SegmentWriter
+
+    ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb)
+
+
+def finish_segment(writer):
+    """Write out a segment writer's segment and return it (None if nothing was added to it)."""
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
+
+
+def discard_writer(writer) -> None:
+    """Cancel a writer and delete the files it had started for its new segment."""
+    if not writer.is_closed:
+        writer.cancel()
+    prefix = writer.newsegment.segment_id()
+    for name in list(writer.storage):
+        if name.startswith(prefix):
+            try:
+                writer.storage.delete_file(name)
+            except OSError:
+                pass
+
+
+def commit_with_segments(writer, segments: list) -> None:
+    """Commit the ingest's own writer (its deletions and documents) together with segments
+    written by its workers: one new table of contents, so all of it appears at once or none."""
+    if not segments:
+        writer.commit()
+        return
+    writer._check_state()
+    final = writer._merge_segments(None, None, None)  # Whoosh's usual policy: small old segments merged
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + list(segments))
+    writer._finish()
+
+
 # --------------------------------------------------------------------------------------------
 # The ingest lock
 

@@ -23,6 +23,8 @@ from typing import Callable, Iterable, Iterator
 from .dates import date_from_filename, parse_date
 from .errors import ExtractionError, ReportIndexError
 from .index import (
+    commit_with_segments,
+    discard_writer,
     indexed_files,
     ingest_lock,
     load_reports,
@@ -38,6 +40,7 @@ from .index import (
 from .models import Report
 from .reader import SUPPORTED_SUFFIXES, read_document
 from .structure import canonical_body, parse_report
+from .workers import Job, start_runner
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
 EXTRACTOR_VERSION = "2"
@@ -258,19 +261,22 @@ def ingest(
     initiative_files: Iterable[Path] = (),
     ocr: bool = False,
     on_wait: Callable[[], None] | None = None,
+    jobs: int | None = None,
 ) -> IngestSummary:
     """Bring the index at ``index_dir`` up to date with the report files under ``paths``.
 
     One run at a time holds the index (``index.ingest_lock``): another run waits up to ``wait``
     seconds for it (calling ``on_wait`` once when it starts waiting), then raises IndexBusyError.
     With ``ocr``, PDFs with no text layer are read with OCR (``ocr.py``) when it is installed.
+    ``jobs`` is the number of processes that read files (default: one a core when there are
+    enough files to read; see ``workers.py``).
     """
     roots = [Path(p) for p in paths]
     files, skipped = discover(roots)
     with ingest_lock(index_dir, wait=wait, on_wait=on_wait), _deferrable_interrupts() as hold_interrupts:
         return _ingest_locked(
             roots, files, skipped, index_dir, prune=prune, on_file=on_file, wait=wait,
-            initiative_files=initiative_files, ocr=ocr, hold_interrupts=hold_interrupts,
+            initiative_files=initiative_files, ocr=ocr, jobs=jobs, hold_interrupts=hold_interrupts,
         )
 
 
@@ -285,24 +291,35 @@ def _ingest_locked(
     wait: float,
     initiative_files: Iterable[Path],
     ocr: bool,
+    jobs: int | None,
     hold_interrupts: Callable[[], None],
 ) -> IngestSummary:
     summary = IngestSummary(outcomes=list(skipped))
     ix = open_or_create(index_dir)
-    annotator = Annotator(keep_gazetteers(index_dir, initiative_files))
+    gazetteer_files = keep_gazetteers(index_dir, initiative_files)
+    annotator = Annotator(gazetteer_files)
     with ix.searcher() as searcher:
         existing = indexed_files(searcher)
     by_sha = {entry.sha256: entry for entry in existing.values()}
     taken = {entry.report_id for entry in existing.values()}
     overrides: dict[Path, dict[str, Override]] = {}
     seen_sources: set[str] = set()
-    seen_shas: dict[str, str] = {}
+    seen_shas: dict[str, str] = {}  # content already in the index from this run: later copies are duplicates
+    done = 0
+
+    def progress(path: Path) -> None:
+        nonlocal done
+        done += 1
+        if on_file:
+            on_file(path, done, len(files))
 
     writer = writer_for(ix, index_dir, wait=wait)
+    runner = None
     try:
-        for number, path in enumerate(files, start=1):
-            if on_file:
-                on_file(path, number, len(files))
+        to_read: list[Job] = []
+        first_copy: dict[str, Job] = {}  # by content: the file of this run that is read for it
+        copies: dict[int, list[Path]] = {}  # more files with that content, decided once it is read
+        for path in files:
             source = str(path.resolve())
             seen_sources.add(source)
             folder = path.parent
@@ -310,62 +327,58 @@ def _ingest_locked(
                 overrides[folder] = load_overrides(folder)
             override = overrides[folder].get(path.name)
             try:
-                data = path.read_bytes()
+                sha = _sha256_of(path)
             except OSError as exc:
+                progress(path)
                 summary.outcomes.append(FileOutcome(str(path), "failed", reason=f"could not be read ({exc.strerror})"))
                 continue
-            sha = hashlib.sha256(data).hexdigest()
             fingerprint = f"{EXTRACTOR_VERSION}:{sha}:{override.key() if override else ''}"
             previous = existing.get(source)
             if previous and previous.fingerprint == fingerprint:
+                progress(path)
                 seen_shas[sha] = str(path)
-                if previous.annotation == annotator.fingerprint:
-                    summary.outcomes.append(FileOutcome(str(path), "unchanged", previous.report_id))
-                    continue
-                # the text is as it was, the initiative list is not: read mentions again, no extraction
-                with ix.searcher() as searcher:
-                    report = stored_report(searcher, previous.report_id)
-                try:
-                    annotator.annotate(report)
-                except Exception as exc:  # keep the report as it was indexed
-                    summary.outcomes.append(
-                        FileOutcome(str(path), "failed", reason=f"initiatives could not be read: {type(exc).__name__}: {exc}")
-                    )
-                    continue
-                writer.delete_by_term("report_id", previous.report_id)
-                for document in report_documents(report, fingerprint, annotator.fingerprint):
-                    writer.add_document(**document)
-                summary.outcomes.append(
-                    FileOutcome(str(path), "updated", report.id, reason="initiatives read again with the new list")
-                )
+                summary.outcomes.append(_read_again(writer, ix, previous, fingerprint, annotator, path))
+                continue
+            if sha in first_copy and sha not in seen_shas:
+                copies.setdefault(id(first_copy[sha]), []).append(path)
                 continue
             twin = seen_shas.get(sha) or (
                 by_sha[sha].source if sha in by_sha and by_sha[sha].source != source and Path(by_sha[sha].source).exists() else None
             )
             if twin:
+                progress(path)
                 summary.outcomes.append(FileOutcome(str(path), "duplicate", reason=f"same content as {twin}"))
                 continue
-            try:
-                report = extract_report(path, data, override, ocr=ocr)
-                annotator.annotate(report)
-            except ExtractionError as exc:
-                summary.outcomes.append(FileOutcome(str(path), "failed", reason=str(exc)))
+            job = Job(path, source, sha, fingerprint, override, previous)
+            first_copy[sha] = job
+            to_read.append(job)
+
+        runner = start_runner(
+            to_read, jobs, writer=writer, annotator=annotator, index_dir=index_dir,
+            gazetteer_files=gazetteer_files, ocr=ocr,
+        )
+        for result in runner.results(to_read):
+            job = result.job
+            progress(job.path)
+            later = copies.get(id(job), [])
+            if not result.ok:
+                summary.outcomes.append(FileOutcome(str(job.path), "failed", reason=result.reason))
+                for copy in later:  # the same bytes fail the same way
+                    progress(copy)
+                    summary.outcomes.append(FileOutcome(str(copy), "failed", reason=result.reason))
                 continue
-            except Exception as exc:  # an extractor bug must not cost the rest of the corpus
-                summary.outcomes.append(
-                    FileOutcome(str(path), "failed", reason=f"unexpected extraction error: {type(exc).__name__}: {exc}")
-                )
-                continue
-            seen_shas[sha] = str(path)
-            report.source = source
-            if previous:
-                taken.discard(previous.report_id)
-                writer.delete_by_term("report_id", previous.report_id)
-            report.id = choose_id(report, path, taken)
-            taken.add(report.id)
-            for document in report_documents(report, fingerprint, annotator.fingerprint):
-                writer.add_document(**document)
-            summary.outcomes.append(FileOutcome(str(path), "updated" if previous else "added", report.id))
+            seen_shas[job.sha] = str(job.path)
+            if job.previous:
+                taken.discard(job.previous.report_id)
+                writer.delete_by_term("report_id", job.previous.report_id)
+            job.report_id = choose_id(Report(id="", source=job.source, sha256=job.sha, title=result.title, date=result.date), job.path, taken)
+            taken.add(job.report_id)
+            runner.index(job)
+            summary.outcomes.append(FileOutcome(str(job.path), "updated" if job.previous else "added", job.report_id))
+            for copy in later:
+                progress(copy)
+                summary.outcomes.append(FileOutcome(str(copy), "duplicate", reason=f"same content as {job.path}"))
+        segments = runner.finish()
 
         for source, entry in existing.items():
             if source in seen_sources or not _under_any(Path(source), roots):
@@ -377,13 +390,69 @@ def _ingest_locked(
                 summary.outcomes.append(FileOutcome(source, "removed", entry.report_id))
             else:
                 summary.missing.append(source)
+        changed = bool(segments) or any(o.status in ("added", "updated", "removed") for o in summary.outcomes)
         hold_interrupts()  # committing: from here on the run completes
-        writer.commit()
+        if not changed:  # nothing to write: leave the index (and its generation) as it is
+            discard_writer(writer)
+            return summary
+        commit_with_segments(writer, segments)
     except BaseException:
-        writer.cancel()
+        discard_writer(writer)
         raise
+    finally:
+        if runner is not None:
+            runner.close()
     write_catalogue(ix, index_dir)
     return summary
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_again(writer, ix, previous, fingerprint: str, annotator: Annotator, path: Path) -> FileOutcome:
+    """An unchanged file: nothing to do, unless the initiative list changed since it was indexed;
+    then its mentions are read again from the stored report, with no extraction."""
+    if previous.annotation == annotator.fingerprint:
+        return FileOutcome(str(path), "unchanged", previous.report_id)
+    with ix.searcher() as searcher:
+        report = stored_report(searcher, previous.report_id)
+    try:
+        annotator.annotate(report)
+    except Exception as exc:  # keep the report as it was indexed
+        return FileOutcome(str(path), "failed", reason=f"initiatives could not be read: {type(exc).__name__}: {exc}")
+    writer.delete_by_term("report_id", previous.report_id)
+    write_report(writer, report, fingerprint, annotator.fingerprint)
+    return FileOutcome(str(path), "updated", report.id, reason="initiatives read again with the new list")
+
+
+def extract_and_annotate(
+    path: Path, sha: str, override: Override | None, annotator: Annotator, *, ocr: bool
+) -> tuple[Report | None, str]:
+    """One file's report with its initiative mentions, or None and the reason it failed."""
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            return None, "the file changed while it was being ingested; run the ingest again"
+        report = extract_report(path, data, override, ocr=ocr)
+        annotator.annotate(report)
+    except OSError as exc:
+        return None, f"could not be read ({exc.strerror})"
+    except ExtractionError as exc:
+        return None, str(exc)
+    except Exception as exc:  # an extractor bug must not cost the rest of the corpus
+        return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"
+    return report, ""
+
+
+def write_report(writer, report: Report, fingerprint: str, annotation: str) -> None:
+    """Add a report's documents (itself and its passages) to an index writer."""
+    for document in report_documents(report, fingerprint, annotation):
+        writer.add_document(**document)
 
 
 @contextmanager

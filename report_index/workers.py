@@ -1,0 +1,350 @@
+"""Reading and indexing the changed files of an ingest, in this process or on every core.
+
+An ingest hands the files it has to read to a runner, takes the results back in file order
+(so report ids and outcomes are the same however many processes read them), chooses each
+report's id, and tells the runner to index it:
+
+- ``LocalRunner`` reads each file in the ingesting process and adds its passages to the run's
+  own index writer. Small runs use it: starting a worker costs about a second.
+- ``PoolRunner`` starts worker processes (``spawn``: fresh interpreters that inherit no open
+  files, so never the index locks). Each reads files (PDF layout, structure, initiatives),
+  keeps the reports until the ingest has named them, and writes their passages into a segment
+  of its own (``index.segment_writer``). The ingest commits those segments with its own changes
+  in one step (``index.commit_with_segments``), so a run still lands whole or not at all.
+
+Workers die with the ingest (a SIGKILL of the ingest included) and ignore Ctrl-C, which the
+ingest handles. If a worker crashes (a PDF that crashes pdfium, say), the files it was reading
+are read again, each alone in a fresh worker; a file that crashes that worker too fails with
+that reason, and the reports the dead worker had already indexed are read again elsewhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import ReportIndexError
+
+#: Fewer files to read than this, and they are read in the ingesting process.
+POOL_MIN_FILES = 8
+#: Files handed to a worker before it reports back: one being read, one waiting.
+DEPTH = 2
+
+
+@dataclass
+class Job:
+    """One file an ingest has to read."""
+
+    path: Path
+    source: str  # resolved path, as the index records it
+    sha: str
+    fingerprint: str
+    override: Any = None  # ingest.Override
+    previous: Any = None  # index.IndexedFile of an earlier version, if any
+    report_id: str = ""  # chosen by the ingest once the file is read
+    crashes: int = 0  # workers that died while reading it
+
+
+@dataclass
+class Extracted:
+    """What reading a file gave: the report's title and date (for its id), or why it failed."""
+
+    job: Job
+    title: str = ""
+    date: str | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
+
+
+def worker_count(jobs: int, requested: int | None) -> int:
+    """Processes to read ``jobs`` files with: ``requested`` (0 or None: one a core, but only
+    when there are enough files to repay starting them)."""
+    if requested:
+        return max(1, min(requested, jobs))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, jobs) if jobs >= POOL_MIN_FILES else 1
+
+
+class LocalRunner:
+    """Reads files in this process; their passages go to the ingest's own writer."""
+
+    def __init__(self, writer, annotator, *, ocr: bool, annotation: str):
+        self._writer = writer
+        self._annotator = annotator
+        self._ocr = ocr
+        self._annotation = annotation
+        self._pending: dict[int, Any] = {}
+
+    def results(self, jobs: list[Job]) -> Iterator[Extracted]:
+        from .ingest import extract_and_annotate
+
+        for job in jobs:
+            report, reason = extract_and_annotate(job.path, job.sha, job.override, self._annotator, ocr=self._ocr)
+            if report is None:
+                yield Extracted(job, reason=reason)
+                continue
+            self._pending[id(job)] = report
+            yield Extracted(job, title=report.title, date=report.date)
+
+    def index(self, job: Job) -> None:
+        from .ingest import write_report
+
+        report = self._pending.pop(id(job))
+        report.id, report.source = job.report_id, job.source
+        write_report(self._writer, report, job.fingerprint, self._annotation)
+
+    def finish(self) -> list:
+        return []
+
+    def close(self) -> None:
+        self._pending.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Worker processes
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    reading: dict[int, Job] = field(default_factory=dict)  # sent, not yet answered
+    held: dict[int, Job] = field(default_factory=dict)  # read, waiting for their ids
+    indexed: list[Job] = field(default_factory=list)  # in the worker's segment (lost if it dies)
+    solo: bool = False  # reading a file that crashed a worker before: nothing else meanwhile
+
+
+class PoolRunner:
+    """Reads and indexes files in ``count`` worker processes."""
+
+    def __init__(
+        self, count: int, index_dir: Path, gazetteer_files: list[Path], *, ocr: bool, annotation: str
+    ):
+        self._context = multiprocessing.get_context("spawn")
+        self._args = (str(index_dir), [str(f) for f in gazetteer_files], ocr)
+        self._annotation = annotation
+        self._workers: list[_Worker] = []
+        self._owner: dict[int, _Worker] = {}
+        self._queue: deque[Job] = deque()
+        self._ready: dict[int, Extracted] = {}
+        self._deaths = 0
+        self._count = count
+        for _ in range(count):
+            self._spawn()
+
+    # ---- the ingest's side
+
+    def results(self, jobs: list[Job]) -> Iterator[Extracted]:
+        self._queue.extend(jobs)
+        for job in jobs:
+            while id(job) not in self._ready:
+                self._dispatch()
+                self._receive()
+            yield self._ready.pop(id(job))
+
+    def index(self, job: Job) -> None:
+        worker = self._owner.pop(id(job))
+        worker.held.pop(id(job))
+        worker.indexed.append(job)
+        self._send(worker, ("index", id(job), job.report_id, job.source, job.fingerprint, self._annotation))
+
+    def finish(self) -> list:
+        """Every worker's segment, once each has written it out."""
+        segments: list = []
+        while True:
+            while self._queue or any(w.reading for w in self._workers):  # files read again after a crash
+                self._dispatch()
+                self._receive()
+            finishing = list(self._workers)
+            for worker in finishing:
+                self._send(worker, ("finish",))
+            for worker in finishing:
+                if worker not in self._workers:  # died on the way
+                    continue
+                message = self._reply(worker)
+                if message is None:
+                    continue
+                segments.extend(s for s in [message[1]] if s is not None)
+                worker.indexed.clear()
+                self._workers.remove(worker)
+                worker.process.join(5)
+            if not self._queue:  # else a worker died finishing: its files are read again
+                return segments
+
+    def close(self) -> None:
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join(5)
+            worker.conn.close()
+        self._workers.clear()
+
+    # ---- plumbing
+
+    def _spawn(self) -> None:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, *self._args), daemon=True, name="report-index worker")
+        process.start()
+        child.close()
+        self._workers.append(_Worker(process, parent))
+
+    def _dispatch(self) -> None:
+        for worker in list(self._workers):
+            while self._queue and not worker.solo and len(worker.reading) < DEPTH:
+                job = self._queue[0]
+                if job.crashes:
+                    if worker.reading:
+                        break
+                    worker.solo = True
+                self._queue.popleft()
+                worker.reading[id(job)] = job
+                self._send(worker, ("extract", id(job), str(job.path), job.sha, job.override))
+
+    def _send(self, worker: _Worker, message: tuple) -> None:
+        try:
+            worker.conn.send(message)
+        except OSError:  # the worker is gone; what it had is read again
+            self._died(worker)
+
+    def _reply(self, worker: _Worker) -> tuple | None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._died(worker)
+            return None
+        if message[0] == "error":
+            raise ReportIndexError(message[1])
+        return message
+
+    def _receive(self) -> None:
+        """Wait for a worker's answer (or death) and file it."""
+        by_handle = {w.conn: w for w in self._workers}
+        by_handle.update({w.process.sentinel: w for w in self._workers})
+        for handle in wait(list(by_handle)):
+            worker = by_handle[handle]
+            if worker not in self._workers:
+                continue
+            if handle is worker.conn or worker.conn.poll():
+                message = self._reply(worker)
+                if message is not None:
+                    self._file(worker, message)
+            elif not worker.process.is_alive():
+                self._died(worker)
+
+    def _file(self, worker: _Worker, message: tuple) -> None:
+        kind, key = message[0], message[1]
+        job = worker.reading.pop(key)
+        worker.solo = False
+        if kind == "failed":
+            if job.report_id:
+                raise ReportIndexError(f"{job.path} could not be read again after a worker crashed: {message[2]}")
+            self._ready[key] = Extracted(job, reason=message[2])
+            return
+        if job.report_id:  # read again after the worker that indexed it died: index it as before
+            worker.held[key] = job
+            self._owner[key] = worker
+            self.index(job)
+            return
+        worker.held[key] = job
+        self._owner[key] = worker
+        self._ready[key] = Extracted(job, title=message[2], date=message[3])
+
+    def _died(self, worker: _Worker) -> None:
+        if worker not in self._workers:
+            return
+        self._workers.remove(worker)
+        worker.process.join(1)
+        code = worker.process.exitcode
+        worker.conn.close()
+        self._deaths += 1
+        if self._deaths > 2 * self._count + 4:
+            raise ReportIndexError("ingest worker processes keep dying; run again with --jobs 1 to read files one by one")
+        for key, job in worker.held.items():  # read, not yet handed over: read again
+            self._ready.pop(key, None)
+            self._owner.pop(key, None)
+            self._queue.appendleft(job)
+        for job in worker.indexed:  # its segment is lost: read and index again
+            self._queue.appendleft(job)
+        for key, job in worker.reading.items():
+            job.crashes += 1
+            if job.crashes < 2:
+                self._queue.appendleft(job)
+            elif job.report_id:
+                raise ReportIndexError(f"{job.path} crashed a worker process when read again")
+            else:
+                how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                self._ready[key] = Extracted(job, reason=f"reading it crashed the reader process ({how})")
+        self._spawn()
+
+
+def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool) -> None:
+    """A worker process: read files and index reports as the ingest says, then hand over the segment."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
+    from .index import finish_segment, segment_writer
+    from .ingest import Annotator, extract_and_annotate, write_report
+
+    annotator = Annotator([Path(f) for f in gazetteer_files])
+    writer = None
+    pending: dict[int, Any] = {}
+    try:
+        while True:
+            message = conn.recv()
+            kind = message[0]
+            if kind == "extract":
+                _, key, path, sha, override = message
+                report, reason = extract_and_annotate(Path(path), sha, override, annotator, ocr=ocr)
+                if report is None:
+                    conn.send(("failed", key, reason))
+                else:
+                    pending[key] = report
+                    conn.send(("extracted", key, report.title, report.date))
+            elif kind == "index":
+                _, key, report_id, source, fingerprint, annotation = message
+                report = pending.pop(key)
+                report.id, report.source = report_id, source
+                if writer is None:
+                    writer = segment_writer(Path(index_dir))
+                try:
+                    write_report(writer, report, fingerprint, annotation)
+                except Exception as exc:
+                    conn.send(("error", f"indexing {source} failed: {type(exc).__name__}: {exc}"))
+                    return
+            elif kind == "finish":
+                conn.send(("segment", finish_segment(writer) if writer is not None else None))
+                return
+    except (EOFError, OSError):  # the ingest is gone: its segment is never committed
+        return
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the ingest that started it dies (SIGKILL included);
+    elsewhere the closed pipe ends the worker at its next message."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the ingest died before the request took hold
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def start_runner(
+    jobs: list[Job], requested: int | None, *, writer, annotator, index_dir: Path, gazetteer_files: Iterable[Path],
+    ocr: bool,
+):
+    count = worker_count(len(jobs), requested)
+    if count <= 1:
+        return LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
+    return PoolRunner(count, index_dir, list(gazetteer_files), ocr=ocr, annotation=annotator.fingerprint)

@@ -1,0 +1,136 @@
+"""Ingest on several processes: the same index as one process, and workers that die are survived.
+
+These run real worker processes (``--jobs 2``), so they are marked slow; CI runs them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from . import badfiles
+from .conftest import CORPUS, FIXTURES
+
+from report_index.index import load_reports, open_index
+from report_index.ingest import ingest
+from report_index.search import search
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory) -> Path:
+    """Ten reports of every kind the tool reads: the corpus PDFs, the unruled fixture, the
+    synthetic text series and generated PDFs; plus a copy of one and a broken file."""
+    folder = tmp_path_factory.mktemp("mixed") / "reports"
+    folder.mkdir()
+    for pdf in CORPUS.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    shutil.copy(FIXTURES / "2022-06-10_safeguarding-report_unruled.pdf", folder / "unruled.pdf")
+    for text in sorted((FIXTURES / "synthetic").glob("*.txt")):
+        shutil.copy(text, folder / text.name)
+    for number in range(1, 5):
+        badfiles.generated_report_pdf(folder, number, pages=3)
+    shutil.copy(next(CORPUS.glob("2021*.pdf")), folder / "zz-copy-of-2021.pdf")
+    badfiles.truncated_pdf(folder)
+    return folder
+
+
+def index_snapshot(index_dir: Path) -> dict:
+    """Everything the index holds, by report id: the whole model and its passage documents."""
+    models = {r.id: r.to_dict() for r in load_reports(index_dir)}
+    with open_index(index_dir).searcher() as searcher:
+        passages = sorted(
+            (f["doc_id"], f["text"], f.get("section", ""), f.get("page", 0), f.get("initiatives", ""))
+            for f in searcher.all_stored_fields()
+            if f["kind"] != "report"
+        )
+    for model in models.values():
+        model.pop("source")  # the two indexes were built from the same folder: equal anyway
+    return {"models": models, "passages": passages}
+
+
+def outcomes(summary) -> list[tuple[str, str, str]]:
+    return sorted((Path(o.path).name, o.status, o.report_id) for o in summary.outcomes)
+
+
+def test_two_processes_build_the_same_index_as_one(tmp_path: Path, mixed_folder: Path) -> None:
+    one = ingest([mixed_folder], tmp_path / "one", jobs=1)
+    two = ingest([mixed_folder], tmp_path / "two", jobs=2)
+
+    assert outcomes(one) == outcomes(two)
+    assert one.counts() == two.counts() == {
+        "added": 10, "updated": 0, "unchanged": 0, "failed": 1, "skipped": 0, "duplicate": 1, "removed": 0,
+    }
+    assert [o.reason for o in two.of("duplicate")] == [f"same content as {mixed_folder / next(CORPUS.glob('2021*.pdf')).name}"]
+    assert index_snapshot(tmp_path / "one") == index_snapshot(tmp_path / "two")
+    hits = search(tmp_path / "two", "Stalking Protection Orders").hits
+    assert hits and {h.report_id for h in hits} == {h.report_id for h in search(tmp_path / "one", "Stalking Protection Orders").hits}
+    # the workers' segments were committed; the scratch folder and uncommitted files are gone
+    assert not (tmp_path / "two" / "reports.tmp").exists()
+    again = ingest([mixed_folder], tmp_path / "two", jobs=2)
+    assert again.counts()["unchanged"] == 10 and again.counts()["added"] == 0
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, mixed_folder: Path) -> None:
+    killed: list[int] = []
+
+    def on_file(path: Path, number: int, total: int) -> None:
+        # after a few files, a worker dies without warning: what it held is read again
+        if number == 5 and not killed:
+            workers = multiprocessing.active_children()
+            assert workers, "the run was expected to use worker processes"
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+
+    summary = ingest([mixed_folder], tmp_path / "index", jobs=2, on_file=on_file)
+    assert killed
+    reference = ingest([mixed_folder], tmp_path / "reference", jobs=1)
+    assert outcomes(summary) == outcomes(reference)
+    assert index_snapshot(tmp_path / "index") == index_snapshot(tmp_path / "reference")
+
+
+def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
+    tmp_path: Path, mixed_folder: Path, monkeypatch
+) -> None:
+    # Worker processes start fresh interpreters; this sitecustomize makes theirs crash (as a
+    # segmentation fault would) on one file, the way a PDF library bug would.
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(
+        textwrap.dedent(
+            """
+            import os, signal
+            import report_index.ingest as ingest_module
+
+            real = ingest_module.read_document
+
+            def read_document(path, *args, **kwargs):
+                if "crashing" in path.name:
+                    os.kill(os.getpid(), signal.SIGSEGV)
+                return real(path, *args, **kwargs)
+
+            ingest_module.read_document = read_document
+            """
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    folder = tmp_path / "reports"
+    shutil.copytree(mixed_folder, folder)
+    first = sorted((FIXTURES / "synthetic").glob("*.txt"))[0]
+    (folder / "crashing.txt").write_text(first.read_text(encoding="utf-8") + "\n\n9.9 Not a copy.\n", encoding="utf-8")
+
+    summary = ingest([folder], tmp_path / "index", jobs=2)
+
+    failed = {Path(o.path).name: o.reason for o in summary.of("failed")}
+    assert failed["crashing.txt"] == f"reading it crashed the reader process (signal {int(signal.SIGSEGV)})"
+    assert set(failed) == {"crashing.txt", "truncated.pdf"}
+    assert summary.counts()["added"] == 10
+    assert len(load_reports(tmp_path / "index")) == 10
