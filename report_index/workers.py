@@ -6,8 +6,8 @@ report's id, and tells the runner to index it:
 
 - ``LocalRunner`` reads each file in the ingesting process and adds its passages to the run's
   own index writer. Small runs use it: starting a worker costs about a second.
-- ``PoolRunner`` starts worker processes (``spawn``: fresh interpreters that inherit no open
-  files, so never the index locks). Each reads files (PDF layout, structure, initiatives),
+- ``PoolRunner`` starts worker processes: fresh interpreters that inherit no open files but
+  their end of a socket pair (so never the index locks), and never re-run the caller's script. Each reads files (PDF layout, structure, initiatives),
   keeps the reports until the ingest has named them, and writes their passages into a segment
   of its own (``index.segment_writer``). The ingest commits those segments with its own changes
   in one step (``index.commit_with_segments``), so a run still lands whole or not at all.
@@ -20,12 +20,14 @@ that reason, and the reports the dead worker had already indexed are read again 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -129,8 +131,7 @@ class PoolRunner:
     def __init__(
         self, count: int, index_dir: Path, gazetteer_files: list[Path], *, ocr: bool, annotation: str
     ):
-        self._context = multiprocessing.get_context("spawn")
-        self._args = (str(index_dir), [str(f) for f in gazetteer_files], ocr)
+        self._args = (index_dir, list(gazetteer_files), ocr)
         self._annotation = annotation
         self._workers: list[_Worker] = []
         self._owner: dict[int, _Worker] = {}
@@ -176,26 +177,19 @@ class PoolRunner:
                 segments.extend(s for s in [message[1]] if s is not None)
                 worker.indexed.clear()
                 self._workers.remove(worker)
-                worker.process.join(5)
+                _stop(worker.process, worker.conn)
             if not self._queue:  # else a worker died finishing: its files are read again
                 return segments
 
     def close(self) -> None:
         for worker in self._workers:
-            if worker.process.is_alive():
-                worker.process.kill()
-            worker.process.join(5)
-            worker.conn.close()
+            _stop(worker.process, worker.conn, kill=True)
         self._workers.clear()
 
     # ---- plumbing
 
     def _spawn(self) -> None:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, *self._args), daemon=True, name="report-index worker")
-        process.start()
-        child.close()
-        self._workers.append(_Worker(process, parent))
+        self._workers.append(_Worker(*start_worker(*self._args)))
 
     def _dispatch(self) -> None:
         for worker in list(self._workers):
@@ -227,18 +221,13 @@ class PoolRunner:
 
     def _receive(self) -> None:
         """Wait for a worker's answer (or death) and file it."""
-        by_handle = {w.conn: w for w in self._workers}
-        by_handle.update({w.process.sentinel: w for w in self._workers})
+        by_handle = {w.conn: w for w in self._workers}  # a worker that dies closes its end: EOF
         for handle in wait(list(by_handle)):
             worker = by_handle[handle]
-            if worker not in self._workers:
-                continue
-            if handle is worker.conn or worker.conn.poll():
+            if worker in self._workers:
                 message = self._reply(worker)
                 if message is not None:
                     self._file(worker, message)
-            elif not worker.process.is_alive():
-                self._died(worker)
 
     def _file(self, worker: _Worker, message: tuple) -> None:
         kind, key = message[0], message[1]
@@ -262,9 +251,7 @@ class PoolRunner:
         if worker not in self._workers:
             return
         self._workers.remove(worker)
-        worker.process.join(1)
-        code = worker.process.exitcode
-        worker.conn.close()
+        code = _stop(worker.process, worker.conn, kill=True)
         self._deaths += 1
         if self._deaths > 2 * self._count + 4:
             raise ReportIndexError("ingest worker processes keep dying; run again with --jobs 1 to read files one by one")
@@ -284,6 +271,36 @@ class PoolRunner:
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                 self._ready[key] = Extracted(job, reason=f"reading it crashed the reader process ({how})")
         self._spawn()
+
+
+def start_worker(index_dir: Path, gazetteer_files: list[Path], ocr: bool) -> tuple[subprocess.Popen, Connection]:
+    """A worker process (a fresh interpreter running this module's ``main``, with the same
+    ``report_index`` package as this process) and the connection to it (a socket pair)."""
+    ours, theirs = socket.socketpair()
+    root = str(Path(__file__).resolve().parent.parent)
+    code = f"import sys; sys.path.insert(0, {root!r}); from report_index.workers import main; main()"
+    argv = [sys.executable, "-c", code, str(theirs.fileno()), str(index_dir), "1" if ocr else "0", *map(str, gazetteer_files)]
+    try:
+        process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+    finally:
+        theirs.close()
+    return process, Connection(ours.detach())
+
+
+def _stop(process: subprocess.Popen, conn: Connection, kill: bool = False) -> int | None:
+    """Close the connection to a worker and wait for it; its exit code."""
+    conn.close()
+    try:
+        return process.wait(timeout=0.5 if kill else 10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
+
+
+def main() -> None:
+    """A worker process's entry point: ``FD INDEX_DIR OCR [GAZETTEER ...]``."""
+    fd, index_dir, ocr, *gazetteer_files = sys.argv[1:]
+    _serve(Connection(int(fd)), index_dir, gazetteer_files, ocr == "1")
 
 
 def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool) -> None:
@@ -319,6 +336,11 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool) -> None:
                 except Exception as exc:
                     conn.send(("error", f"indexing {source} failed: {type(exc).__name__}: {exc}"))
                     return
+            elif kind == "add":  # documents made elsewhere (index_documents)
+                if writer is None:
+                    writer = segment_writer(Path(index_dir))
+                for document in message[1]:
+                    writer.add_document(**document)
             elif kind == "finish":
                 conn.send(("segment", finish_segment(writer) if writer is not None else None))
                 return
@@ -348,3 +370,41 @@ def start_runner(
     if count <= 1:
         return LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
     return PoolRunner(count, index_dir, list(gazetteer_files), ocr=ocr, annotation=annotator.fingerprint)
+
+
+def index_documents(index_dir: Path, documents: Iterable[dict], processes: int, batch: int = 200) -> None:
+    """Add ready-made documents to the index at ``index_dir`` with the ingest's writers: in
+    ``processes`` worker processes, each writing a segment, committed in one step. The index
+    writer measured on its own (``scripts/bench.py``), against Whoosh's default writer."""
+    from .index import commit_with_segments, open_index, writer_for
+
+    workers = [start_worker(index_dir, [], False) for _ in range(processes)]
+    writer = writer_for(open_index(index_dir), index_dir)
+    try:
+        chunk: list[dict] = []
+        turn = 0
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) == batch:
+                workers[turn % processes][1].send(("add", chunk))
+                chunk, turn = [], turn + 1
+        if chunk:
+            workers[turn % processes][1].send(("add", chunk))
+        segments = []
+        for _, conn in workers:
+            conn.send(("finish",))
+        for process, conn in workers:
+            kind, segment = conn.recv()
+            if kind == "error":
+                raise ReportIndexError(segment)
+            if segment is not None:
+                segments.append(segment)
+        commit_with_segments(writer, segments)
+    except BaseException:
+        from .index import discard_writer
+
+        discard_writer(writer)
+        raise
+    finally:
+        for process, conn in workers:
+            _stop(process, conn, kill=True)

@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from . import badfiles
 from .badfiles import BATCH_WORD, GOOD_TXT_WORD, IMAGE_ONLY_TEXT
+from .processes import assert_gone, children_of
 
 from report_index import ocr as ocr_module
 from report_index.cli import main
@@ -219,9 +220,13 @@ def test_sigkill_leaves_a_consistent_index_and_a_rerun_completes(
     # "early": five reports read, the sixth under way; "late": the last one under way, the
     # commit close. Either way the kill comes without warning.
     seconds = running.wait_for_file(6 if when == "early" else BATCH)
+    workers = children_of(running.process.pid)
     running.process.send_signal(signal.SIGKILL)
     code, _, _ = running.finish()
     assert code == -signal.SIGKILL
+    if len(os.sched_getaffinity(0)) > 1:
+        assert workers, "forty files on several cores: the ingest was expected to start worker processes"
+    assert_gone(workers)  # they die with the ingest and hold nothing
 
     after = index_state(index_dir)
     batch_ids = set(after) - set(before)

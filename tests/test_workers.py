@@ -5,7 +5,6 @@ These run real worker processes (``--jobs 2``), so they are marked slow; CI runs
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
@@ -16,6 +15,7 @@ import pytest
 
 from . import badfiles
 from .conftest import CORPUS, FIXTURES
+from .processes import assert_gone, children_of
 
 from report_index.index import load_reports, open_index
 from report_index.ingest import ingest
@@ -84,13 +84,14 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, mixed_folder: Pat
     def on_file(path: Path, number: int, total: int) -> None:
         # after a few files, a worker dies without warning: what it held is read again
         if number == 5 and not killed:
-            workers = multiprocessing.active_children()
+            workers = children_of(os.getpid())
             assert workers, "the run was expected to use worker processes"
-            killed.append(workers[0].pid)
-            os.kill(workers[0].pid, signal.SIGKILL)
+            killed.append(workers[0])
+            os.kill(workers[0], signal.SIGKILL)
 
     summary = ingest([mixed_folder], tmp_path / "index", jobs=2, on_file=on_file)
     assert killed
+    assert_gone(children_of(os.getpid()))  # the run's workers all ended with it
     reference = ingest([mixed_folder], tmp_path / "reference", jobs=1)
     assert outcomes(summary) == outcomes(reference)
     assert index_snapshot(tmp_path / "index") == index_snapshot(tmp_path / "reference")
@@ -134,3 +135,51 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     assert set(failed) == {"crashing.txt", "truncated.pdf"}
     assert summary.counts()["added"] == 10
     assert len(load_reports(tmp_path / "index")) == 10
+
+
+def index_contents(index_dir: Path) -> tuple[dict, dict]:
+    """Stored fields by document id, and every term of every field with the documents (by id)
+    holding it and their frequencies and lengths: what a search can see, whatever the segments."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(index_dir), indexname="reports").searcher() as searcher:
+        ids = {docnum: fields["doc_id"] for docnum, fields in searcher.iter_docs()}
+        stored = {ids[docnum]: fields for docnum, fields in searcher.iter_docs()}
+        terms: dict = {}
+        reader = searcher.reader()
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            found = []
+            while matcher.is_active():
+                docnum = matcher.id()
+                found.append((ids[docnum], matcher.weight(), reader.doc_field_length(docnum, fieldname)))
+                matcher.next()
+            terms[(fieldname, text)] = sorted(found)
+    return stored, terms
+
+
+def test_the_ingest_writers_index_exactly_what_whoosh_default_writer_does(tmp_path: Path, mixed_folder: Path) -> None:
+    from whoosh import index as whoosh_index
+
+    from report_index.index import INDEX_NAME, build_schema, open_or_create, report_documents
+    from report_index.workers import index_documents
+
+    source = tmp_path / "source"
+    ingest([mixed_folder], source, jobs=1)
+    documents = [d for report in load_reports(source) for d in report_documents(report, "fingerprint")]
+    assert len(documents) > 250
+
+    default = tmp_path / "default"
+    default.mkdir()
+    with whoosh_index.create_in(str(default), build_schema(), indexname=INDEX_NAME).writer() as writer:
+        for document in documents:
+            writer.add_document(**document)
+    ours = tmp_path / "ours"
+    open_or_create(ours)
+    index_documents(ours, documents, processes=2, batch=100)
+
+    stored, terms = index_contents(ours)
+    expected_stored, expected_terms = index_contents(default)
+    assert stored == expected_stored
+    assert terms == expected_terms
+    assert len(list((ours).glob("*.seg"))) == 2  # one segment a worker
