@@ -815,6 +815,13 @@ class Recogniser:
             greedy="LONGEST",
         )
         self._matcher.add("BRAND", [[{"TEXT": {"REGEX": _CAMEL}, "LIKE_URL": False}]])
+        # Every match of those rules holds a word this finds (a title-case head noun, Operation or
+        # Project, a camel-case word): most passages have none and skip the matcher, whose name
+        # rule asks Python about every token.
+        self._may_match = re.compile(
+            "|".join([*(re.escape(h.title()) for h in sorted(HEAD_NOUNS, key=len, reverse=True)),
+                      "Operation", "Project", r"[A-Z][a-z]{2,}[A-Z]", r"[a-z]{1,3}[A-Z][a-z]"])
+        )
 
     # ---------------------------------------------------------------- pass 1: rules per passage
 
@@ -834,7 +841,7 @@ class Recogniser:
     def _candidates(self, index: int, doc: Any, text: str, folded: str) -> list[_Candidate]:
         found: list[_Candidate] = []
         heads: dict[int, int] = {}  # end of a HEAD_NAME match -> its earliest start
-        for match_id, start, end in self._matcher(doc):
+        for match_id, start, end in self._matcher(doc) if self._may_match.search(folded) else ():
             rule = self.nlp.vocab.strings[match_id]
             if rule == "HEAD_NAME":
                 heads[end] = min(start, heads.get(end, start))
