@@ -694,3 +694,17 @@ def test_describe_change_on_parts_of_a_whole():
     assert describe_change(before, same) == ""
     money = mention(None, {"text": "£3 m", "value": 3000000, "unit": "£"})
     assert describe_change(mention(None, {"text": "£2.4 m", "value": 2400000, "unit": "£"}), money) == "£2.4 m -> £3 m"
+
+
+def test_skipping_the_matcher_on_passages_without_trigger_words_changes_nothing() -> None:
+    """The discovery rules' matcher runs only on passages holding a word some rule needs; run on
+    every passage instead, it must find exactly the same mentions and initiatives."""
+    paths = [PDF_2022, PDF_2021, *sorted((FIXTURES / "synthetic").glob("*.txt"))]
+    reports = [extract_report(path, path.read_bytes()) for path in paths]
+    recogniser = Recogniser(load_gazetteer())
+    filtered = [recogniser.annotate(report) for report in reports]
+    skipped = sum(1 for r in reports for p in r.paragraphs if not recogniser._may_match.search(p.text))
+    assert skipped > len([p for r in reports for p in r.paragraphs]) // 2  # the filter does skip most
+    recogniser._may_match = re.compile("")  # matches every passage
+    assert [recogniser.annotate(report) for report in reports] == filtered
+    assert sum(len(discovered) for _, discovered in filtered) >= 5
