@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from itertools import accumulate
+from pickle import loads
 
-from whoosh.query import And, AndNot, Or, Phrase, Term
-from whoosh.scoring import bm25
+from whoosh.query import And, AndNot, Or, Phrase, Term, TermRange
+from whoosh.system import _INT_SIZE
 
 @dataclass
 class Ranked:
@@ -61,37 +63,91 @@ def rank(searcher, query, limit: int, allow=None, deny=None, text_field: str = "
             root = _Evaluator(leaf).node(query)
         except Unsupported:
             return None
-        kept = {
-            doc: score
-            for doc, score in root.scores.items()
-            if (allow is None or offset + doc in allow) and (deny is None or offset + doc not in deny)
-        }
+        kept = _filtered(root.scores, offset, allow, deny)
         _record_terms(root, kept.keys(), matched)
-        scores.update((offset + doc, score) for doc, score in kept.items())
+        if offset:
+            scores.update((offset + doc, score) for doc, score in kept.items())
+        else:
+            scores.update(kept)
     return Ranked(top=_best(scores, limit), total=len(scores), matched_terms={t for t in matched if t[0] == text_field})
 
 
+def documents(searcher, query) -> set[int] | None:
+    """The document numbers a filter query matches (terms, term ranges, AND and OR of them),
+    read from the postings; None for other queries."""
+    found: set[int] = set()
+    for leaf, offset in searcher.leaf_searchers():
+        local = _documents(leaf.reader(), query)
+        if local is None:
+            return None
+        found.update(offset + doc for doc in local) if offset else found.update(local)
+    return found
+
+
+def _documents(reader, query) -> set[int] | None:
+    if type(query) is Term:
+        terms = [(query.fieldname, query.text)]
+    elif type(query) is TermRange:
+        terms = [(query.fieldname, text) for text in query._btexts(reader)]
+    elif type(query) in (And, Or):
+        parts = [_documents(reader, q) for q in query.subqueries]
+        if not parts or any(p is None for p in parts):
+            return None
+        return set.intersection(*parts) if type(query) is And else set.union(*parts)
+    else:
+        return None
+    found: set[int] = set()
+    for fieldname, text in terms:
+        if fieldname not in reader.schema:
+            return None
+        btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
+        if (fieldname, btext) in reader:
+            found.update(_postings(reader, fieldname, btext)[0])
+    return found
+
+
+def _filtered(scores: dict[int, float], offset: int, allow, deny) -> dict[int, float]:
+    """``scores`` (of one segment) without the documents the filter leaves out or the mask hides."""
+    kept = scores
+    if allow is not None:
+        kept = {doc: score for doc, score in kept.items() if offset + doc in allow}
+    if deny:
+        if kept is scores:
+            kept = dict(scores)
+        if len(deny) < len(kept):
+            for doc in deny:
+                kept.pop(doc - offset, None)
+        else:
+            kept = {doc: score for doc, score in kept.items() if offset + doc not in deny}
+    return kept
+
+
 def _best(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
-    """The top ``limit`` (score, docnum) pairs: highest score first, lower docnum first on ties."""
-    if not scores:
-        return []
-    if len(scores) <= limit:
-        return sorted(((s, d) for d, s in scores.items()), key=lambda sd: (-sd[0], sd[1]))
-    threshold = heapq.nlargest(limit, scores.values())[-1]
-    candidates = sorted(((s, d) for d, s in scores.items() if s >= threshold), key=lambda sd: (-sd[0], sd[1]))
-    return candidates[:limit]
+    """The top ``limit`` (score, docnum) pairs: highest score first, lower docnum first on ties
+    (Whoosh's order)."""
+    if len(scores) > limit:
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        above = [(-s, d) for d, s in scores.items() if s > threshold]
+        ties = sorted(d for d, s in scores.items() if s == threshold)
+        ranked = sorted(above) + [(-threshold, d) for d in ties[: limit - len(above)]]
+    else:
+        ranked = sorted((-s, d) for d, s in scores.items())
+    return [(-negated, doc) for negated, doc in ranked]
 
 
 def _record_terms(node: _Node, alive, out: set) -> None:
     """Whoosh records a term for a document when the term's matcher stands on it as the document
     is collected: the term is in it and so is every query node above the term (a phrase's words
-    count only where the phrase matches)."""
-    here = alive if node.scores is alive else [doc for doc in alive if doc in node.scores]
-    if not here:
+    count only where the phrase matches). ``alive``: the collected documents this node may be on."""
+    if not node.children:
+        if node.terms and not node.scores.keys().isdisjoint(alive):
+            out.update(node.terms)
         return
-    out.update(node.terms)
-    for child in node.children:
-        _record_terms(child, here, out)
+    here = alive & node.scores.keys()
+    if here:
+        out.update(node.terms)
+        for child in node.children:
+            _record_terms(child, here, out)
 
 
 class _Evaluator:
@@ -141,17 +197,25 @@ class _Evaluator:
     def term(self, fieldname: str, text) -> _Node:
         fieldobj = self._field(fieldname)
         btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
-        term = (fieldname, btext)
-        if term not in self.reader:
+        if (fieldname, btext) not in self.reader:
             return _Node({}, {})  # Whoosh's null matcher: no documents, no terms
-        if not fieldobj.scorable:
+        ids, weights, _ = _postings(self.reader, fieldname, btext)
+        scores = self._scores(fieldname, btext, ids, weights)
+        return _Node(scores, dict.fromkeys(scores, 1), terms=((fieldname, btext),))
+
+    def _scores(self, fieldname: str, btext: bytes, ids, weights) -> dict[int, float]:
+        """BM25F of the term in each of the documents ``ids`` (with its ``weights`` there)."""
+        if not self.searcher.schema[fieldname].scorable:
             raise Unsupported(fieldname)
         scorer = self.weighting.scorer(self.searcher, fieldname, btext)
         idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        ids, weights = _postings(self.reader, fieldname, btext)
         lengths = _lengths(self.searcher, self.reader, fieldname)
-        scores = {doc: bm25(idf, weight, lengths[doc], avgfl, B, K1) for doc, weight in zip(ids, weights)}
-        return _Node(scores, dict.fromkeys(scores, 1), terms=(term,))
+        # whoosh.scoring.bm25, written out (the same operations in the same order, so the same floats)
+        k1_plus_1, one_minus_b = K1 + 1, 1 - B
+        return {
+            doc: idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * lengths[doc] / avgfl)))
+            for doc, tf in zip(ids, weights)
+        }
 
     def phrase(self, query: Phrase) -> _Node:
         fieldname = query.fieldname
@@ -166,17 +230,24 @@ class _Evaluator:
                 return _Node({}, {})
         if not words or any((fieldname, word) not in self.reader for word in words):
             return _Node({}, {})
-        members = [self.term(fieldname, word) for word in words]
-        candidates = set(members[0].scores)
-        for member in members[1:]:
-            candidates.intersection_update(member.scores)
-        decode = fieldobj.format.decode_positions
-        positions = [_values(self.reader, fieldname, word, candidates) for word in words]
-        scores = {}
-        for doc in sorted(candidates):
-            if _near([decode(p[doc]) for p in positions], query.slop):
-                # the phrase scores as the intersection of its words (a binary tree of them)
-                scores[doc] = _tree_sum([m.scores[doc] for m in members])
+        postings = [_postings(self.reader, fieldname, word, values=True) for word in words]
+        # the documents holding every word ...
+        candidates = set(postings[0][0]).intersection(*(ids for ids, _, _ in postings[1:]))
+        at = [dict(zip(ids, values)) for ids, _, values in postings]
+        # ... where the words stand in order, each within the slop of the one before
+        slop = query.slop
+        if len(words) == 2:
+            first, second = at
+            found = [d for d in candidates if _follows(_positions(first[d]), _positions(second[d]), slop)]
+        else:
+            found = [d for d in candidates if _near([_positions(values[d]) for values in at], slop)]
+        found = set(found)
+        # the phrase scores as the intersection of its words (a binary tree of them)
+        members = []
+        for word, (ids, weights, _) in zip(words, postings):
+            kept = [(doc, weight) for doc, weight in zip(ids, weights) if doc in found]
+            members.append(self._scores(fieldname, word, [d for d, _ in kept], [w for _, w in kept]))
+        scores = _intersect_tree(_tree(members))
         terms = tuple((fieldname, word) for word in words)
         return _Node(scores, dict.fromkeys(scores, len(words)), terms=terms)
 
@@ -208,11 +279,18 @@ def _union_tree(tree):
 
 
 def _intersection(subs: list[_Node]) -> _Node:
-    smallest = min(subs, key=lambda n: len(n.scores))
-    docs = [d for d in smallest.scores if all(d in n.scores for n in subs)]
-    scores = {d: _tree_sum([n.scores[d] for n in subs]) for d in docs}
-    counts = {d: sum(n.counts[d] for n in subs) for d in docs}
+    scores = _intersect_tree(_tree([n.scores for n in subs]))  # summed as Whoosh's binary tree of intersections
+    counts = _intersect_tree(_tree([n.counts for n in subs]))
     return _Node(scores, counts, tuple(subs))
+
+
+def _intersect_tree(tree) -> dict:
+    if isinstance(tree, dict):
+        return tree
+    a, b = _intersect_tree(tree[0]), _intersect_tree(tree[1])
+    if len(b) < len(a):
+        return {d: a[d] + b[d] for d in b if d in a}
+    return {d: a[d] + b[d] for d in a if d in b}
 
 
 def _coordinated(node: _Node, scale: float) -> _Node:
@@ -242,17 +320,6 @@ def _tree(items: list):
     return (_tree(items[:half]), _tree(items[half:]))
 
 
-def _tree_sum(values: list[float]) -> float:
-    tree = _tree(values)
-    return _sum(tree)
-
-
-def _sum(tree) -> float:
-    if isinstance(tree, tuple):
-        return _sum(tree[0]) + _sum(tree[1])
-    return tree
-
-
 # --------------------------------------------------------------------------------------------
 # Reading postings a block at a time
 
@@ -276,46 +343,34 @@ def _blocks(matcher):
         matcher._next_block()
 
 
-def _postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
+def _postings(reader, fieldname: str, btext: bytes, values: bool = False) -> tuple[list, list, list | None]:
+    """The term's postings in one segment: document numbers, weights and (if asked) the encoded
+    values (positions), read a block at a time."""
     matcher, deleted = _raw_matcher(reader, fieldname, btext)
     ids: list[int] = []
     weights: list[float] = []
+    encoded: list[bytes] | None = [] if values else None
     if _is_w3(matcher):
         for block in _blocks(matcher):
             block._read_weights()
             ids.extend(block._ids)
             weights.extend(block._weights)
+            if values:
+                block._read_values()
+                encoded.extend(block._values)
     else:
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if values:
+                encoded.append(matcher.value())
             matcher.next()
     if deleted:
-        kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
-        ids, weights = [d for d, _ in kept], [w for _, w in kept]
-    return ids, weights
-
-
-def _values(reader, fieldname: str, btext: bytes, wanted: set[int]) -> dict[int, bytes]:
-    """The encoded positions of the term in each of the ``wanted`` documents."""
-    matcher, _ = _raw_matcher(reader, fieldname, btext)
-    found: dict[int, bytes] = {}
-    if _is_w3(matcher):
-        for block in _blocks(matcher):
-            ids = block._ids
-            if not any(doc in wanted for doc in ids):
-                continue
-            block._read_values()
-            values = block._values
-            for i, doc in enumerate(ids):
-                if doc in wanted:
-                    found[doc] = values[i]
-    else:
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value()
-            matcher.next()
-    return found
+        kept = [i for i, doc in enumerate(ids) if doc not in deleted]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        if values:
+            encoded = [encoded[i] for i in kept]
+    return ids, weights, encoded
 
 
 def _is_w3(matcher) -> bool:
@@ -352,6 +407,25 @@ class _PerDocLengths:
 
     def __getitem__(self, doc):
         return self.reader.doc_field_length(doc, self.fieldname, 1)
+
+
+def _positions(value: bytes) -> list[int]:
+    """``whoosh.formats.Positions.decode_positions``: a count, then the pickled position deltas
+    (the codec drops the pickle's final stop)."""
+    if value[-1:] != b".":
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _follows(first: list[int], second: list[int], slop: int) -> bool:
+    """``_near`` for two words: some position of the second is 1..slop after one of the first."""
+    if slop == 1:
+        if len(second) == 1:
+            return second[0] - 1 in first
+        later = set(second)
+        return any(p + 1 in later for p in first)
+    later = set(second)
+    return any(p + gap in later for p in first for gap in range(1, slop + 1))
 
 
 def _near(positions: list[list[int]], slop: int) -> bool:

@@ -28,7 +28,7 @@ from .index import (
     read_catalogue,
     user_gazetteer_files,
 )
-from .ranking import rank
+from .ranking import documents, rank
 from .textclean import fold_quotes
 from .vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite
 
@@ -234,7 +234,8 @@ class _Opened:
         """The document numbers ``query`` matches (for filters and the mask), once per open index.
         Callers must not change the set."""
         if query not in self._docs:
-            self._docs[query] = set(self.searcher.docs_for_query(query))
+            found = documents(self.searcher, query)
+            self._docs[query] = found if found is not None else set(self.searcher.docs_for_query(query))
         return self._docs[query]
 
     def close(self) -> None:
