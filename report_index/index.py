@@ -121,6 +121,28 @@ def open_index(index_dir: Path):
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
+def index_signature(index_dir: Path) -> tuple:
+    """What changes whenever the index or the files kept beside it change: each table of contents
+    (a commit writes a new one), the catalogue, the schema version file and the user's initiative
+    lists, by name, size and modification time. Readers cache by it and can never serve a stale
+    index; it costs a directory listing."""
+    try:
+        entries = [
+            (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+            for entry in os.scandir(index_dir)
+            if entry.name.endswith(".toc") or entry.name in (META_FILE, CATALOGUE_FILE)
+        ]
+    except OSError:
+        return ()
+    for path in user_gazetteer_files(index_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
 def open_or_create(index_dir: Path):
     """Open the index for writing, creating it when there is none."""
     if index_exists(index_dir):

@@ -7,16 +7,28 @@ Queries use Whoosh's syntax: words (any may match; passages with more of them ra
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
+from whoosh.searching import Results
 
 from .dates import parse_date
 from .errors import QueryError
-from .index import analyzer, catalogue_reports, find_report, open_index, read_catalogue, user_gazetteer_files
+from .index import (
+    analyzer,
+    catalogue_reports,
+    find_report,
+    index_signature,
+    open_index,
+    read_catalogue,
+    user_gazetteer_files,
+)
+from .ranking import documents, rank
 from .textclean import fold_quotes
 from .vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite
 
@@ -26,6 +38,9 @@ PASSAGE_KINDS = ("paragraph", "list_item", "table_row")
 SNIPPET_CHARS = 320
 #: How many of BM25F's best passages the coverage re-ranking looks at.
 RERANK_POOL = 50
+#: How many indexes stay open between searches (each holds a few open files).
+OPEN_INDEXES = 4
+_REPORT_DOCUMENTS = Term("kind", "report")
 _MARK_START = "\ue000"
 _MARK_END = "\ue001"
 
@@ -195,6 +210,81 @@ def _filters(index_dir: Path, catalogue: dict, date_from, date_to, report, initi
     return And(filters) if filters else None
 
 
+class _Opened:
+    """An index open for searching, with what searching it needs, kept while the index is
+    unchanged (see ``index_signature``): the searcher, the catalogue, the vocabulary and the
+    passages each filter allows."""
+
+    def __init__(self, index_dir: Path, signature: tuple):
+        self.index_dir = index_dir
+        self.signature = signature
+        ix = open_index(index_dir)
+        self.catalogue = read_catalogue(index_dir)
+        self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3))
+        self.lock = threading.RLock()  # a Whoosh searcher is not to be shared by threads at once
+        self._vocabulary: Vocabulary | None = None
+        self._docs: dict = {}
+
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = search_vocabulary(self.index_dir, self.catalogue)
+        return self._vocabulary
+
+    def docs(self, query) -> set[int]:
+        """The document numbers ``query`` matches (for filters and the mask), once per open index.
+        Callers must not change the set."""
+        if query not in self._docs:
+            found = documents(self.searcher, query)
+            self._docs[query] = found if found is not None else set(self.searcher.docs_for_query(query))
+        return self._docs[query]
+
+    def close(self) -> None:
+        with self.lock:
+            self.searcher.close()
+
+
+_OPENED: OrderedDict[str, _Opened] = OrderedDict()
+_OPENED_LOCK = threading.Lock()
+
+
+def _open(index_dir: Path) -> _Opened:
+    """The index at ``index_dir``, opened once and reopened whenever an ingest has changed it."""
+    key = str(Path(index_dir).absolute())
+    signature = index_signature(Path(index_dir))  # taken before opening: never newer than what is read
+    with _OPENED_LOCK:
+        opened = _OPENED.get(key)
+        if opened is not None and opened.signature == signature:
+            _OPENED.move_to_end(key)
+            return opened
+    fresh = _Opened(Path(index_dir), signature)
+    with _OPENED_LOCK:
+        stale = _OPENED.pop(key, None)
+        _OPENED[key] = fresh
+        while len(_OPENED) > OPEN_INDEXES:
+            _OPENED.popitem(last=False)[1].close()
+    if stale is not None:
+        stale.close()
+    return fresh
+
+
+def _best(searcher, parsed, pool: int, allow, deny) -> tuple[Results, int]:
+    """BM25F's ``pool`` best passages (as Whoosh results, for highlighting) and how many match."""
+    if allow is not None and not allow:  # the filters leave nothing (and Whoosh reads an empty set as no filter)
+        return Results(searcher, parsed, []), 0
+    ranked = rank(searcher, parsed, pool, allow=allow, deny=deny)
+    if ranked is None:  # a query shape only Whoosh evaluates (wildcards, ranges...)
+        results = searcher.search(parsed, limit=pool, filter=allow, mask=deny, terms=True)
+        total = results.scored_length()
+        if total >= pool:
+            total = sum(1 for doc in searcher.docs_for_query(parsed) if (allow is None or doc in allow) and doc not in deny)
+        return results, total
+    results = Results(searcher, parsed, ranked.top)
+    # what ``terms=True`` records, for the highlighter: the words found in matching passages
+    results.termdocs = dict.fromkeys(ranked.matched_terms, ())
+    results.docterms = {}
+    return results, ranked.total
+
+
 def search(
     index_dir: Path,
     query: str,
@@ -219,37 +309,34 @@ def search(
     if sort not in ("relevance", "date"):
         raise QueryError("--sort must be 'relevance' or 'date'")
     check_query(query)
-    ix = open_index(index_dir)
-    catalogue = read_catalogue(index_dir)
-    filter_query = _filters(index_dir, catalogue, date_from, date_to, report, initiative)
-    mask = Term("kind", "report")
-
-    weighting = scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
-    with ix.searcher(weighting=weighting) as searcher:
+    opened = _open(index_dir)
+    with opened.lock:
+        searcher, catalogue = opened.searcher, opened.catalogue
+        filter_query = _filters(index_dir, catalogue, date_from, date_to, report, initiative)
+        allow = opened.docs(filter_query) if filter_query is not None else None
+        deny = opened.docs(_REPORT_DOCUMENTS)
         rewritten = Rewritten(fold_quotes(query))
         if expand:
             rewritten = rewrite(
                 query,
-                search_vocabulary(index_dir, catalogue),
+                opened.vocabulary(),
                 known=lambda word: _known(searcher, word),
                 correct=lambda word: _correction(searcher, word),
             )
-        parsed = parse_query(ix.schema, rewritten.text)
+        parsed = parse_query(searcher.schema, rewritten.text)
         pool = max(limit, RERANK_POOL) if rewritten.concepts else limit
-        results = searcher.search(parsed, limit=pool, filter=filter_query, mask=mask, terms=True)
+        results, total = _best(searcher, parsed, pool, allow, deny)
         results.formatter = _MarkFormatter()
-        scored = results.scored_length()
-        total = scored if scored < pool else max(scored, results.estimated_length())
-        chosen = _by_coverage(list(results), rewritten.concepts)[:limit]
+        chosen = _by_coverage(searcher, results[:], rewritten.concepts)[:limit]
         hits = [_hit(results, result) for result in chosen]
         counts = None
         if facets:
             everything = searcher.search(
-                parsed, limit=None, filter=filter_query, mask=mask, groupedby=["report_id", "year"]
+                parsed, limit=None, filter=allow or filter_query, mask=deny, groupedby=["report_id", "year"]
             )
             counts = _facet_counts(everything, catalogue)
             total = len(everything)
-        suggestion = _suggestion(searcher, ix.schema, query, rewritten, filter_query, mask)
+        suggestion = _suggestion(searcher, searcher.schema, query, rewritten, allow or filter_query, deny)
     if sort == "date":
         hits.sort(key=lambda h: (h.report_date or "9999", h.report_id, _ordinal(h.id)))
     return SearchResults(
@@ -285,18 +372,43 @@ def _concept_tokens(concepts: list[list[str]]) -> list[list[frozenset[str]]]:
 _CONCEPT_CACHE: dict[tuple, list[list[frozenset[str]]]] = {}
 
 
-def _by_coverage(results: list, concepts: list[list[str]]) -> list:
+def _by_coverage(searcher, results: list, concepts: list[list[str]]) -> list:
     """Re-rank BM25F's best passages: a passage that covers all the query asks for outranks one
-    that scores on some of its words only (score x (1 + coverage) / 2)."""
+    that scores on some of its words only (score x (1 + coverage) / 2). What a passage's text and
+    heading hold is read from the index's postings, not by analysing the passages again."""
     if not concepts:
         return results
+    ways = _concept_tokens(concepts)
+    present = _words_present(searcher, [r.docnum for r in results], {t for c in ways for way in c for t in way})
 
     def adjusted(result) -> float:
-        fields = result.fields()
-        covered = coverage(f"{fields.get('text', '')} {fields.get('heading', '')}", concepts)
+        words = present.get(result.docnum, set())
+        covered = sum(1 for options in ways if any(way <= words for way in options)) / len(concepts)
         return (result.score or 0.0) * (1 + covered) / 2
 
     return sorted(results, key=adjusted, reverse=True)
+
+
+def _words_present(searcher, docnums: list[int], words: set[str]) -> dict[int, set[str]]:
+    """Which of ``words`` (index words) each document's text or heading holds."""
+    present: dict[int, set[str]] = {}
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        local = sorted(doc - offset for doc in docnums if offset <= doc < offset + reader.doc_count_all())
+        if not local:
+            continue
+        for word in words:
+            for fieldname in SEARCH_FIELDS:
+                if (fieldname, word) not in reader:
+                    continue
+                postings = reader.postings(fieldname, word)
+                for doc in local:
+                    postings.skip_to(doc)
+                    if not postings.is_active():
+                        break
+                    if postings.id() == doc:
+                        present.setdefault(offset + doc, set()).add(word)
+    return present
 
 
 def _known(searcher, word: str) -> bool:
