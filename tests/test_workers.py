@@ -20,6 +20,7 @@ from .processes import assert_gone, children_of
 from report_index.index import load_reports, open_index
 from report_index.ingest import ingest
 from report_index.search import search
+from report_index.workers import PoolRunner
 
 pytestmark = pytest.mark.slow
 
@@ -183,3 +184,25 @@ def test_the_ingest_writers_index_exactly_what_whoosh_default_writer_does(tmp_pa
     assert stored == expected_stored
     assert terms == expected_terms
     assert len(list((ours).glob("*.seg"))) == 2  # one segment a worker
+
+
+def test_the_jobs_option_reads_with_that_many_processes(tmp_path: Path, mixed_folder: Path) -> None:
+    from click.testing import CliRunner
+
+    from report_index.cli import main
+
+    seen: list[int] = []
+    real = PoolRunner.__init__
+
+    def counting(self, count, *args, **kwargs):
+        seen.append(count)
+        real(self, count, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PoolRunner, "__init__", counting)
+        result = CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "ingest", "--jobs", "3", str(mixed_folder)])
+        single = CliRunner().invoke(main, ["--index", str(tmp_path / "single"), "ingest", "--jobs", "1", str(mixed_folder)])
+    assert result.exit_code == 1  # the broken file
+    assert "10 added, 0 updated, 0 unchanged, 1 failed, 1 duplicate." in result.output
+    assert seen == [3]  # one pool, of three workers; --jobs 1 started none
+    assert single.output.replace("single", "index") == result.output
