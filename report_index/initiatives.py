@@ -263,6 +263,47 @@ def _keys(text: str) -> list[str]:
     return keys
 
 
+class _WordFilter:
+    """Says whether a passage holds the words some rules need, by the ids of its words
+    (``Doc.count_by``, in C), so that passages without them skip those rules' matcher: any one
+    word of ``exact`` (as written), every word of one of ``phrases`` (in any case), or with
+    ``camel``, a camel-case word."""
+
+    def __init__(self, nlp: Any, exact: Iterable[str] = (), phrases: Iterable[list[str]] = (), camel: bool = False):
+        strings = nlp.vocab.strings
+        self._exact = {strings.add(word) for word in exact}
+        self._phrases: dict[int, list[set[int]]] = {}  # by the phrase's longest word
+        for words in phrases:
+            ids = {strings.add(word.lower()) for word in words}
+            self._phrases.setdefault(strings.add(max(words, key=len).lower()), []).append(ids)
+        self._camel = re.compile(r"[A-Z][a-z]{2,}[A-Z]|[a-z]{1,3}[A-Z][a-z]") if camel else None
+
+    def __call__(self, doc: Any, text: str) -> bool:
+        from spacy.attrs import LOWER, ORTH
+
+        if self._exact and not doc.count_by(ORTH).keys().isdisjoint(self._exact):
+            return True
+        if self._phrases:
+            lower = doc.count_by(LOWER).keys()
+            for key in lower & self._phrases.keys():
+                if any(ids <= lower for ids in self._phrases[key]):
+                    return True
+        return bool(self._camel and self._camel.search(text))
+
+
+def _ruler_filter(nlp: Any, patterns: list[dict[str, Any]]) -> _WordFilter:
+    """A filter passing every passage the entity ruler's ``patterns`` could match: a token
+    pattern's exact word, or all the words of a phrase in any case (the ruler compares lower case)."""
+    exact: set[str] = set()
+    phrases: list[list[str]] = []
+    for pattern in patterns:
+        if isinstance(pattern["pattern"], str):
+            phrases.append([token.text for token in nlp.make_doc(pattern["pattern"])])
+        else:
+            exact.update(token["ORTH"] for token in pattern["pattern"])
+    return _WordFilter(nlp, exact=exact, phrases=phrases)
+
+
 def _surfaces(initiative: Initiative) -> list[str]:
     return [initiative.name, *initiative.aliases]
 
@@ -801,6 +842,8 @@ class Recogniser:
                     patterns.append({"label": LABEL, "id": initiative.id, "pattern": surface})
                 self._via.setdefault((initiative.id, squash(surface).lower()), "name" if position == 0 else "alias")
         ruler.add_patterns(patterns)
+        self._ruler = ruler
+        self._may_name = _ruler_filter(self.nlp, patterns)
 
         if not Token.has_extension("ri_name_part"):
             Token.set_extension("ri_name_part", getter=_name_part)
@@ -818,9 +861,8 @@ class Recogniser:
         # Every match of those rules holds a word this finds (a title-case head noun, Operation or
         # Project, a camel-case word): most passages have none and skip the matcher, whose name
         # rule asks Python about every token.
-        self._may_match = re.compile(
-            "|".join([*(re.escape(h.title()) for h in sorted(HEAD_NOUNS, key=len, reverse=True)),
-                      "Operation", "Project", r"[A-Z][a-z]{2,}[A-Z]", r"[a-z]{1,3}[A-Z][a-z]"])
+        self._may_match = _WordFilter(
+            self.nlp, exact=[*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True
         )
 
     # ---------------------------------------------------------------- pass 1: rules per passage
@@ -841,7 +883,7 @@ class Recogniser:
     def _candidates(self, index: int, doc: Any, text: str, folded: str) -> list[_Candidate]:
         found: list[_Candidate] = []
         heads: dict[int, int] = {}  # end of a HEAD_NAME match -> its earliest start
-        for match_id, start, end in self._matcher(doc) if self._may_match.search(folded) else ():
+        for match_id, start, end in self._matcher(doc) if self._may_match(doc, folded) else ():
             rule = self.nlp.vocab.strings[match_id]
             if rule == "HEAD_NAME":
                 heads[end] = min(start, heads.get(end, start))
@@ -927,7 +969,10 @@ class Recogniser:
         paragraphs = report.paragraphs
         texts = [p.text for p in paragraphs]
         folded = [fold_quotes_in_place(t) for t in texts]
-        docs = list(self.nlp.pipe(folded))
+        docs = list(self.nlp.pipe(folded, disable=["initiative_ruler"]))
+        for doc, text in zip(docs, folded):
+            if self._may_name(doc, text):  # most passages name no listed initiative
+                self._ruler(doc)
 
         hits: list[_Hit] = []
         candidates: list[_Candidate] = []
