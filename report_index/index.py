@@ -53,9 +53,13 @@ def analyzer():
     return StemmingAnalyzer() | CharsetFilter(accent_map)
 
 
+_SPELL_PATTERN = r"[^\W\d_]{3,}"
+_SPELL_WORD = re.compile(_SPELL_PATTERN)
+
+
 def spelling_analyzer():
     """Whole words, lower-cased, not stemmed: the words "did you mean" can offer."""
-    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
+    return RegexTokenizer(_SPELL_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def build_schema() -> Schema:
@@ -168,8 +172,8 @@ def _writer_class():
     field in its document; for fields that keep no lengths (ids, keywords) it looks on disk for
     the lengths file again at every posting, one ``stat`` call each: a third of the time it took
     to write a segment. This writer remembers which fields have no lengths file. It also
-    analyses a value repeated from passage to passage (a report's title and body, a section's
-    heading) once, not once a passage.
+    analyses a value repeated from passage to passage (a section's heading) once, not once a
+    passage.
     """
     from whoosh.writing import SegmentWriter
 
@@ -192,7 +196,7 @@ def _writer_class():
 
 
 #: Text fields whose value is the same in many passages in a row.
-REPEATED_FIELDS = ("title", "body", "heading")
+REPEATED_FIELDS = ("heading",)
 
 
 def _remembered(index: Callable, size: int = 256) -> Callable:
@@ -378,17 +382,20 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
 
     common = {
         "report_id": report.id,
-        "title": report.title,
         "date": report.date or "",
         "year": (report.date or "")[:4],
-        "body": report.body,
         "source": report.source,
     }
+    text = " ".join(filter(None, [report.title, report.body, report.author, report.report_of]))
     yield {
         **common,
         "doc_id": report.id,
         "kind": "report",
-        "text": " ".join(filter(None, [report.title, report.body, report.author, report.report_of])),
+        "title": report.title,
+        "body": report.body,
+        "text": text,
+        # the words "did you mean" can offer: each word once, on the report, not again a passage
+        "spell": " ".join(sorted({word for t in (text, *(p.text for p in report.paragraphs)) for word in _SPELL_WORD.findall(t)})),
         "sha256": report.sha256,
         "fingerprint": fingerprint,
         "annotation": annotation,
@@ -415,7 +422,6 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
             "pages": list(para.pages),
             "ordinal": para.ordinal,
             "text": para.text,
-            "spell": para.text,
             "initiatives": " ".join(mentioned.get(para.ordinal, [])),
         }
 

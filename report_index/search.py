@@ -328,7 +328,8 @@ def search(
         results, total = _best(searcher, parsed, pool, allow, deny)
         results.formatter = _MarkFormatter()
         chosen = _by_coverage(searcher, results[:], rewritten.concepts)[:limit]
-        hits = [_hit(results, result) for result in chosen]
+        reports = {r["report_id"]: r for r in catalogue.get("reports", [])}
+        hits = [_hit(results, result, reports) for result in chosen]
         counts = None
         if facets:
             everything = searcher.search(
@@ -469,8 +470,11 @@ def _separate_negations(query):
     return query
 
 
-def _hit(results, result) -> Hit:
+def _hit(results, result, reports: dict[str, dict]) -> Hit:
+    """A search hit; ``reports`` is the catalogue's reports by id, for the report's title and
+    body (passages do not store them)."""
     fields = result.fields()
+    report = reports.get(fields["report_id"], {})
     text = fields.get("text", "")
     short = len(text) <= SNIPPET_CHARS
     results.fragmenter = highlight.WholeFragmenter() if short else highlight.ContextFragmenter(SNIPPET_CHARS, 90)
@@ -487,9 +491,9 @@ def _hit(results, result) -> Hit:
     return Hit(
         id=fields["doc_id"],
         report_id=fields["report_id"],
-        report_title=fields.get("title", ""),
+        report_title=fields.get("title") or report.get("title", ""),
         report_date=fields.get("date") or None,
-        report_body=fields.get("body", ""),
+        report_body=fields.get("body") or report.get("body", ""),
         source=fields.get("source", ""),
         section=fields.get("section", ""),
         heading=heading_path[-1] if heading_path else "",
@@ -522,7 +526,8 @@ def similar(index_dir: Path, hit_id: str, *, limit: int = 10) -> SearchResults:
             docnum, "text", text=source.get("text", ""), top=limit * 4, numterms=12, filter=passages
         )
         results.formatter = _MarkFormatter()
-        hits = [_hit(results, result) for result in results]
+        reports = {r["report_id"]: r for r in read_catalogue(index_dir).get("reports", [])}
+        hits = [_hit(results, result, reports) for result in results]
     elsewhere = [h for h in hits if h.report_id != source["report_id"]]
     same = [h for h in hits if h.report_id == source["report_id"]]
     chosen = (elsewhere + same)[:limit]

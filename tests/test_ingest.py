@@ -159,3 +159,20 @@ def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypa
     assert [h.id for h in search(index_dir, "modern slavery", limit=50).hits] == before
     assert search(index_dir, "Rewritten", expand=False).total == 0
     assert len(load_reports(index_dir)) == 2
+
+
+def test_passages_leave_report_fields_to_the_report_and_spelling_words_come_once_a_report(corpus_index):
+    from report_index.index import spelling_analyzer
+
+    with open_index(corpus_index).searcher() as searcher:
+        stored = list(searcher.all_stored_fields())
+        passages = [f for f in stored if f["kind"] != "report"]
+        assert len(passages) > 100
+        assert not any("title" in f or "body" in f for f in passages)  # hits take them from the catalogue
+        reader = searcher.reader()
+        words = {word.decode("utf-8") for word in reader.lexicon("spell")}
+        spelled_in = {docnum for word in words for docnum in reader.postings("spell", word).all_ids()}
+        assert {searcher.stored_fields(n)["kind"] for n in spelled_in} == {"report"}
+    expected = {token.text for f in stored for token in spelling_analyzer()(f["text"])}
+    assert words == expected
+    assert {"smartwater", "stalking", "encompass"} <= words
