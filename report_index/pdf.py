@@ -18,13 +18,19 @@ read by pdfplumber alone, which also names the problem.
 from __future__ import annotations
 
 import ctypes
+import functools
+import itertools
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pdfplumber
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import cluster_objects, curve_to_edges, line_to_edge, rect_to_edges
+from pdfplumber.utils.text import LIGATURES
 
 from .errors import ExtractionError
 from .models import Block, RawDocument, Table, TextLine
@@ -32,7 +38,9 @@ from .reader import looks_like_table_header, make_table, sniff_problem
 from .textclean import normalise
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
-@dataclass
+
+
+@dataclass(slots=True)
 class _Word:
     text: str
     x0: float
@@ -58,19 +66,21 @@ class _Line:
         self.bottom = max(w.bottom for w in self.words)
         self.size = statistics.median(w.size for w in self.words)
 
+    # a line's words do not change once it is made: what is worked out from them is kept
+
     @property
     def x0(self) -> float:
         return self.words[0].x0
 
-    @property
+    @functools.cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return normalise(" ".join(w.text for w in self.words))
 
-    @property
+    @functools.cached_property
     def bold(self) -> bool:
         total = sum(len(w.text) for w in self.words)
         bold = sum(len(w.text) for w in self.words if w.bold)
@@ -143,6 +153,7 @@ def _read_with_pdfium(path: Path) -> tuple[list[list[Block | _Line]], list[tuple
     except Exception:
         return None
     plumber = None
+    fonts: dict[tuple, _Font] = {}
     try:
         if len(document) == 0:
             return None
@@ -152,7 +163,8 @@ def _read_with_pdfium(path: Path) -> tuple[list[list[Block | _Line]], list[tuple
             page = document[number - 1]
             try:
                 width, height = page.get_size()
-                if page.get_rotation() or _has_drawing(page) or tuple(page.get_cropbox()) != tuple(page.get_mediabox()):
+                items = _read_pdfium_page(page, number, float(width), float(height), fonts)
+                if items is None:
                     if plumber is None:
                         plumber = pdfplumber.open(path)
                     plumbed = plumber.pages[number - 1]
@@ -160,11 +172,7 @@ def _read_with_pdfium(path: Path) -> tuple[list[list[Block | _Line]], list[tuple
                     heights.append((float(plumbed.height), float(plumbed.width)))
                     plumbed.close()
                     continue
-                words = [
-                    _word(w)
-                    for w in _extract_words(_pdfium_chars(page, height), extra_attrs=["fontname", "size"])
-                ]
-                page_lines.append(list(_group_lines(words, number)))
+                page_lines.append(items)
                 heights.append((float(height), float(width)))
             finally:
                 page.close()
@@ -179,79 +187,501 @@ def _read_with_pdfium(path: Path) -> tuple[list[list[Block | _Line]], list[tuple
         document.close()
 
 
+def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | _Line] | None:
+    """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
+    (a rotated or cropped page, a form XObject, text that is not upright)."""
+    mediabox = tuple(page.get_mediabox())
+    if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
+        return None
+    paths = _page_paths(page)
+    if paths is None:
+        return None
+    textpage = page.get_textpage()
+    try:
+        text = _PageText(textpage, height, fonts)
+        try:
+            words = text.words()
+        except _Unsafe:
+            words = text.words_char_by_char()
+        ruled: list = []
+        if paths:
+            drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
+            ruled = [t for t in TableFinder(drawn).tables if t.bbox[3] - t.bbox[1] > 5]
+            if ruled:
+                drawn.chars = text.chars_near([t.bbox for t in ruled])
+        return _layout_page(words, ruled, number)
+    except _NotUpright:
+        return None
+    finally:
+        textpage.close()
+
+
+class _Unsafe(Exception):
+    """Word by word reading cannot vouch for this page: read it character by character."""
+
+
+class _NotUpright(Exception):
+    """The page has text that is not upright: pdfplumber reads it."""
+
+
+@functools.cache
+def _pdfium_api() -> SimpleNamespace:
+    """The pdfium functions read per character or path point, bound to take and return plain
+    integers (several times faster than through pypdfium2's typed bindings)."""
+    import pypdfium2.raw as raw
+
+    pointer, integer, double = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+
+    def bind(name: str, restype, *argtypes):
+        address = ctypes.cast(getattr(raw, name), pointer).value
+        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+    return SimpleNamespace(
+        text_object=bind("FPDFText_GetTextObject", pointer, pointer, integer),
+        origin=bind("FPDFText_GetCharOrigin", integer, pointer, integer, pointer, pointer),
+        loose_box=bind("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
+        is_generated=bind("FPDFText_IsGenerated", integer, pointer, integer),
+        font_size=bind("FPDFText_GetFontSize", double, pointer, integer),
+        unicode=bind("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
+        font=bind("FPDFTextObj_GetFont", pointer, pointer),
+        font_name=bind("FPDFFont_GetBaseFontName", ctypes.c_size_t, pointer, pointer, ctypes.c_size_t),
+        embedded=bind("FPDFFont_GetIsEmbedded", integer, pointer),
+        descent=bind("FPDFFont_GetDescent", integer, pointer, ctypes.c_float, pointer),
+        matrix=bind("FPDFPageObj_GetMatrix", integer, pointer, pointer),
+        count_objects=bind("FPDFPage_CountObjects", integer, pointer),
+        page_object=bind("FPDFPage_GetObject", pointer, pointer, integer),
+        object_type=bind("FPDFPageObj_GetType", integer, pointer),
+        count_segments=bind("FPDFPath_CountSegments", integer, pointer),
+        segment=bind("FPDFPath_GetPathSegment", pointer, pointer, integer),
+        segment_point=bind("FPDFPathSegment_GetPoint", integer, pointer, pointer, pointer),
+        segment_type=bind("FPDFPathSegment_GetType", integer, pointer),
+        segment_close=bind("FPDFPathSegment_GetClose", integer, pointer),
+        PATH=raw.FPDF_PAGEOBJ_PATH,
+        FORM=raw.FPDF_PAGEOBJ_FORM,
+        MOVETO=raw.FPDF_SEGMENT_MOVETO,
+        LINETO=raw.FPDF_SEGMENT_LINETO,
+        BEZIERTO=raw.FPDF_SEGMENT_BEZIERTO,
+    )
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+_TOKEN = re.compile(r"\S+|\Z")
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LIGATURES = str.maketrans(LIGATURES)
+
+
+@dataclass
+class _Font:
+    """What the characters of text objects in one font and size share: pdfminer's descent, and
+    each character's advance (from the standard font metrics, or learnt from pdfium)."""
+
+    name: str
+    size: float
+    descent: float
+    metrics: dict[str, float]  # the standard 14 fonts' widths in 1/1000 em; empty for others
+    advances: dict[str, float]  # in points at this size
+    bold: bool
+    spans: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, float]:
+        return (self.name, self.size)
+
+    def span(self, word: str) -> float | None:
+        """From the word's first character to its last, when its characters simply abut (none
+        of them empty); None when an advance is not known."""
+        span = self.spans.get(word)
+        if span is not None:
+            return span
+        total = 0.0
+        for char in word:
+            width = self.advances.get(char)
+            if width is None or width <= 0.01:
+                return None
+            total += width
+        span = self.spans[word] = total - self.advances[word[-1]]
+        return span
+
+
+@dataclass
+class _Segment:
+    """Consecutive characters of one text object: words and spaces on one baseline, left to right."""
+
+    key: tuple[str, float]
+    top: float
+    first_x0: float
+    first_space: bool
+    last_x0: float
+    last_x1: float
+    last_space: bool
+
+
+class _PageText:
+    """A page's characters as pdfplumber would have them, and its words as pdfplumber's
+    ``extract_words(extra_attrs=["fontname", "size"])`` makes them.
+
+    ``words()`` reads a word at a time: the page's text in one call, then pdfium is asked only
+    for each word's first and last character (and a space's, unless the space simply abuts the
+    words either side); the characters in between are vouched for by their advance widths (they
+    abut, so pdfplumber keeps them in one word), and the order pdfplumber sorts characters in is
+    checked line by line. Whatever it cannot vouch for raises ``_Unsafe``, and
+    ``words_char_by_char()`` then makes every character record and hands them to pdfplumber's own
+    word clustering."""
+
+    def __init__(self, textpage, height: float, fonts: dict[tuple, _Font]) -> None:
+        self.api = _pdfium_api()
+        self.handle = _address(textpage.raw)
+        self.height = height
+        self.count = textpage.count_chars()
+        self.text = textpage.get_text_range(0, self.count, errors="ignore") if self.count else ""
+        self.aligned = len(self.text) == self.count  # one UTF-16 unit per character index
+        self.shared_fonts = fonts  # the document's, by name, size and whether embedded
+        self.fonts: dict[int, _Font] = {}  # the page's, by text object
+        self.page_fonts: dict[tuple[int, float], _Font] = {}  # the page's, by pdfium font and size
+        self.point = (ctypes.c_double * 2)()
+        self.box = (ctypes.c_float * 4)()
+        self.matrix = (ctypes.c_float * 6)()
+        self.units: list[tuple[int, int, float, float, float, float]] = []  # index range and box
+        self.all_chars: list[dict] | None = None
+
+    def font(self, text_object: int, index: int) -> _Font:
+        """The font of a text object (only upright text is read here)."""
+        font = self.fonts.get(text_object)
+        if font is not None:
+            return font
+        api = self.api
+        api.matrix(text_object, ctypes.addressof(self.matrix))
+        a, b, c, d = self.matrix[:4]
+        if b != 0 or c != 0 or a <= 0 or d <= 0:
+            raise _NotUpright
+        size = api.font_size(self.handle, index)
+        handle = api.font(text_object)
+        font = self.page_fonts.get((handle, size))
+        if font is None:
+            font = self.page_fonts[(handle, size)] = self._read_font(handle, size)
+        self.fonts[text_object] = font
+        return font
+
+    def _read_font(self, handle: int, size: float) -> _Font:
+        """The descent is pdfminer's: for the standard 14 fonts, that of their published metrics."""
+        from pdfminer.fontmetrics import FONT_METRICS
+
+        api = self.api
+        buffer = ctypes.create_string_buffer(256)
+        api.font_name(handle, ctypes.addressof(buffer), 256)
+        name = buffer.value.decode("utf-8", "replace")
+        base = name.split("+")[-1]
+        embedded = bool(api.embedded(handle))
+        font = self.shared_fonts.get((name, size, embedded))
+        if font is not None:
+            return font
+        metrics: dict[str, float] = {}
+        if not embedded and base in FONT_METRICS:
+            descent = FONT_METRICS[base][0]["Descent"] * size / 1000
+            metrics = FONT_METRICS[base][1]
+        else:
+            value = ctypes.c_float()
+            api.descent(handle, size, ctypes.addressof(value))
+            descent = value.value
+        advances = {char: width * size / 1000 for char, width in metrics.items()}
+        font = self.shared_fonts[(name, size, embedded)] = _Font(name, size, descent, metrics, advances, _is_bold(name))
+        return font
+
+    def x1(self, index: int, char: str, x0: float, font: _Font) -> float:
+        """A character's right edge: its advance from the metrics, else pdfium's loose box."""
+        advance = font.metrics.get(char)
+        if advance is not None:
+            return x0 + advance * font.size / 1000
+        self.api.loose_box(self.handle, index, ctypes.addressof(self.box))
+        return self.box[2]
+
+    def chars(self, indices) -> list[dict]:
+        """pdfplumber's character records (text, box, font name, size) of these characters."""
+        api, handle, text, point = self.api, self.handle, self.text, self.point
+        px = ctypes.addressof(point)
+        chars: list[dict] = []
+        for i in indices:
+            char = text[i] if self.aligned else chr(api.unicode(handle, i))
+            if char in "\r\n\ufffe" or not char:
+                continue
+            if char.isspace() and api.is_generated(handle, i):
+                continue
+            font = self.font(api.text_object(handle, i), i)
+            api.origin(handle, i, px, px + 8)
+            x0 = point[0]
+            char_top = self.height - (point[1] + font.descent + font.size)
+            chars.append(
+                {"text": char, "x0": x0, "x1": self.x1(i, char, x0, font), "top": char_top,
+                 "bottom": char_top + font.size, "doctop": char_top, "upright": True,
+                 "fontname": font.name, "size": font.size}
+            )
+        return chars
+
+    def words_char_by_char(self) -> list[_Word]:
+        self.all_chars = self.chars(range(self.count))
+        return [_word(w) for w in _extract_words(self.all_chars, extra_attrs=["fontname", "size"])]
+
+    def chars_near(self, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+        """The character records of every character that may lie in one of the boxes."""
+        if self.all_chars is not None:
+            return self.all_chars
+        indices = [
+            i
+            for start, end, x0, x1, top, bottom in self.units
+            if any(x1 >= bx0 - 1 and x0 <= bx1 + 1 and bottom >= btop - 1 and top <= bbottom + 1
+                   for bx0, btop, bx1, bbottom in boxes)
+            for i in range(start, end)
+        ]
+        return self.chars(indices)
+
+    def words(self) -> list[_Word]:
+        words: list[_Word] = []
+        segments: list[_Segment] = []
+        segment_object = None
+        ligatures = any(char in self.text for char in LIGATURES)
+        key = top = first_x0 = last_x0 = last_x1 = 0.0
+        first_space = last_space = False
+        for obj, font, unit_top, x0, unit_last_x0, x1, token, after_space in self._units():
+            space = token is None
+            if obj == segment_object:
+                # pdfplumber's order within a segment is pdfium's (each starts right of the last);
+                # two words with no space between must be far enough apart to stay two words
+                if unit_top != top or x0 <= last_x0 or not (space or after_space or last_space) and x0 <= last_x1 + 3:
+                    raise _Unsafe
+            else:
+                if segment_object is not None:
+                    segments.append(_Segment(key, top, first_x0, first_space, last_x0, last_x1, last_space))
+                segment_object, key, top, first_x0, first_space = obj, font.key, unit_top, x0, space
+            last_x0, last_x1, last_space = unit_last_x0, x1, space
+            if not space:
+                words.append(
+                    _Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, unit_top,
+                          unit_top + font.size, font.bold, font.size)
+                )
+        if segment_object is not None:
+            segments.append(_Segment(key, top, first_x0, first_space, last_x0, last_x1, last_space))
+        _check_line_order(segments)
+        if len({(round(w.top, 1), w.x0) for w in words}) != len(words):
+            raise _Unsafe  # two words at one place: their order would be pdfplumber's, not known here
+        return words
+
+    def _units(self):
+        """The page's words and real spaces in pdfium's order, as (text object, font, top, left,
+        last character's left, right, the word or None for a space, whether a space that simply
+        abuts it and the word before it comes first). Records each one's index range and box."""
+        text = self.text
+        if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
+            raise _Unsafe
+        api, handle, point, height, fonts, units = self.api, self.handle, self.point, self.height, self.fonts, self.units
+        text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
+        px = ctypes.addressof(point)
+        py = px + 8
+        previous_object = None
+        previous_end = 0
+        previous_last_x0 = 0.0
+        unconfirmed = -1  # the last character of the last word, when not yet known to be in its object
+        for match in _TOKEN.finditer(text):
+            start, end = match.span()
+            obj = text_object(handle, start) if end > start else None
+            if unconfirmed >= 0 and obj != previous_object and text_object(handle, unconfirmed) != previous_object:
+                raise _Unsafe  # a word across two text objects
+            if obj is not None:
+                font = fonts.get(obj) or self.font(obj, start)
+                origin(handle, start, px, py)
+                x0, y = point[0], point[1]
+            after_space = False
+            if obj is not None and obj == previous_object and start == previous_end + 1:
+                # one character between two words of one text object: if it is a real space and
+                # all three simply abut, it lies between them and needs no look-up
+                before, space = text[previous_end - 1], text[previous_end]
+                gap = font.advances.get(before, 0.0) + font.advances.get(space, 0.0)
+                after_space = (
+                    font.advances.get(before, 0.0) > 0.01 and font.advances.get(space, 0.0) > 0.01
+                    and abs(x0 - previous_last_x0 - gap) <= 0.01
+                    and space != "\r" and space != "\n" and not is_generated(handle, previous_end)
+                )
+            for j in range(previous_end, start) if not after_space else ():
+                char = text[j]
+                if char == "\r" or char == "\n" or is_generated(handle, j):
+                    continue
+                # a text object's characters are consecutive: a space between two characters of
+                # one object is that object's
+                space_object = obj if obj is not None and obj == previous_object else text_object(handle, j)
+                space_font = fonts.get(space_object) or self.font(space_object, j)
+                origin(handle, j, px, py)
+                space_top = height - (point[1] + space_font.descent + space_font.size)
+                units.append((j, j + 1, point[0], point[0] + space_font.size, space_top, space_top + space_font.size))
+                yield space_object, space_font, space_top, point[0], point[0], point[0], None, False
+            if obj is None:
+                return
+            last = end - 1
+            if last > start:
+                origin(handle, last, px, py)
+                last_x0 = point[0]
+                if point[1] != y:
+                    raise _Unsafe
+                advance = font.metrics.get(text[last])
+                x1 = last_x0 + advance * font.size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
+                span = font.span(match.group())
+                if span is None or abs(last_x0 - x0 - span) > 0.01:
+                    x1, last_x0 = self._check_chars(start, end, font)
+                unconfirmed = last
+            else:
+                last_x0 = x0
+                x1 = self.x1(start, text[start], x0, font)
+                unconfirmed = -1
+            top = height - (y + font.descent + font.size)
+            if after_space:
+                units.append((previous_end, end, previous_last_x0, x1, top, top + font.size))
+            else:
+                units.append((start, end, x0, x1, top, top + font.size))
+            yield obj, font, top, x0, last_x0, x1, match.group(), after_space
+            previous_end, previous_object, previous_last_x0 = end, obj, last_x0
+
+    def _check_chars(self, start: int, end: int, font: _Font) -> tuple[float, float]:
+        """A word whose characters do not simply abut: pdfplumber keeps it whole if each character
+        starts right of the last one's start and within 3 pt of its end. Returns the word's right
+        edge and its last character's left; learns the characters' advances."""
+        chars = self.chars(range(start, end))
+        if len(chars) != end - start:
+            raise _Unsafe
+        for before, after in zip(chars, chars[1:]):
+            if after["top"] != before["top"] or not before["x0"] < after["x0"] <= before["x1"] + 3:
+                raise _Unsafe
+        for char in chars:
+            font.advances.setdefault(char["text"], char["x1"] - char["x0"])
+        return max(c["x1"] for c in chars), chars[-1]["x0"]
+
+
+def _check_line_order(segments: list[_Segment]) -> None:
+    """pdfplumber takes runs of characters in one font and size, clusters each run into lines
+    and sorts each line left to right. Where segments share a line, they must not overlap, and
+    words meeting at a segment's edge must stay apart."""
+    for _, run in itertools.groupby(segments, key=lambda s: s.key):
+        run = list(run)
+        if len(run) < 2:
+            continue
+        for line in cluster_objects(run, lambda s: s.top, 3):
+            line.sort(key=lambda s: s.first_x0)
+            for a, b in zip(line, line[1:]):
+                if b.first_x0 <= a.last_x0:
+                    raise _Unsafe
+                if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
+                    raise _Unsafe
+
+
+# --------------------------------------------------------------------------------------------
+# Drawn lines and boxes, as pdfplumber's edges
+
+
+@dataclass
+class _DrawnPage:
+    """What pdfplumber's table finder and ``Table.extract`` read from a page."""
+
+    edges: list[dict]
+    bbox: tuple[float, float, float, float]
+    chars: list[dict] = field(default_factory=list)
+
+
+def _page_paths(page) -> list[list[tuple]] | None:
+    """The page's drawn paths as pdfminer gives them to its converter: ("m"|"l"|"c", x, y) in
+    page space and ("h",); None when the page draws through a form XObject."""
+    api = _pdfium_api()
+    handle = _address(page.raw)
+    matrix = (ctypes.c_float * 6)()
+    xy = (ctypes.c_float * 2)()
+    px = ctypes.addressof(xy)
+    paths: list[list[tuple]] = []
+    for i in range(api.count_objects(handle)):
+        obj = api.page_object(handle, i)
+        kind = api.object_type(obj)
+        if kind == api.FORM:
+            return None
+        if kind != api.PATH:
+            continue
+        api.matrix(obj, ctypes.addressof(matrix))
+        a, b, c, d, e, f = matrix
+        path: list[tuple] = []
+        curve_points = 0
+        for k in range(api.count_segments(obj)):
+            segment = api.segment(obj, k)
+            api.segment_point(segment, px, px + 4)
+            x, y = xy
+            kind = api.segment_type(segment)
+            if kind == api.BEZIERTO:
+                curve_points += 1  # pdfium gives a Bezier curve as three points, the last its end
+                if curve_points % 3 == 0:
+                    path.append(("c", a * x + c * y + e, b * x + d * y + f))
+            elif kind in (api.MOVETO, api.LINETO):
+                curve_points = 0
+                path.append(("m" if kind == api.MOVETO else "l", a * x + c * y + e, b * x + d * y + f))
+            else:
+                return None
+            if api.segment_close(segment):
+                path.append(("h",))
+        paths.append(path)
+    return paths
+
+
+def _edges(paths: list[list[tuple]], height: float) -> list[dict]:
+    """pdfplumber's ``page.edges``: the edges of lines, then of rectangles, then of curves."""
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    for path in paths:
+        _paint_path(path, height, lines, rects, curves)
+    return [
+        *(line_to_edge(line) for line in lines),
+        *(edge for rect in rects for edge in rect_to_edges(rect)),
+        *(edge for curve in curves for edge in curve_to_edges(curve)),
+    ]
+
+
+def _paint_path(path: list[tuple], height: float, lines: list, rects: list, curves: list) -> None:
+    """pdfminer's ``paint_path``: a path as lines, rectangles and curves, as pdfplumber's objects."""
+    shape = "".join(segment[0] for segment in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for match in re.finditer(r"m[^m]+", shape):
+            _paint_path(path[match.start() : match.end()], height, lines, rects, curves)
+        return
+    points = [segment[1:] if segment[0] != "h" else path[0][1:] for segment in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+        shape = shape[:-2] + "h"
+        points.pop()
+    if shape in ("mlh", "ml"):
+        lines.append(_plumber_object("line", points[:2], height))
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if points[0] == points[4] and square:
+            (left, bottom), (right, top) = points[0], points[2]
+            rects.append(_plumber_object("rect", [(left, bottom), (right, bottom), (right, top), (left, top)], height))
+        else:
+            curves.append(_plumber_object("curve", points, height))
+    else:
+        curves.append(_plumber_object("curve", points, height))
+
+
+def _plumber_object(kind: str, points: list[tuple[float, float]], height: float) -> dict:
+    """The bounds pdfplumber records for a drawn object (points in PDF space, y up)."""
+    x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
+    y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
+    return {
+        "object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+        "top": height - y1, "bottom": height - y0, "doctop": height - y1,
+        "pts": [(x, height - y) for x, y in points],
+    }
+
+
 def _extract_words(chars: list[dict], **kwargs) -> list[dict]:
     from pdfplumber.utils import extract_words
 
     return extract_words(chars, **kwargs)
-
-
-def _has_drawing(page) -> bool:
-    """Does the page draw lines, boxes or shading (a ruled table may be there)?"""
-    import pypdfium2.raw as raw
-
-    count = raw.FPDFPage_CountObjects(page.raw)
-    return any(
-        raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i)) in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_SHADING)
-        for i in range(count)
-    )
-
-
-def _pdfium_chars(page, height: float) -> list[dict]:
-    """A page's characters as pdfplumber's character records (text, box, font name, size).
-
-    The vertical box is pdfminer's: from the baseline, the font's descent, to one font size
-    above it (for the standard 14 fonts, the descent of their published metrics, as pdfminer does)."""
-    import pypdfium2.raw as raw
-    from pdfminer.fontmetrics import FONT_METRICS
-
-    textpage = page.get_textpage()
-    try:
-        handle = textpage.raw
-        count = textpage.count_chars()
-        # one UTF-16 unit per character index; surrogate pairs are read one by one below
-        all_text = textpage.get_text_range(0, count, errors="ignore") if count else ""
-        aligned = len(all_text) == count
-        chars: list[dict] = []
-        objects: dict[int | None, tuple[str, float, float, dict]] = {}
-        name_buffer = ctypes.create_string_buffer(256)
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        for i in range(count):
-            text = all_text[i] if aligned else chr(raw.FPDFText_GetUnicode(handle, i))
-            if text in "\r\n\ufffe" or not text:
-                continue
-            if text.isspace() and raw.FPDFText_IsGenerated(handle, i):
-                continue
-            text_object = raw.FPDFText_GetTextObject(handle, i)
-            key = ctypes.cast(text_object, ctypes.c_void_p).value
-            info = objects.get(key)
-            if info is None:
-                size = raw.FPDFText_GetFontSize(handle, i)
-                font = raw.FPDFTextObj_GetFont(text_object)
-                raw.FPDFFont_GetBaseFontName(font, name_buffer, 256)
-                name = name_buffer.value.decode("utf-8", "replace")
-                base = name.split("+")[-1]
-                widths: dict[str, float] = {}
-                if not raw.FPDFFont_GetIsEmbedded(font) and base in FONT_METRICS:
-                    descent = FONT_METRICS[base][0]["Descent"] * size / 1000
-                    widths = FONT_METRICS[base][1]
-                else:
-                    value = ctypes.c_float()
-                    raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(value))
-                    descent = value.value
-                info = objects[key] = (name, size, descent, widths)
-            name, size, descent, widths = info
-            raw.FPDFText_GetCharOrigin(handle, i, origin_x, origin_y)
-            x0 = origin_x.value
-            advance = widths.get(text)
-            x1 = x0 + advance * size / 1000 if advance is not None else textpage.get_charbox(i, loose=True)[2]
-            char_top = height - (origin_y.value + descent + size)
-            chars.append(
-                {"text": text, "x0": x0, "x1": x1, "top": char_top, "bottom": char_top + size, "doctop": char_top,
-                 "upright": True, "fontname": name, "size": size}
-            )
-        return chars
-    finally:
-        textpage.close()
 
 
 def _describe_pdf_error(exc: BaseException) -> str:
@@ -287,14 +717,17 @@ def _word(w: dict) -> _Word:
 
 
 def _read_page(page, number: int) -> list[Block | _Line]:
-    """One page: ruled tables as Table blocks and the other words as lines, in reading order."""
+    """One page read by pdfplumber: its ruled tables and its words."""
     ruled = [t for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
+    return _layout_page([_word(w) for w in page.extract_words(extra_attrs=["fontname", "size"])], ruled, number)
+
+
+def _layout_page(words: list[_Word], ruled: list, number: int) -> list[Block | _Line]:
+    """One page: ruled tables (pdfplumber ``Table``s) as Table blocks and the words outside them
+    as lines, in reading order."""
     table_boxes = [t.bbox for t in ruled]
-    words = [
-        _word(w)
-        for w in page.extract_words(extra_attrs=["fontname", "size"])
-        if not _inside(w, table_boxes)
-    ]
+    if table_boxes:
+        words = [w for w in words if not _inside(w, table_boxes)]
     items: list[tuple[float, Block | _Line]] = [(line.top, line) for line in _group_lines(words, number)]
     for table in ruled:
         rows = table.extract()
@@ -309,9 +742,9 @@ def _is_bold(fontname: str) -> bool:
     return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "demi"))
 
 
-def _inside(word: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx = (word["x0"] + word["x1"]) / 2
-    cy = (word["top"] + word["bottom"]) / 2
+def _inside(word: _Word, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (word.x0 + word.x1) / 2
+    cy = (word.top + word.bottom) / 2
     return any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
