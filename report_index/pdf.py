@@ -7,12 +7,26 @@ vertical gap sets it apart). Runs of lines laid out in columns under a header ro
 at the white space that runs down the whole table. Running headers, footers and page numbers
 are dropped.
 
-Speed: pdfplumber (pdfminer) interprets a page in pure Python, about 3 pages a second. So the
-characters of a page with no drawn lines are read with pdfium (``pypdfium2``, installed with
-pdfplumber), about fifty times faster, into the same character records pdfplumber makes, and
-grouped into words by pdfplumber's own word clustering. A page that draws lines or boxes may hold
-a ruled table, and goes through pdfplumber's table finder as before. A PDF pdfium cannot open is
-read by pdfplumber alone, which also names the problem.
+Speed: pdfplumber (pdfminer) interprets a page in pure Python, under 20 pages a second. So pages
+are read with pdfium (``pypdfium2``, installed with pdfplumber) into what pdfplumber would have
+made of them, a few hundred pages a second:
+
+* words: the page's text comes from pdfium in one call and is split at white space; pdfium is
+  asked only for each word's first and last character (and for a space, unless it simply abuts
+  the words either side). The characters in between are vouched for by their advance widths:
+  they abut, so pdfplumber's ``extract_words`` keeps them in one word. The order pdfplumber sorts
+  characters in (runs of one font in content-stream order, clustered into lines, left to right)
+  is checked too. Whatever this cannot vouch for (letter spacing, a font change inside a word,
+  words drawn too close, overlapping text) sends the page to the character by character reading:
+  pdfplumber's character records made from pdfium and grouped by pdfplumber's own word
+  clustering.
+* ruled tables: pdfium's path objects are turned into the lines, rectangles and curves pdfminer
+  makes of them, their edges are given to pdfplumber's own table finder, and the cells are filled
+  by pdfplumber's ``Table.extract`` from the character records of the characters near the table.
+
+A rotated or cropped page, one drawn through a form XObject, or one with text that is not upright
+is read by pdfplumber, and so is a PDF pdfium cannot open (pdfplumber also names the problem).
+tests/test_pdf_fast.py checks that both readings give the same blocks.
 """
 
 from __future__ import annotations
@@ -29,7 +43,7 @@ from types import SimpleNamespace
 
 import pdfplumber
 from pdfplumber.table import TableFinder
-from pdfplumber.utils import cluster_objects, curve_to_edges, line_to_edge, rect_to_edges
+from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import LIGATURES
 
 from .errors import ExtractionError
@@ -61,30 +75,27 @@ class _Line:
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.words.sort(key=lambda w: w.x0)
-        self.top = min(w.top for w in self.words)
-        self.bottom = max(w.bottom for w in self.words)
-        self.size = statistics.median(w.size for w in self.words)
-
-    # a line's words do not change once it is made: what is worked out from them is kept
+        # a line's words do not change once it is made: what is worked out from them is kept
+        words = self.words
+        words.sort(key=lambda w: w.x0)
+        first = words[0]
+        top, bottom, x1, size, total, bold = first.top, first.bottom, first.x1, first.size, 0, 0
+        one_size = True
+        for w in words:
+            top = w.top if w.top < top else top
+            bottom = w.bottom if w.bottom > bottom else bottom
+            x1 = w.x1 if w.x1 > x1 else x1
+            one_size = one_size and w.size == size
+            total += len(w.text)
+            bold += len(w.text) if w.bold else 0
+        self.top, self.bottom, self.x1 = top, bottom, x1
+        self.size = size if one_size else statistics.median(w.size for w in words)
+        self.text = normalise(" ".join(w.text for w in words))
+        self.bold = total > 0 and bold / total >= 0.9
 
     @property
     def x0(self) -> float:
         return self.words[0].x0
-
-    @functools.cached_property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @functools.cached_property
-    def text(self) -> str:
-        return normalise(" ".join(w.text for w in self.words))
-
-    @functools.cached_property
-    def bold(self) -> bool:
-        total = sum(len(w.text) for w in self.words)
-        bold = sum(len(w.text) for w in self.words if w.bold)
-        return total > 0 and bold / total >= 0.9
 
     def clusters(self) -> list[list[_Word]]:
         """Words split where the gap between them is wider than a column gutter."""
@@ -193,12 +204,14 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
     mediabox = tuple(page.get_mediabox())
     if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
         return None
-    paths = _page_paths(page)
-    if paths is None:
+    objects = _page_objects(page)
+    if objects is None:
         return None
+    paths, order = objects
     textpage = page.get_textpage()
     try:
-        text = _PageText(textpage, height, fonts)
+        text = _PageText(textpage, height, fonts, order)
+        text.keep_units = bool(paths)
         try:
             words = text.words()
         except _Unsafe:
@@ -210,7 +223,7 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
             if ruled:
                 drawn.chars = text.chars_near([t.bbox for t in ruled])
         return _layout_page(words, ruled, number)
-    except _NotUpright:
+    except _ForPdfplumber:
         return None
     finally:
         textpage.close()
@@ -220,8 +233,8 @@ class _Unsafe(Exception):
     """Word by word reading cannot vouch for this page: read it character by character."""
 
 
-class _NotUpright(Exception):
-    """The page has text that is not upright: pdfplumber reads it."""
+class _ForPdfplumber(Exception):
+    """The page has text that is not upright, or that is not the page's own: pdfplumber reads it."""
 
 
 @functools.cache
@@ -257,6 +270,7 @@ def _pdfium_api() -> SimpleNamespace:
         segment_type=bind("FPDFPathSegment_GetType", integer, pointer),
         segment_close=bind("FPDFPathSegment_GetClose", integer, pointer),
         PATH=raw.FPDF_PAGEOBJ_PATH,
+        TEXT=raw.FPDF_PAGEOBJ_TEXT,
         FORM=raw.FPDF_PAGEOBJ_FORM,
         MOVETO=raw.FPDF_SEGMENT_MOVETO,
         LINETO=raw.FPDF_SEGMENT_LINETO,
@@ -306,10 +320,11 @@ class _Font:
         return span
 
 
-@dataclass
+@dataclass(slots=True)
 class _Segment:
     """Consecutive characters of one text object: words and spaces on one baseline, left to right."""
 
+    order: int  # the text object's place in the page's content stream
     key: tuple[str, float]
     top: float
     first_x0: float
@@ -317,6 +332,31 @@ class _Segment:
     last_x0: float
     last_x1: float
     last_space: bool
+
+
+class _Segments(list):
+    """A page's segments, in pdfium's order."""
+
+    def __init__(self, text: _PageText) -> None:
+        super().__init__()
+        self.rank = text.rank
+        self.obj: int | None = None  # the text object of the last segment
+
+    def add(self, obj: int, font: _Font, top: float, x0: float, last_x0: float, x1: float, space: bool,
+            after_space: bool) -> None:
+        """Add the next word or space. pdfplumber's order within a segment is pdfium's: each must
+        start right of the last; and two words with no space between must be far enough apart
+        to stay two words."""
+        if obj != self.obj:
+            self.append(_Segment(self.rank(obj), font.key, top, x0, space, last_x0, x1, space))
+            self.obj = obj
+            return
+        segment = self[-1]
+        if top != segment.top or x0 <= segment.last_x0:
+            raise _Unsafe
+        if not (space or after_space or segment.last_space) and x0 <= segment.last_x1 + 3:
+            raise _Unsafe
+        segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, space
 
 
 class _PageText:
@@ -331,7 +371,7 @@ class _PageText:
     ``words_char_by_char()`` then makes every character record and hands them to pdfplumber's own
     word clustering."""
 
-    def __init__(self, textpage, height: float, fonts: dict[tuple, _Font]) -> None:
+    def __init__(self, textpage, height: float, fonts: dict[tuple, _Font], order: dict[int, int]) -> None:
         self.api = _pdfium_api()
         self.handle = _address(textpage.raw)
         self.height = height
@@ -341,9 +381,11 @@ class _PageText:
         self.shared_fonts = fonts  # the document's, by name, size and whether embedded
         self.fonts: dict[int, _Font] = {}  # the page's, by text object
         self.page_fonts: dict[tuple[int, float], _Font] = {}  # the page's, by pdfium font and size
+        self.order = order  # each text object's place in the content stream
         self.point = (ctypes.c_double * 2)()
         self.box = (ctypes.c_float * 4)()
         self.matrix = (ctypes.c_float * 6)()
+        self.keep_units = False  # whether words() records where each word and space is, for tables
         self.units: list[tuple[int, int, float, float, float, float]] = []  # index range and box
         self.all_chars: list[dict] | None = None
 
@@ -356,7 +398,7 @@ class _PageText:
         api.matrix(text_object, ctypes.addressof(self.matrix))
         a, b, c, d = self.matrix[:4]
         if b != 0 or c != 0 or a <= 0 or d <= 0:
-            raise _NotUpright
+            raise _ForPdfplumber
         size = api.font_size(self.handle, index)
         handle = api.font(text_object)
         font = self.page_fonts.get((handle, size))
@@ -398,27 +440,37 @@ class _PageText:
         self.api.loose_box(self.handle, index, ctypes.addressof(self.box))
         return self.box[2]
 
+    def rank(self, text_object: int) -> int:
+        """The text object's place in the content stream, which pdfplumber reads characters in
+        (pdfium may put objects on one line in left to right order instead)."""
+        rank = self.order.get(text_object)
+        if rank is None:
+            raise _ForPdfplumber
+        return rank
+
     def chars(self, indices) -> list[dict]:
-        """pdfplumber's character records (text, box, font name, size) of these characters."""
+        """pdfplumber's character records (text, box, font name, size) of these characters, in
+        pdfplumber's order."""
         api, handle, text, point = self.api, self.handle, self.text, self.point
         px = ctypes.addressof(point)
-        chars: list[dict] = []
+        chars: list[tuple[int, int, dict]] = []
         for i in indices:
             char = text[i] if self.aligned else chr(api.unicode(handle, i))
             if char in "\r\n\ufffe" or not char:
                 continue
             if char.isspace() and api.is_generated(handle, i):
                 continue
-            font = self.font(api.text_object(handle, i), i)
+            text_object = api.text_object(handle, i)
+            font = self.font(text_object, i)
             api.origin(handle, i, px, px + 8)
             x0 = point[0]
             char_top = self.height - (point[1] + font.descent + font.size)
-            chars.append(
-                {"text": char, "x0": x0, "x1": self.x1(i, char, x0, font), "top": char_top,
-                 "bottom": char_top + font.size, "doctop": char_top, "upright": True,
-                 "fontname": font.name, "size": font.size}
-            )
-        return chars
+            record = {"text": char, "x0": x0, "x1": self.x1(i, char, x0, font), "top": char_top,
+                      "bottom": char_top + font.size, "doctop": char_top, "upright": True,
+                      "fontname": font.name, "size": font.size}
+            chars.append((self.rank(text_object), i, record))
+        chars.sort(key=lambda item: item[:2])
+        return [record for _, _, record in chars]
 
     def words_char_by_char(self) -> list[_Word]:
         self.all_chars = self.chars(range(self.count))
@@ -438,48 +490,20 @@ class _PageText:
         return self.chars(indices)
 
     def words(self) -> list[_Word]:
-        words: list[_Word] = []
-        segments: list[_Segment] = []
-        segment_object = None
-        ligatures = any(char in self.text for char in LIGATURES)
-        key = top = first_x0 = last_x0 = last_x1 = 0.0
-        first_space = last_space = False
-        for obj, font, unit_top, x0, unit_last_x0, x1, token, after_space in self._units():
-            space = token is None
-            if obj == segment_object:
-                # pdfplumber's order within a segment is pdfium's (each starts right of the last);
-                # two words with no space between must be far enough apart to stay two words
-                if unit_top != top or x0 <= last_x0 or not (space or after_space or last_space) and x0 <= last_x1 + 3:
-                    raise _Unsafe
-            else:
-                if segment_object is not None:
-                    segments.append(_Segment(key, top, first_x0, first_space, last_x0, last_x1, last_space))
-                segment_object, key, top, first_x0, first_space = obj, font.key, unit_top, x0, space
-            last_x0, last_x1, last_space = unit_last_x0, x1, space
-            if not space:
-                words.append(
-                    _Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, unit_top,
-                          unit_top + font.size, font.bold, font.size)
-                )
-        if segment_object is not None:
-            segments.append(_Segment(key, top, first_x0, first_space, last_x0, last_x1, last_space))
-        _check_line_order(segments)
-        if len({(round(w.top, 1), w.x0) for w in words}) != len(words):
-            raise _Unsafe  # two words at one place: their order would be pdfplumber's, not known here
-        return words
-
-    def _units(self):
-        """The page's words and real spaces in pdfium's order, as (text object, font, top, left,
-        last character's left, right, the word or None for a space, whether a space that simply
-        abuts it and the word before it comes first). Records each one's index range and box."""
+        """The page's words, reading pdfium's text a word at a time; ``_Unsafe`` when this cannot
+        vouch that pdfplumber would make the same words of the page's characters."""
         text = self.text
         if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
             raise _Unsafe
-        api, handle, point, height, fonts, units = self.api, self.handle, self.point, self.height, self.fonts, self.units
+        api, handle, point, height, fonts = self.api, self.handle, self.point, self.height, self.fonts
         text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
         px = ctypes.addressof(point)
         py = px + 8
-        previous_object = None
+        ligatures = any(char in text for char in LIGATURES)
+        units = self.units if self.keep_units else None
+        words: list[_Word] = []
+        segments = _Segments(self)
+        font_object = previous_object = None
         previous_end = 0
         previous_last_x0 = 0.0
         unconfirmed = -1  # the last character of the last word, when not yet known to be in its object
@@ -488,65 +512,81 @@ class _PageText:
             obj = text_object(handle, start) if end > start else None
             if unconfirmed >= 0 and obj != previous_object and text_object(handle, unconfirmed) != previous_object:
                 raise _Unsafe  # a word across two text objects
+            after_space = False
             if obj is not None:
-                font = fonts.get(obj) or self.font(obj, start)
+                if obj != font_object:
+                    font = fonts.get(obj) or self.font(obj, start)
+                    font_object, advances, metrics, spans, size = obj, font.advances, font.metrics, font.spans, font.size
+                    descent, bold = font.descent, font.bold
                 origin(handle, start, px, py)
                 x0, y = point[0], point[1]
-            after_space = False
-            if obj is not None and obj == previous_object and start == previous_end + 1:
-                # one character between two words of one text object: if it is a real space and
-                # all three simply abut, it lies between them and needs no look-up
-                before, space = text[previous_end - 1], text[previous_end]
-                gap = font.advances.get(before, 0.0) + font.advances.get(space, 0.0)
-                after_space = (
-                    font.advances.get(before, 0.0) > 0.01 and font.advances.get(space, 0.0) > 0.01
-                    and abs(x0 - previous_last_x0 - gap) <= 0.01
-                    and space != "\r" and space != "\n" and not is_generated(handle, previous_end)
-                )
-            for j in range(previous_end, start) if not after_space else ():
-                char = text[j]
-                if char == "\r" or char == "\n" or is_generated(handle, j):
-                    continue
-                # a text object's characters are consecutive: a space between two characters of
-                # one object is that object's
-                space_object = obj if obj is not None and obj == previous_object else text_object(handle, j)
-                space_font = fonts.get(space_object) or self.font(space_object, j)
-                origin(handle, j, px, py)
-                space_top = height - (point[1] + space_font.descent + space_font.size)
-                units.append((j, j + 1, point[0], point[0] + space_font.size, space_top, space_top + space_font.size))
-                yield space_object, space_font, space_top, point[0], point[0], point[0], None, False
+                if obj == previous_object and start == previous_end + 1:
+                    # one character between two words of one text object: if it is a real space
+                    # and the three simply abut, it lies between them and needs no look-up
+                    gap = advances.get(text[previous_end - 1], 0.0) + advances.get(text[previous_end], -1.0)
+                    after_space = (
+                        abs(x0 - previous_last_x0 - gap) <= 0.01 and text[previous_end] not in "\r\n"
+                        and not is_generated(handle, previous_end)
+                    )
+            if start > previous_end and not after_space:
+                self._spaces(previous_end, start, obj, previous_object, segments)
             if obj is None:
-                return
+                break
             last = end - 1
             if last > start:
                 origin(handle, last, px, py)
                 last_x0 = point[0]
                 if point[1] != y:
                     raise _Unsafe
-                advance = font.metrics.get(text[last])
-                x1 = last_x0 + advance * font.size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
-                span = font.span(match.group())
+                advance = metrics.get(text[last])
+                x1 = last_x0 + advance * size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
+                token = match.group()
+                span = spans.get(token)
+                if span is None:
+                    span = font.span(token)
                 if span is None or abs(last_x0 - x0 - span) > 0.01:
                     x1, last_x0 = self._check_chars(start, end, font)
                 unconfirmed = last
             else:
+                token = text[start]
                 last_x0 = x0
-                x1 = self.x1(start, text[start], x0, font)
+                x1 = self.x1(start, token, x0, font)
                 unconfirmed = -1
-            top = height - (y + font.descent + font.size)
-            if after_space:
-                units.append((previous_end, end, previous_last_x0, x1, top, top + font.size))
-            else:
-                units.append((start, end, x0, x1, top, top + font.size))
-            yield obj, font, top, x0, last_x0, x1, match.group(), after_space
+            top = height - (y + descent + size)
+            segments.add(obj, font, top, x0, last_x0, x1, False, after_space)
+            words.append(_Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, top, top + size, bold, size))
+            if units is not None:
+                units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
             previous_end, previous_object, previous_last_x0 = end, obj, last_x0
+        _check_line_order(segments, words)
+        return words
+
+    def _spaces(self, begin: int, end: int, obj, previous_object, segments: _Segments) -> None:
+        """The real spaces among the characters begin..end-1 (between the word before, of
+        ``previous_object``, and the next, of ``obj``), added to their segments."""
+        api, handle, text, point = self.api, self.handle, self.text, self.point
+        px = ctypes.addressof(point)
+        for j in range(begin, end):
+            char = text[j]
+            if char == "\r" or char == "\n" or api.is_generated(handle, j):
+                continue
+            # a text object's characters are consecutive: a space between two characters of one
+            # object is that object's
+            space_object = obj if obj is not None and obj == previous_object else api.text_object(handle, j)
+            font = self.font(space_object, j)
+            api.origin(handle, j, px, px + 8)
+            x0 = point[0]
+            top = self.height - (point[1] + font.descent + font.size)
+            segments.add(space_object, font, top, x0, x0, x0, True, False)
+            if self.keep_units:
+                self.units.append((j, j + 1, x0, x0 + font.size, top, top + font.size))
 
     def _check_chars(self, start: int, end: int, font: _Font) -> tuple[float, float]:
         """A word whose characters do not simply abut: pdfplumber keeps it whole if each character
         starts right of the last one's start and within 3 pt of its end. Returns the word's right
         edge and its last character's left; learns the characters' advances."""
         chars = self.chars(range(start, end))
-        if len(chars) != end - start:
+        if len(chars) != end - start or any(c["fontname"] != font.name or c["size"] != font.size for c in chars):
             raise _Unsafe
         for before, after in zip(chars, chars[1:]):
             if after["top"] != before["top"] or not before["x0"] < after["x0"] <= before["x1"] + 3:
@@ -556,21 +596,36 @@ class _PageText:
         return max(c["x1"] for c in chars), chars[-1]["x0"]
 
 
-def _check_line_order(segments: list[_Segment]) -> None:
-    """pdfplumber takes runs of characters in one font and size, clusters each run into lines
-    and sorts each line left to right. Where segments share a line, they must not overlap, and
-    words meeting at a segment's edge must stay apart."""
+def _check_line_order(segments: list[_Segment], words: list[_Word]) -> None:
+    """Within a text object's run of characters pdfplumber's order is pdfium's (each starts right
+    of the last), as ``words()`` checks. Across them: pdfplumber takes runs of characters in one
+    font and size in content-stream order, clusters each run into lines and sorts each line left
+    to right; where segments share such a line they must not overlap, and words meeting at a
+    segment's edge must stay apart. And no two words may share a place in the order lines are
+    made in (their order would be pdfplumber's, not known here)."""
+    segments = sorted(segments, key=lambda s: s.order)
     for _, run in itertools.groupby(segments, key=lambda s: s.key):
-        run = list(run)
-        if len(run) < 2:
-            continue
-        for line in cluster_objects(run, lambda s: s.top, 3):
+        run = sorted(run, key=lambda s: s.top)
+        # pdfplumber's line clusters: tops in order, a new line where one is more than 3 below the last
+        lines = [[run[0]]]
+        for before, segment in zip(run, run[1:]):
+            if segment.top <= before.top + 3:
+                lines[-1].append(segment)
+            else:
+                lines.append([segment])
+        for line in lines:
             line.sort(key=lambda s: s.first_x0)
             for a, b in zip(line, line[1:]):
                 if b.first_x0 <= a.last_x0:
                     raise _Unsafe
                 if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
                     raise _Unsafe
+    by_line = sorted(segments, key=lambda s: (round(s.top, 1), s.first_x0))
+    overlapping = any(
+        round(a.top, 1) == round(b.top, 1) and b.first_x0 <= a.last_x0 for a, b in zip(by_line, by_line[1:])
+    )
+    if overlapping and len({(round(w.top, 1), w.x0) for w in words}) != len(words):
+        raise _Unsafe
 
 
 # --------------------------------------------------------------------------------------------
@@ -586,20 +641,24 @@ class _DrawnPage:
     chars: list[dict] = field(default_factory=list)
 
 
-def _page_paths(page) -> list[list[tuple]] | None:
-    """The page's drawn paths as pdfminer gives them to its converter: ("m"|"l"|"c", x, y) in
-    page space and ("h",); None when the page draws through a form XObject."""
+def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
+    """The page's drawn paths as pdfminer gives them to its converter, ("m"|"l"|"c", x, y) in
+    page space and ("h",), and each text object's place in the content stream; None when the
+    page draws through a form XObject."""
     api = _pdfium_api()
     handle = _address(page.raw)
     matrix = (ctypes.c_float * 6)()
     xy = (ctypes.c_float * 2)()
     px = ctypes.addressof(xy)
     paths: list[list[tuple]] = []
+    order: dict[int, int] = {}
     for i in range(api.count_objects(handle)):
         obj = api.page_object(handle, i)
         kind = api.object_type(obj)
         if kind == api.FORM:
             return None
+        if kind == api.TEXT:
+            order[obj] = i
         if kind != api.PATH:
             continue
         api.matrix(obj, ctypes.addressof(matrix))
@@ -623,7 +682,7 @@ def _page_paths(page) -> list[list[tuple]] | None:
             if api.segment_close(segment):
                 path.append(("h",))
         paths.append(path)
-    return paths
+    return paths, order
 
 
 def _edges(paths: list[list[tuple]], height: float) -> list[dict]:
@@ -750,16 +809,23 @@ def _inside(word: _Word, boxes: list[tuple[float, float, float, float]]) -> bool
 
 def _group_lines(words: list[_Word], page: int) -> list[_Line]:
     lines: list[list[_Word]] = []
+    current: list[_Word] = []
+    ref = None
+    ref_size = 10.0
     for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
-        if lines:
-            current = lines[-1]
-            ref = current[0]
-            tolerance = max(2.0, 0.35 * min(ref.size or 10, word.size or 10))
-            middle = (word.top + word.bottom) / 2
-            if abs(word.top - ref.top) <= tolerance or ref.top <= middle <= ref.bottom and abs(word.top - ref.top) <= 3:
+        if ref is not None:
+            size = word.size or 10
+            tolerance = 0.35 * (size if size < ref_size else ref_size)  # max(2.0, 0.35 * min(sizes))
+            if tolerance < 2.0:
+                tolerance = 2.0
+            offset = abs(word.top - ref.top)
+            if offset <= tolerance or offset <= 3 and ref.top <= (word.top + word.bottom) / 2 <= ref.bottom:
                 current.append(word)
                 continue
-        lines.append([word])
+        current = [word]
+        ref = word
+        ref_size = word.size or 10
+        lines.append(current)
     return [_Line(words=group, page=page) for group in lines if group]
 
 
