@@ -43,7 +43,7 @@ from types import SimpleNamespace
 
 import pdfplumber
 from pdfplumber.table import TableFinder
-from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import LIGATURES
 
 from .errors import ExtractionError
@@ -213,16 +213,17 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         text = _PageText(textpage, height, fonts, order)
         text.keep_units = bool(paths)
         try:
-            words = text.words()
+            runs = text.words()
         except _Unsafe:
-            words = text.words_char_by_char()
+            runs = _in_line_order(text.words_char_by_char())
         ruled: list = []
         if paths:
             drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
             ruled = [t for t in TableFinder(drawn).tables if t.bbox[3] - t.bbox[1] > 5]
-            if ruled:
-                drawn.chars = text.chars_near([t.bbox for t in ruled])
-        return _layout_page(words, ruled, number)
+        if ruled:
+            chars = text.chars_near([t.bbox for t in ruled])
+            ruled = [(t.bbox, _cell_texts(t, chars)) for t in ruled]
+        return _layout_page(runs, ruled, number)
     except _ForPdfplumber:
         return None
     finally:
@@ -332,14 +333,16 @@ class _Segment:
     last_x0: float
     last_x1: float
     last_space: bool
+    first_word: int  # where its words start in the page's list of words
 
 
 class _Segments(list):
     """A page's segments, in pdfium's order."""
 
-    def __init__(self, text: _PageText) -> None:
+    def __init__(self, text: _PageText, words: list[_Word]) -> None:
         super().__init__()
         self.rank = text.rank
+        self.words = words
         self.obj: int | None = None  # the text object of the last segment
 
     def add(self, obj: int, font: _Font, top: float, x0: float, last_x0: float, x1: float, space: bool,
@@ -348,7 +351,7 @@ class _Segments(list):
         start right of the last; and two words with no space between must be far enough apart
         to stay two words."""
         if obj != self.obj:
-            self.append(_Segment(self.rank(obj), font.key, top, x0, space, last_x0, x1, space))
+            self.append(_Segment(self.rank(obj), font.key, top, x0, space, last_x0, x1, space, len(self.words)))
             self.obj = obj
             return
         segment = self[-1]
@@ -489,8 +492,8 @@ class _PageText:
         ]
         return self.chars(indices)
 
-    def words(self) -> list[_Word]:
-        """The page's words, reading pdfium's text a word at a time; ``_Unsafe`` when this cannot
+    def words(self) -> list[list[_Word]]:
+        """The page's words in line order (see ``_check_line_order``), reading pdfium's text a word at a time; ``_Unsafe`` when this cannot
         vouch that pdfplumber would make the same words of the page's characters."""
         text = self.text
         if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
@@ -502,7 +505,7 @@ class _PageText:
         ligatures = any(char in text for char in LIGATURES)
         units = self.units if self.keep_units else None
         words: list[_Word] = []
-        segments = _Segments(self)
+        segments = _Segments(self, words)
         font_object = previous_object = None
         previous_end = 0
         previous_last_x0 = 0.0
@@ -528,7 +531,7 @@ class _PageText:
                         abs(x0 - previous_last_x0 - gap) <= 0.01 and text[previous_end] not in "\r\n"
                         and not is_generated(handle, previous_end)
                     )
-            if start > previous_end and not after_space:
+            if start > previous_end and not after_space and text[previous_end:start] != "\r\n":
                 self._spaces(previous_end, start, obj, previous_object, segments)
             if obj is None:
                 break
@@ -558,8 +561,7 @@ class _PageText:
             if units is not None:
                 units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
             previous_end, previous_object, previous_last_x0 = end, obj, last_x0
-        _check_line_order(segments, words)
-        return words
+        return _check_line_order(segments, words)
 
     def _spaces(self, begin: int, end: int, obj, previous_object, segments: _Segments) -> None:
         """The real spaces among the characters begin..end-1 (between the word before, of
@@ -596,13 +598,16 @@ class _PageText:
         return max(c["x1"] for c in chars), chars[-1]["x0"]
 
 
-def _check_line_order(segments: list[_Segment], words: list[_Word]) -> None:
+def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list[_Word]]:
     """Within a text object's run of characters pdfplumber's order is pdfium's (each starts right
     of the last), as ``words()`` checks. Across them: pdfplumber takes runs of characters in one
     font and size in content-stream order, clusters each run into lines and sorts each line left
     to right; where segments share such a line they must not overlap, and words meeting at a
     segment's edge must stay apart. And no two words may share a place in the order lines are
-    made in (their order would be pdfplumber's, not known here)."""
+    made in (their order would be pdfplumber's, not known here).
+
+    Returns the words in that order, by top (to 0.1 pt) then left to right, as runs that share
+    top, bottom and size (a segment's words)."""
     segments = sorted(segments, key=lambda s: s.order)
     for _, run in itertools.groupby(segments, key=lambda s: s.key):
         run = sorted(run, key=lambda s: s.top)
@@ -620,12 +625,17 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> None:
                     raise _Unsafe
                 if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
                     raise _Unsafe
+    ends = {id(a): b.first_word for a, b in zip(segments, segments[1:])}  # pdfium's order again
     by_line = sorted(segments, key=lambda s: (round(s.top, 1), s.first_x0))
     overlapping = any(
         round(a.top, 1) == round(b.top, 1) and b.first_x0 <= a.last_x0 for a, b in zip(by_line, by_line[1:])
     )
-    if overlapping and len({(round(w.top, 1), w.x0) for w in words}) != len(words):
+    if not overlapping:  # each segment's words in order, the segments in order
+        runs = (words[s.first_word : ends.get(id(s), len(words))] for s in by_line)
+        return [run for run in runs if run]
+    if len({(round(w.top, 1), w.x0) for w in words}) != len(words):
         raise _Unsafe
+    return _in_line_order(words)
 
 
 # --------------------------------------------------------------------------------------------
@@ -634,11 +644,56 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> None:
 
 @dataclass
 class _DrawnPage:
-    """What pdfplumber's table finder and ``Table.extract`` read from a page."""
+    """What pdfplumber's table finder reads from a page."""
 
     edges: list[dict]
     bbox: tuple[float, float, float, float]
-    chars: list[dict] = field(default_factory=list)
+
+
+def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract()`` of these characters, each character's middle worked out
+    once: a row's characters are those whose middle lies in the row's box, a cell's those of
+    its row in the cell's box; None for a cell a merged cell covers."""
+    middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    rows: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        row_chars = [m for m in middles if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            cell_chars = [c for h, v, c in row_chars if x0 <= h < x1 and top <= v < bottom]
+            cells.append(_cell_text(cell_chars) if cell_chars else "")
+        rows.append(cells)
+    return rows
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's ``extract_text`` of a cell's characters. For the usual cell, one line of
+    characters on one baseline, the same done directly: characters left to right, a word ending
+    at white space or where the next character starts left of the last one's start or more than
+    3 pt right of its end; the words joined by spaces."""
+    top = chars[0]["top"]
+    if any(c["top"] != top for c in chars):
+        return extract_text(chars)
+    words: list[str] = []
+    word: list[str] = []
+    last = None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        text = char["text"]
+        if text.isspace():
+            last = None
+        elif last is None or char["x0"] < last["x0"] or char["x0"] > last["x1"] + 3:
+            word = [LIGATURES.get(text, text)]
+            words.append(word)
+            last = char
+        else:
+            word.append(LIGATURES.get(text, text))
+            last = char
+    return " ".join("".join(w) for w in words)
 
 
 def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
@@ -777,21 +832,21 @@ def _word(w: dict) -> _Word:
 
 def _read_page(page, number: int) -> list[Block | _Line]:
     """One page read by pdfplumber: its ruled tables and its words."""
-    ruled = [t for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
-    return _layout_page([_word(w) for w in page.extract_words(extra_attrs=["fontname", "size"])], ruled, number)
+    ruled = [(t.bbox, t.extract()) for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
+    words = [_word(w) for w in page.extract_words(extra_attrs=["fontname", "size"])]
+    return _layout_page(_in_line_order(words), ruled, number)
 
 
-def _layout_page(words: list[_Word], ruled: list, number: int) -> list[Block | _Line]:
-    """One page: ruled tables (pdfplumber ``Table``s) as Table blocks and the words outside them
-    as lines, in reading order."""
-    table_boxes = [t.bbox for t in ruled]
+def _layout_page(runs: list[list[_Word]], ruled: list[tuple[tuple, list]], number: int) -> list[Block | _Line]:
+    """One page: ruled tables (each its box and its rows of cell texts) as Table blocks and the
+    words outside them as lines, in reading order. The words come as ``_group_lines`` takes them."""
+    table_boxes = [bbox for bbox, _ in ruled]
     if table_boxes:
-        words = [w for w in words if not _inside(w, table_boxes)]
-    items: list[tuple[float, Block | _Line]] = [(line.top, line) for line in _group_lines(words, number)]
-    for table in ruled:
-        rows = table.extract()
+        runs = [kept for kept in ([w for w in run if not _inside(w, table_boxes)] for run in runs) if kept]
+    items: list[tuple[float, Block | _Line]] = [(line.top, line) for line in _group_lines(runs, number)]
+    for bbox, rows in ruled:
         if rows and any(any(cell for cell in row if cell) for row in rows):
-            items.append((float(table.bbox[1]), make_table(rows, number, ruled=True)))
+            items.append((float(bbox[1]), make_table(rows, number, ruled=True)))
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]
 
@@ -807,12 +862,24 @@ def _inside(word: _Word, boxes: list[tuple[float, float, float, float]]) -> bool
     return any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
-def _group_lines(words: list[_Word], page: int) -> list[_Line]:
+def _line_order(word: _Word) -> tuple[float, float]:
+    return (round(word.top, 1), word.x0)
+
+
+def _in_line_order(words: list[_Word]) -> list[list[_Word]]:
+    """Words by top (to 0.1 pt) and left to right, each a run of its own."""
+    return [[word] for word in sorted(words, key=_line_order)]
+
+
+def _group_lines(runs: list[list[_Word]], page: int) -> list[_Line]:
+    """Words into lines. The words come by top (to 0.1 pt) and left to right, in runs that share
+    top, bottom and size: a word joins a line by those alone, so a run joins it whole."""
     lines: list[list[_Word]] = []
     current: list[_Word] = []
     ref = None
     ref_size = 10.0
-    for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+    for run in runs:
+        word = run[0]
         if ref is not None:
             size = word.size or 10
             tolerance = 0.35 * (size if size < ref_size else ref_size)  # max(2.0, 0.35 * min(sizes))
@@ -820,13 +887,13 @@ def _group_lines(words: list[_Word], page: int) -> list[_Line]:
                 tolerance = 2.0
             offset = abs(word.top - ref.top)
             if offset <= tolerance or offset <= 3 and ref.top <= (word.top + word.bottom) / 2 <= ref.bottom:
-                current.append(word)
+                current.extend(run)
                 continue
-        current = [word]
+        current = list(run)
         ref = word
         ref_size = word.size or 10
         lines.append(current)
-    return [_Line(words=group, page=page) for group in lines if group]
+    return [_Line(words=group, page=page) for group in lines]
 
 
 # --------------------------------------------------------------------------------------------
