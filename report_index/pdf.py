@@ -31,6 +31,7 @@ tests/test_pdf_fast.py checks that both readings give the same blocks.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import functools
 import itertools
@@ -100,8 +101,9 @@ class _Line:
     def clusters(self) -> list[list[_Word]]:
         """Words split where the gap between them is wider than a column gutter."""
         groups: list[list[_Word]] = [[self.words[0]]]
+        gutter = max(0.8 * self.size, 6.0)
         for word in self.words[1:]:
-            if word.x0 - groups[-1][-1].x1 > max(0.8 * self.size, 6.0):
+            if word.x0 - groups[-1][-1].x1 > gutter:
                 groups.append([word])
             else:
                 groups[-1].append(word)
@@ -250,11 +252,18 @@ def _pdfium_api() -> SimpleNamespace:
         address = ctypes.cast(getattr(raw, name), pointer).value
         return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
+    def per_character(name: str, restype):
+        """Called once or twice per word: untyped, so arguments pass as given, ctypes pointers
+        (``c_void_p``) and ints, without conversion (a third faster again)."""
+        function = bind(name, restype)
+        function.argtypes = None
+        return function
+
     return SimpleNamespace(
-        text_object=bind("FPDFText_GetTextObject", pointer, pointer, integer),
-        origin=bind("FPDFText_GetCharOrigin", integer, pointer, integer, pointer, pointer),
+        text_object=per_character("FPDFText_GetTextObject", pointer),  # (textpage, index)
+        origin=per_character("FPDFText_GetCharOrigin", integer),  # (textpage, index, double*, double*)
+        is_generated=per_character("FPDFText_IsGenerated", integer),  # (textpage, index)
         loose_box=bind("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
-        is_generated=bind("FPDFText_IsGenerated", integer, pointer, integer),
         font_size=bind("FPDFText_GetFontSize", double, pointer, integer),
         unicode=bind("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
         font=bind("FPDFTextObj_GetFont", pointer, pointer),
@@ -288,6 +297,9 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LIGATURES = str.maketrans(LIGATURES)
 
 
+_STANDARD_FONTS: dict[tuple[str, float], _Font] = {}  # by name and size, across documents
+
+
 @dataclass
 class _Font:
     """What the characters of text objects in one font and size share: pdfminer's descent, and
@@ -299,6 +311,7 @@ class _Font:
     metrics: dict[str, float]  # the standard 14 fonts' widths in 1/1000 em; empty for others
     advances: dict[str, float]  # in points at this size
     bold: bool
+    learns: bool  # whether advances missing from the metrics are learnt from pdfium's boxes
     spans: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -317,6 +330,8 @@ class _Font:
             if width is None or width <= 0.01:
                 return None
             total += width
+        if len(self.spans) > 100_000:  # a bound on what is kept across documents
+            self.spans.clear()
         span = self.spans[word] = total - self.advances[word[-1]]
         return span
 
@@ -345,8 +360,7 @@ class _Segments(list):
         self.words = words
         self.obj: int | None = None  # the text object of the last segment
 
-    def add(self, obj: int, font: _Font, top: float, x0: float, last_x0: float, x1: float, space: bool,
-            after_space: bool) -> None:
+    def add(self, obj: int, font: _Font, top: float, x0: float, last_x0: float, x1: float, space: bool) -> None:
         """Add the next word or space. pdfplumber's order within a segment is pdfium's: each must
         start right of the last; and two words with no space between must be far enough apart
         to stay two words."""
@@ -357,7 +371,7 @@ class _Segments(list):
         segment = self[-1]
         if top != segment.top or x0 <= segment.last_x0:
             raise _Unsafe
-        if not (space or after_space or segment.last_space) and x0 <= segment.last_x1 + 3:
+        if not (space or segment.last_space) and x0 <= segment.last_x1 + 3:
             raise _Unsafe
         segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, space
 
@@ -381,11 +395,15 @@ class _PageText:
         self.count = textpage.count_chars()
         self.text = textpage.get_text_range(0, self.count, errors="ignore") if self.count else ""
         self.aligned = len(self.text) == self.count  # one UTF-16 unit per character index
-        self.shared_fonts = fonts  # the document's, by name, size and whether embedded
+        self.shared_fonts = fonts  # the document's fonts that are not standard ones, by name and size
         self.fonts: dict[int, _Font] = {}  # the page's, by text object
         self.page_fonts: dict[tuple[int, float], _Font] = {}  # the page's, by pdfium font and size
         self.order = order  # each text object's place in the content stream
         self.point = (ctypes.c_double * 2)()
+        # the arguments of the untyped per-character calls: the text page, where x and y go
+        self.textpage = ctypes.c_void_p(self.handle)
+        self.x_out = ctypes.c_void_p(ctypes.addressof(self.point))
+        self.y_out = ctypes.c_void_p(ctypes.addressof(self.point) + 8)
         self.box = (ctypes.c_float * 4)()
         self.matrix = (ctypes.c_float * 6)()
         self.keep_units = False  # whether words() records where each word and space is, for tables
@@ -411,7 +429,9 @@ class _PageText:
         return font
 
     def _read_font(self, handle: int, size: float) -> _Font:
-        """The descent is pdfminer's: for the standard 14 fonts, that of their published metrics."""
+        """The descent is pdfminer's: for the standard 14 fonts, that of their published metrics.
+        A standard font (not embedded) is the same in every document, and kept across them; the
+        advances of another font are learnt from pdfium, and kept for the document only."""
         from pdfminer.fontmetrics import FONT_METRICS
 
         api = self.api
@@ -419,20 +439,23 @@ class _PageText:
         api.font_name(handle, ctypes.addressof(buffer), 256)
         name = buffer.value.decode("utf-8", "replace")
         base = name.split("+")[-1]
-        embedded = bool(api.embedded(handle))
-        font = self.shared_fonts.get((name, size, embedded))
+        standard = not api.embedded(handle) and base in FONT_METRICS
+        fonts = _STANDARD_FONTS if standard else self.shared_fonts
+        font = fonts.get((name, size))
         if font is not None:
             return font
-        metrics: dict[str, float] = {}
-        if not embedded and base in FONT_METRICS:
-            descent = FONT_METRICS[base][0]["Descent"] * size / 1000
+        if len(fonts) > 1000:  # a bound on what is kept across documents
+            fonts.clear()
+        if standard:
             metrics = FONT_METRICS[base][1]
+            descent = FONT_METRICS[base][0]["Descent"] * size / 1000
         else:
+            metrics = {}
             value = ctypes.c_float()
             api.descent(handle, size, ctypes.addressof(value))
             descent = value.value
         advances = {char: width * size / 1000 for char, width in metrics.items()}
-        font = self.shared_fonts[(name, size, embedded)] = _Font(name, size, descent, metrics, advances, _is_bold(name))
+        font = fonts[(name, size)] = _Font(name, size, descent, metrics, advances, _is_bold(name), learns=not standard)
         return font
 
     def x1(self, index: int, char: str, x0: float, font: _Font) -> float:
@@ -454,18 +477,17 @@ class _PageText:
     def chars(self, indices) -> list[dict]:
         """pdfplumber's character records (text, box, font name, size) of these characters, in
         pdfplumber's order."""
-        api, handle, text, point = self.api, self.handle, self.text, self.point
-        px = ctypes.addressof(point)
+        api, textpage, text, point = self.api, self.textpage, self.text, self.point
         chars: list[tuple[int, int, dict]] = []
         for i in indices:
-            char = text[i] if self.aligned else chr(api.unicode(handle, i))
+            char = text[i] if self.aligned else chr(api.unicode(self.handle, i))
             if char in "\r\n\ufffe" or not char:
                 continue
-            if char.isspace() and api.is_generated(handle, i):
+            if char.isspace() and api.is_generated(textpage, i):
                 continue
-            text_object = api.text_object(handle, i)
+            text_object = api.text_object(textpage, i)
             font = self.font(text_object, i)
-            api.origin(handle, i, px, px + 8)
+            api.origin(textpage, i, self.x_out, self.y_out)
             x0 = point[0]
             char_top = self.height - (point[1] + font.descent + font.size)
             record = {"text": char, "x0": x0, "x1": self.x1(i, char, x0, font), "top": char_top,
@@ -498,21 +520,36 @@ class _PageText:
         text = self.text
         if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
             raise _Unsafe
-        api, handle, point, height, fonts = self.api, self.handle, self.point, self.height, self.fonts
+        api, handle, point, height, fonts = self.api, self.textpage, self.point, self.height, self.fonts
         text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
-        px = ctypes.addressof(point)
-        py = px + 8
+        px, py = self.x_out, self.y_out
         ligatures = any(char in text for char in LIGATURES)
         units = self.units if self.keep_units else None
         words: list[_Word] = []
         segments = _Segments(self, words)
         font_object = previous_object = None
         previous_end = 0
-        previous_last_x0 = 0.0
+        previous_last_x0 = previous_top = 0.0
         unconfirmed = -1  # the last character of the last word, when not yet known to be in its object
-        for match in _TOKEN.finditer(text):
+        matches = list(_TOKEN.finditer(text))  # the words, then an empty match at the end
+        starts = [m.start() for m in matches]
+        line_last = -1  # the last word of the pdfium line being read
+        line_object = None  # the text object of all that line's words, if they are one object's
+        peeked, peeked_x0, peeked_y, peeked_abutting = -1, 0.0, 0.0, False  # the next word's start
+        for k, match in enumerate(matches):
             start, end = match.span()
-            obj = text_object(handle, start) if end > start else None
+            if end == start:
+                obj = None
+            elif k <= line_last and line_object is not None:
+                obj = line_object
+            else:
+                obj = text_object(handle, start)
+                if k > line_last:
+                    # a text object's characters are consecutive: if a line's first and last words
+                    # are one object's, so are all the words between
+                    newline = text.find("\n", start)
+                    line_last = bisect.bisect_left(starts, newline, k) - 1 if newline >= 0 else len(matches) - 2
+                    line_object = obj if line_last > k and text_object(handle, starts[line_last]) == obj else None
             if unconfirmed >= 0 and obj != previous_object and text_object(handle, unconfirmed) != previous_object:
                 raise _Unsafe  # a word across two text objects
             after_space = False
@@ -521,15 +558,18 @@ class _PageText:
                     font = fonts.get(obj) or self.font(obj, start)
                     font_object, advances, metrics, spans, size = obj, font.advances, font.metrics, font.spans, font.size
                     descent, bold = font.descent, font.bold
-                origin(handle, start, px, py)
-                x0, y = point[0], point[1]
-                if obj == previous_object and start == previous_end + 1:
+                if peeked == k:  # looked up already, and vouched for, when reading the word before
+                    x0, y, after_space = peeked_x0, peeked_y, peeked_abutting
+                else:
+                    origin(handle, start, px, py)
+                    x0, y = point[0], point[1]
+                if peeked != k and obj == previous_object and start == previous_end + 1:
                     # one character between two words of one text object: if it is a real space
                     # and the three simply abut, it lies between them and needs no look-up
                     gap = advances.get(text[previous_end - 1], 0.0) + advances.get(text[previous_end], -1.0)
                     after_space = (
-                        abs(x0 - previous_last_x0 - gap) <= 0.01 and text[previous_end] not in "\r\n"
-                        and not is_generated(handle, previous_end)
+                        gap > 0.02 and abs(x0 - previous_last_x0 - gap) <= 0.01
+                        and text[previous_end] not in "\r\n" and not is_generated(handle, previous_end)
                     )
             if start > previous_end and not after_space and text[previous_end:start] != "\r\n":
                 self._spaces(previous_end, start, obj, previous_object, segments)
@@ -537,18 +577,33 @@ class _PageText:
                 break
             last = end - 1
             if last > start:
-                origin(handle, last, px, py)
-                last_x0 = point[0]
-                if point[1] != y:
-                    raise _Unsafe
-                advance = metrics.get(text[last])
-                x1 = last_x0 + advance * size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
                 token = match.group()
                 span = spans.get(token)
                 if span is None:
                     span = font.span(token)
-                if span is None or abs(last_x0 - x0 - span) > 0.01:
-                    x1, last_x0 = self._check_chars(start, end, font)
+                advance = metrics.get(text[last])
+                if span is not None and advance is not None and k < line_last and line_object is not None and starts[k + 1] == end + 1:
+                    # the next word is this object's too, one character on: look it up now; if
+                    # the character is a real space and this word, the space and the next word
+                    # simply abut, this word's last character is where its advances put it
+                    origin(handle, end + 1, px, py)
+                    peeked, peeked_x0, peeked_y = k + 1, point[0], point[1]
+                    gap = span + advances[text[last]] + advances.get(text[end], -1.0)
+                    peeked_abutting = (
+                        advances.get(text[end], 0.0) > 0.01 and peeked_y == y and abs(peeked_x0 - x0 - gap) <= 0.01
+                        and text[end] not in "\r\n" and not is_generated(handle, end)
+                    )
+                if peeked == k + 1 and peeked_abutting:
+                    last_x0 = x0 + span
+                    x1 = last_x0 + advance * size / 1000
+                else:
+                    origin(handle, last, px, py)
+                    last_x0 = point[0]
+                    if point[1] != y:
+                        raise _Unsafe
+                    x1 = last_x0 + advance * size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
+                    if span is None or abs(last_x0 - x0 - span) > 0.01:
+                        x1, last_x0 = self._check_chars(start, end, font)
                 unconfirmed = last
             else:
                 token = text[start]
@@ -556,30 +611,37 @@ class _PageText:
                 x1 = self.x1(start, token, x0, font)
                 unconfirmed = -1
             top = height - (y + descent + size)
-            segments.add(obj, font, top, x0, last_x0, x1, False, after_space)
+            if after_space:
+                # the word before is this object's, a real space between, each starting right of
+                # the last (the gap is positive): all that is left to check is the baseline
+                if top != previous_top:
+                    raise _Unsafe
+                segment = segments[-1]
+                segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, False
+            else:
+                segments.add(obj, font, top, x0, last_x0, x1, False)
             words.append(_Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, top, top + size, bold, size))
             if units is not None:
                 units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
-            previous_end, previous_object, previous_last_x0 = end, obj, last_x0
+            previous_end, previous_object, previous_last_x0, previous_top = end, obj, last_x0, top
         return _check_line_order(segments, words)
 
     def _spaces(self, begin: int, end: int, obj, previous_object, segments: _Segments) -> None:
         """The real spaces among the characters begin..end-1 (between the word before, of
         ``previous_object``, and the next, of ``obj``), added to their segments."""
-        api, handle, text, point = self.api, self.handle, self.text, self.point
-        px = ctypes.addressof(point)
+        api, textpage, text, point = self.api, self.textpage, self.text, self.point
         for j in range(begin, end):
             char = text[j]
-            if char == "\r" or char == "\n" or api.is_generated(handle, j):
+            if char == "\r" or char == "\n" or api.is_generated(textpage, j):
                 continue
             # a text object's characters are consecutive: a space between two characters of one
             # object is that object's
-            space_object = obj if obj is not None and obj == previous_object else api.text_object(handle, j)
+            space_object = obj if obj is not None and obj == previous_object else api.text_object(textpage, j)
             font = self.font(space_object, j)
-            api.origin(handle, j, px, px + 8)
+            api.origin(textpage, j, self.x_out, self.y_out)
             x0 = point[0]
             top = self.height - (point[1] + font.descent + font.size)
-            segments.add(space_object, font, top, x0, x0, x0, True, False)
+            segments.add(space_object, font, top, x0, x0, x0, True)
             if self.keep_units:
                 self.units.append((j, j + 1, x0, x0 + font.size, top, top + font.size))
 
@@ -593,7 +655,7 @@ class _PageText:
         for before, after in zip(chars, chars[1:]):
             if after["top"] != before["top"] or not before["x0"] < after["x0"] <= before["x1"] + 3:
                 raise _Unsafe
-        for char in chars:
+        for char in chars if font.learns else ():
             font.advances.setdefault(char["text"], char["x1"] - char["x0"])
         return max(c["x1"] for c in chars), chars[-1]["x0"]
 
