@@ -35,6 +35,7 @@ import bisect
 import ctypes
 import functools
 import itertools
+import operator
 import re
 import statistics
 from collections import Counter
@@ -82,6 +83,7 @@ class _Line:
         first = words[0]
         top, bottom, x1, size, total, bold = first.top, first.bottom, first.x1, first.size, 0, 0
         one_size = True
+        widest_gap = before = 0.0  # the widest gap between neighbouring words
         for w in words:
             top = w.top if w.top < top else top
             bottom = w.bottom if w.bottom > bottom else bottom
@@ -89,7 +91,10 @@ class _Line:
             one_size = one_size and w.size == size
             total += len(w.text)
             bold += len(w.text) if w.bold else 0
-        self.top, self.bottom, self.x1 = top, bottom, x1
+            if w is not first and w.x0 - before > widest_gap:
+                widest_gap = w.x0 - before
+            before = w.x1
+        self.top, self.bottom, self.x1, self.widest_gap = top, bottom, x1, widest_gap
         self.size = size if one_size else statistics.median(w.size for w in words)
         self.text = normalise(" ".join(w.text for w in words))
         self.bold = total > 0 and bold / total >= 0.9
@@ -100,8 +105,10 @@ class _Line:
 
     def clusters(self) -> list[list[_Word]]:
         """Words split where the gap between them is wider than a column gutter."""
-        groups: list[list[_Word]] = [[self.words[0]]]
         gutter = max(0.8 * self.size, 6.0)
+        if self.widest_gap <= gutter:
+            return [list(self.words)]
+        groups: list[list[_Word]] = [[self.words[0]]]
         for word in self.words[1:]:
             if word.x0 - groups[-1][-1].x1 > gutter:
                 groups.append([word])
@@ -608,7 +615,8 @@ class _PageText:
             else:
                 token = text[start]
                 last_x0 = x0
-                x1 = self.x1(start, token, x0, font)
+                advance = metrics.get(token)
+                x1 = x0 + advance * size / 1000 if advance is not None else self.x1(start, token, x0, font)
                 unconfirmed = -1
             top = height - (y + descent + size)
             if after_space:
@@ -660,6 +668,10 @@ class _PageText:
         return max(c["x1"] for c in chars), chars[-1]["x0"]
 
 
+_content_order = operator.attrgetter("order")
+_font_key = operator.attrgetter("key")
+
+
 def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list[_Word]]:
     """Within a text object's run of characters pdfplumber's order is pdfium's (each starts right
     of the last), as ``words()`` checks. Across them: pdfplumber takes runs of characters in one
@@ -670,8 +682,7 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list
 
     Returns the words in that order, by top (to 0.1 pt) then left to right, as runs that share
     top, bottom and size (a segment's words)."""
-    segments = sorted(segments, key=lambda s: s.order)
-    for _, run in itertools.groupby(segments, key=lambda s: s.key):
+    for _, run in itertools.groupby(sorted(segments, key=_content_order), key=_font_key):
         run = sorted(run, key=lambda s: s.top)
         # pdfplumber's line clusters: tops in order, a new line where one is more than 3 below the last
         lines = [[run[0]]]
@@ -687,7 +698,7 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list
                     raise _Unsafe
                 if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
                     raise _Unsafe
-    ends = {id(a): b.first_word for a, b in zip(segments, segments[1:])}  # pdfium's order again
+    ends = {id(a): b.first_word for a, b in zip(segments, segments[1:])}  # in pdfium's order, as read
     by_line = sorted(segments, key=lambda s: (round(s.top, 1), s.first_x0))
     overlapping = any(
         round(a.top, 1) == round(b.top, 1) and b.first_x0 <= a.last_x0 for a, b in zip(by_line, by_line[1:])
