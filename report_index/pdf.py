@@ -9,20 +9,26 @@ are dropped.
 
 Speed: pdfplumber (pdfminer) interprets a page in pure Python, under 20 pages a second. So pages
 are read with pdfium (``pypdfium2``, installed with pdfplumber) into what pdfplumber would have
-made of them, a few hundred pages a second:
+made of them, about 20 times faster (some 370-400 pages a second on the benchmark's reports, of
+which pdfium's own text page takes a quarter):
 
-* words: the page's text comes from pdfium in one call and is split at white space; pdfium is
-  asked only for each word's first and last character (and for a space, unless it simply abuts
-  the words either side). The characters in between are vouched for by their advance widths:
-  they abut, so pdfplumber's ``extract_words`` keeps them in one word. The order pdfplumber sorts
-  characters in (runs of one font in content-stream order, clustered into lines, left to right)
-  is checked too. Whatever this cannot vouch for (letter spacing, a font change inside a word,
-  words drawn too close, overlapping text) sends the page to the character by character reading:
-  pdfplumber's character records made from pdfium and grouped by pdfplumber's own word
-  clustering.
+* words: the page's text comes from pdfium in one call and is split at white space. pdfium is
+  asked for each word's first character and, unless the word, one space and the next word of
+  the same text object simply abut by their advance widths, its last character; for the text
+  object of a line's first and last word only, when they are the same object; and whether each
+  space is a real one. The characters in between are vouched for by their advance widths: they
+  abut, so pdfplumber's ``extract_words`` keeps them in one word. (Where a word's last character
+  is not looked up, its position is the advances' sum from the word's start: it differs from
+  pdfium's own by float rounding, as pdfium's positions differ from pdfminer's.) The order
+  pdfplumber takes characters in (runs of one font in content-stream order, clustered into
+  lines, left to right) is checked too. Whatever this cannot vouch for (letter spacing, a font
+  change inside a word, words drawn too close, overlapping text) sends the page to the
+  character by character reading: pdfplumber's character records made from pdfium and grouped
+  by pdfplumber's own word clustering.
 * ruled tables: pdfium's path objects are turned into the lines, rectangles and curves pdfminer
   makes of them, their edges are given to pdfplumber's own table finder, and the cells are filled
-  by pdfplumber's ``Table.extract`` from the character records of the characters near the table.
+  by the rules of pdfplumber's ``Table.extract`` from the character records of the characters
+  near the table.
 
 A rotated or cropped page, one drawn through a form XObject, or one with text that is not upright
 is read by pdfplumber, and so is a PDF pdfium cannot open (pdfplumber also names the problem).
@@ -387,13 +393,10 @@ class _PageText:
     """A page's characters as pdfplumber would have them, and its words as pdfplumber's
     ``extract_words(extra_attrs=["fontname", "size"])`` makes them.
 
-    ``words()`` reads a word at a time: the page's text in one call, then pdfium is asked only
-    for each word's first and last character (and a space's, unless the space simply abuts the
-    words either side); the characters in between are vouched for by their advance widths (they
-    abut, so pdfplumber keeps them in one word), and the order pdfplumber sorts characters in is
-    checked line by line. Whatever it cannot vouch for raises ``_Unsafe``, and
-    ``words_char_by_char()`` then makes every character record and hands them to pdfplumber's own
-    word clustering."""
+    ``words()`` reads a word at a time, as the module's docstring tells; whatever it cannot vouch
+    for raises ``_Unsafe``, and ``words_char_by_char()`` then makes every character record and
+    hands them to pdfplumber's own word clustering. ``chars_near()`` makes the records of the
+    characters about a ruled table, for its cells."""
 
     def __init__(self, textpage, height: float, fonts: dict[tuple, _Font], order: dict[int, int]) -> None:
         self.api = _pdfium_api()
@@ -413,6 +416,7 @@ class _PageText:
         self.y_out = ctypes.c_void_p(ctypes.addressof(self.point) + 8)
         self.box = (ctypes.c_float * 4)()
         self.matrix = (ctypes.c_float * 6)()
+        self.matrix_address = ctypes.addressof(self.matrix)
         self.keep_units = False  # whether words() records where each word and space is, for tables
         self.units: list[tuple[int, int, float, float, float, float]] = []  # index range and box
         self.all_chars: list[dict] | None = None
@@ -422,10 +426,9 @@ class _PageText:
         font = self.fonts.get(text_object)
         if font is not None:
             return font
-        api = self.api
-        api.matrix(text_object, ctypes.addressof(self.matrix))
-        a, b, c, d = self.matrix[:4]
-        if b != 0 or c != 0 or a <= 0 or d <= 0:
+        api, matrix = self.api, self.matrix
+        api.matrix(text_object, self.matrix_address)
+        if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
             raise _ForPdfplumber
         size = api.font_size(self.handle, index)
         handle = api.font(text_object)
@@ -522,8 +525,8 @@ class _PageText:
         return self.chars(indices)
 
     def words(self) -> list[list[_Word]]:
-        """The page's words in line order (see ``_check_line_order``), reading pdfium's text a word at a time; ``_Unsafe`` when this cannot
-        vouch that pdfplumber would make the same words of the page's characters."""
+        """The page's words in line order (see ``_check_line_order``), read a word at a time;
+        ``_Unsafe`` when this cannot vouch that pdfplumber would make the same words."""
         text = self.text
         if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
             raise _Unsafe
