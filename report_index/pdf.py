@@ -673,6 +673,9 @@ class _PageText:
 
 _content_order = operator.attrgetter("order")
 _font_key = operator.attrgetter("key")
+_top = operator.attrgetter("top")
+_first_x0 = operator.attrgetter("first_x0")
+_first_three = operator.itemgetter(0, 1, 2)
 
 
 def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list[_Word]]:
@@ -686,7 +689,9 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list
     Returns the words in that order, by top (to 0.1 pt) then left to right, as runs that share
     top, bottom and size (a segment's words)."""
     for _, run in itertools.groupby(sorted(segments, key=_content_order), key=_font_key):
-        run = sorted(run, key=lambda s: s.top)
+        run = sorted(run, key=_top)
+        if len(run) < 2:
+            continue
         # pdfplumber's line clusters: tops in order, a new line where one is more than 3 below the last
         lines = [[run[0]]]
         for before, segment in zip(run, run[1:]):
@@ -695,19 +700,19 @@ def _check_line_order(segments: list[_Segment], words: list[_Word]) -> list[list
             else:
                 lines.append([segment])
         for line in lines:
-            line.sort(key=lambda s: s.first_x0)
+            if len(line) < 2:
+                continue
+            line.sort(key=_first_x0)
             for a, b in zip(line, line[1:]):
                 if b.first_x0 <= a.last_x0:
                     raise _Unsafe
                 if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
                     raise _Unsafe
-    ends = {id(a): b.first_word for a, b in zip(segments, segments[1:])}  # in pdfium's order, as read
-    by_line = sorted(segments, key=lambda s: (round(s.top, 1), s.first_x0))
-    overlapping = any(
-        round(a.top, 1) == round(b.top, 1) and b.first_x0 <= a.last_x0 for a, b in zip(by_line, by_line[1:])
-    )
+    ends = [s.first_word for s in segments[1:]] + [len(words)]  # in pdfium's order, as read
+    keyed = sorted(((round(s.top, 1), s.first_x0, n, s) for n, s in enumerate(segments)), key=_first_three)
+    overlapping = any(a[0] == b[0] and b[1] <= a[3].last_x0 for a, b in zip(keyed, keyed[1:]))
     if not overlapping:  # each segment's words in order, the segments in order
-        runs = (words[s.first_word : ends.get(id(s), len(words))] for s in by_line)
+        runs = (words[s.first_word : ends[n]] for _, _, n, s in keyed)
         return [run for run in runs if run]
     if len({(round(w.top, 1), w.x0) for w in words}) != len(words):
         raise _Unsafe
