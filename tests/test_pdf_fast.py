@@ -1,0 +1,271 @@
+"""The pdfium reader (words a few at a time, ruled tables from pdfium's paths) reads every page
+exactly as pdfplumber does.
+
+Each PDF is read both ways and compared block by block: lines (text, page, indent, bold, breaks,
+full width, page start) and tables (header, rows, row pages, ruled). The inputs are the bundled
+PDFs, reports made by the benchmark's generator (a ruled table on page 3) and small pages drawn
+here with reportlab to reach each way a table or a line can be drawn, and text laid out in ways
+that make the word by word reading check its work.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from report_index import pdf
+from report_index.models import Table as TableBlock
+
+from .conftest import CORPUS, FIXTURES, ROOT
+
+ROWS = [
+    ["Measures", "2020/21", "2021/22", "Difference", "Trend"],
+    ["Stalking referrals", "412", "455", "43", "up"],
+    ["Domestic abuse arrests", "1,204", "1,187", "-17", "level"],
+    ["Protection orders issued", "58", "71", "13", "up"],
+]
+
+
+def assert_same_as_pdfplumber(path: Path, monkeypatch) -> list:
+    """read_pdf reads every page with pdfium and gives what pdfplumber gives; returns the blocks."""
+    plumbed_pages: list[int] = []
+    read_page = pdf._read_page
+
+    def counting(page, number):
+        plumbed_pages.append(number)
+        return read_page(page, number)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "_read_page", counting)
+        fast = pdf.read_pdf(path)
+    assert plumbed_pages == [], f"{path.name}: pages read by pdfplumber, not pdfium: {plumbed_pages}"
+    slow = pdf._read_with_pdfplumber(path)
+    for number, (a, b) in enumerate(zip(fast.blocks, slow.blocks)):
+        assert a == b, f"{path.name}, block {number}"
+    assert len(fast.blocks) == len(slow.blocks), path.name
+    assert fast == slow
+    return fast.blocks
+
+
+@pytest.mark.parametrize(
+    "path", [*CORPUS.glob("*.pdf"), *FIXTURES.glob("*.pdf")], ids=lambda p: p.name
+)
+def test_bundled_pdfs_read_as_pdfplumber_reads_them(path, monkeypatch):
+    assert_same_as_pdfplumber(path, monkeypatch)
+
+
+def test_benchmark_reports_with_ruled_tables(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    bench.make_pdfs(tmp_path, 3)
+    for path in sorted(tmp_path.glob("*.pdf")):
+        blocks = assert_same_as_pdfplumber(path, monkeypatch)
+        tables = [b for b in blocks if isinstance(b, TableBlock)]
+        assert [t.ruled for t in tables] == [True] and tables[0].page == 3
+
+
+# --------------------------------------------------------------------------------------------
+# Pages drawn here
+
+
+def _heading_and_text(c: canvas.Canvas, y: float, heading: str) -> float:
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(72, y, heading)
+    c.setFont("Helvetica", 10)
+    for line in (
+        "1.1 The Panel is asked to note the progress made on safeguarding referrals this year.",
+        "1.2 Figures for the year are set out in the table below, beside last year's figures.",
+    ):
+        y -= 16
+        c.drawString(72, y, line)
+    return y - 24
+
+
+def _cells(c: canvas.Canvas, top: float, draw_cell) -> None:
+    """ROWS as a grid of cells 90 pt wide and 18 pt high, each drawn by ``draw_cell``."""
+    widths = [150, 70, 70, 70, 60]
+    y = top
+    for r, row in enumerate(ROWS):
+        x = 72.0
+        for col, (text, width) in enumerate(zip(row, widths)):
+            draw_cell(c, x, y - 18, width, 18, r, col)
+            c.setFillColor(colors.black)
+            c.setFont("Helvetica-Bold" if r == 0 else "Helvetica", 9)
+            c.drawString(x + 4, y - 13, text)
+            x += width
+        y -= 18
+
+
+def _pdf(path: Path, draw) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    draw(c)
+    c.showPage()
+    c.save()
+    return path
+
+
+def _boxed_table(c: canvas.Canvas) -> None:
+    y = _heading_and_text(c, 760, "2. PERFORMANCE MEASURES")
+    _cells(c, y, lambda c, x, y, w, h, r, col: c.rect(x, y, w, h, stroke=1, fill=0))
+    c.setFont("Helvetica", 10)
+    c.drawString(72, y - 100, "2.1 The table shows a rise in stalking referrals.")
+
+
+def _shaded_table(c: canvas.Canvas) -> None:
+    def shade(c, x, y, w, h, r, col):
+        c.setFillColor(colors.lightgrey if (r + col) % 2 else colors.whitesmoke)
+        c.rect(x, y, w, h, stroke=0, fill=1)
+
+    y = _heading_and_text(c, 760, "3. SHADED MEASURES")
+    _cells(c, y, shade)
+
+
+def _path_table(c: canvas.Canvas) -> None:
+    """Cell borders drawn as open and closed paths, a rounded frame round the table (curves)."""
+    y = _heading_and_text(c, 760, "4. MEASURES DRAWN AS PATHS")
+
+    def outline(c, x, y, w, h, r, col):
+        path = c.beginPath()
+        path.moveTo(x, y)
+        path.lineTo(x + w, y)
+        path.lineTo(x + w, y + h)
+        path.lineTo(x, y + h)
+        path.close()
+        c.drawPath(path, stroke=1, fill=0)
+
+    _cells(c, y, outline)
+    c.roundRect(60, y - 90, 450, 100, 8, stroke=1, fill=0)
+
+
+def _rule_under_heading(c: canvas.Canvas) -> None:
+    y = _heading_and_text(c, 760, "5. NO TABLE HERE")
+    c.setLineWidth(0.8)
+    c.line(72, 745, 520, 745)
+    c.setFillColor(colors.lightgrey)
+    c.rect(72, y - 40, 440, 2, stroke=0, fill=1)  # a thin filled bar, not a table
+    c.setFillColor(colors.black)
+    c.drawString(72, y - 60, "5.1 A closing paragraph under a drawn bar, with no table anywhere.")
+
+
+def _spacing(c: canvas.Canvas) -> None:
+    """Letter spacing (characters that do not simply abut), wide letter spacing (every letter a
+    word), word spacing (spaces wider than the font's)."""
+    c.setFont("Helvetica", 10)
+    text = c.beginText(72, 760)
+    text.setCharSpace(1.5)
+    text.textLine("Letter spaced words in a heading line")
+    text.setCharSpace(4)
+    text.textLine("Widely spaced letters split into words")
+    text.setCharSpace(0)
+    text.setWordSpace(6)
+    text.textLine("Justified text stretches the spaces between its words")
+    text.setWordSpace(0)
+    c.drawText(text)
+
+
+def _font_change(c: canvas.Canvas) -> None:
+    """A word set in two fonts: pdfplumber splits it where the font changes."""
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(72, 700, "Bold")
+    c.setFont("Helvetica", 10)
+    c.drawString(72 + c.stringWidth("Bold", "Helvetica-Bold", 10), 700, "face inside one word")
+
+
+def _out_of_order(c: canvas.Canvas) -> None:
+    """Text drawn right half first; and two runs of one font that meet on a line with another
+    font drawn between them in the content stream (pdfplumber keeps them apart)."""
+    c.setFont("Helvetica", 10)
+    c.drawString(300, 680, "right half first,")
+    c.drawString(72, 680, "then the left half")
+    c.drawString(300, 640, "alpha")
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(72, 640, "BETA")
+    c.setFont("Helvetica", 10)
+    c.drawString(301 + c.stringWidth("alpha", "Helvetica", 10), 640, "gamma")
+
+
+def _reordered(c: canvas.Canvas) -> None:
+    """Lines drawn right half first (pdfium reads them left to right, pdfplumber in drawing order),
+    in two fonts, over several lines."""
+    for n, y in enumerate(range(700, 600, -20)):
+        c.setFont("Helvetica-Bold" if n % 2 else "Helvetica", 10)
+        c.drawString(300, y, f"right half {n} comes first,")
+        c.setFont("Helvetica", 10)
+        c.drawString(72, y, f"then the left half {n} of the line")
+
+
+def _close_words(c: canvas.Canvas) -> None:
+    """Words drawn 2 pt apart (pdfplumber joins them), and a rule through the line."""
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 660, "close")
+    c.drawString(72 + c.stringWidth("close", "Helvetica", 10) + 2, 660, "neighbours join")
+    c.drawString(72, 630, "apart")
+    c.drawString(72 + c.stringWidth("apart", "Helvetica", 10) + 3.5, 630, "neighbours stay apart")
+    c.line(72, 655, 400, 655)
+
+
+def _platypus_table(path: Path) -> Path:
+    """A reportlab Table with a box, inner grid and a shaded header, amid justified paragraphs."""
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    body.alignment = 4  # justified
+    words = "the panel noted referrals rising across every district while arrests fell slightly"
+    story = [Paragraph("6. MEASURES IN A PLATYPUS TABLE", styles["Heading2"])]
+    story += [Paragraph(f"6.{i} " + " ".join([words] * 3) + ".", body) for i in range(1, 3)]
+    style = TableStyle(
+        [
+            ("BOX", (0, 0), (-1, -1), 1, colors.black),
+            ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+        ]
+    )
+    story.append(Table(ROWS, style=style))
+    story.append(Paragraph("6.3 " + words + ".", body))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
+    return path
+
+
+DRAWN = {
+    "boxed": _boxed_table,
+    "shaded": _shaded_table,
+    "paths": _path_table,
+    "rule": _rule_under_heading,
+    "spacing": _spacing,
+    "font_change": _font_change,
+    "out_of_order": _out_of_order,
+    "close_words": _close_words,
+    "reordered": _reordered,
+}
+
+#: Drawn pages the word by word reading must vouch for itself, not hand to the character by
+#: character one.
+WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered"}
+
+
+@pytest.mark.parametrize("name", list(DRAWN))
+def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
+    if name in WORD_BY_WORD:
+        monkeypatch.setattr(pdf._PageText, "words_char_by_char", None)  # would fail if called
+    blocks = assert_same_as_pdfplumber(_pdf(tmp_path / f"{name}.pdf", DRAWN[name]), monkeypatch)
+    tables = [b for b in blocks if isinstance(b, TableBlock)]
+    if name in ("boxed", "shaded", "paths"):
+        assert [t.header for t in tables] == [ROWS[0]]
+        assert tables[0].rows == ROWS[1:]
+    else:
+        assert tables == []
+
+
+def test_platypus_table_among_justified_paragraphs(tmp_path, monkeypatch):
+    blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"), monkeypatch)
+    tables = [b for b in blocks if isinstance(b, TableBlock)]
+    assert [(t.header, t.rows, t.ruled) for t in tables] == [(ROWS[0], ROWS[1:], True)]
