@@ -1041,8 +1041,6 @@ def _assemble(pages: list[list[Block | _Line]], sizes: list[tuple[float, float]]
             )
             previous = item
             index += 1
-        if pending_table is not None and blocks and blocks[-1] is not None:
-            pass
     return blocks
 
 
@@ -1128,8 +1126,6 @@ class _UnruledTable:
                     break
             elif item.top - previous.bottom > 2.2 * self.size or len(item.clusters()) < 2 and item.x0 > self.header.x0 + 2:
                 break
-            if item.page != previous.page and previous is not self.header and item.top < previous.top:
-                pass
             self.lines.append(item)
             previous = item
             taken += 1
