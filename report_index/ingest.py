@@ -40,7 +40,7 @@ from .index import (
 from .models import Report
 from .reader import SUPPORTED_SUFFIXES, read_document
 from .structure import canonical_body, parse_report
-from .workers import Job, start_runner
+from .workers import Job, LocalRunner, PoolRunner, pool_size
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
 EXTRACTOR_VERSION = "2"
@@ -221,11 +221,15 @@ class Annotator:
         self.fingerprint = gazetteer_fingerprint(self.initiatives)
         self._recogniser = None
 
-    def annotate(self, report: Report) -> None:
+    def load(self) -> None:
+        """Build the rules now (spaCy), rather than for the first report that needs them."""
         if self._recogniser is None:
             from .initiatives import Recogniser
 
             self._recogniser = Recogniser(self.initiatives)
+
+    def annotate(self, report: Report) -> None:
+        self.load()
         report.mentions, report.discovered = self._recogniser.annotate(report)
 
 
@@ -319,7 +323,7 @@ def _ingest_locked(
         to_read: list[Job] = []
         first_copy: dict[str, Job] = {}  # by content: the file of this run that is read for it
         copies: dict[int, list[Path]] = {}  # more files with that content, decided once it is read
-        for path in files:
+        for position, path in enumerate(files, start=1):
             source = str(path.resolve())
             seen_sources.add(source)
             folder = path.parent
@@ -352,11 +356,11 @@ def _ingest_locked(
             job = Job(path, source, sha, fingerprint, override, previous)
             first_copy[sha] = job
             to_read.append(job)
+            if runner is None and (size := pool_size(len(to_read), len(files) - position, jobs)):
+                runner = PoolRunner(size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint)
 
-        runner = start_runner(
-            to_read, jobs, writer=writer, annotator=annotator, index_dir=index_dir,
-            gazetteer_files=gazetteer_files, ocr=ocr,
-        )
+        if runner is None:
+            runner = LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
         for result in runner.results(to_read):
             job = result.job
             progress(job.path)

@@ -67,13 +67,20 @@ class Extracted:
         return not self.reason
 
 
-def worker_count(jobs: int, requested: int | None) -> int:
-    """Processes to read ``jobs`` files with: ``requested`` (0 or None: one a core, but only
-    when there are enough files to repay starting them)."""
+def pool_size(found: int, more: int, requested: int | None) -> int:
+    """How many worker processes to start, once ``found`` files to read are known and ``more``
+    files are still to be looked at; 0: none (yet). ``requested`` (``--jobs``): that many, from
+    the first file; otherwise one a core, once there are enough files to repay starting them
+    (a worker takes about a second to start). The pool starts while the ingest goes on looking
+    at the remaining files, so the workers' start-up overlaps it."""
     if requested:
-        return max(1, min(requested, jobs))
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, jobs) if jobs >= POOL_MIN_FILES else 1
+        size = min(requested, found + more)
+    elif found >= POOL_MIN_FILES:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        size = min(cores, found + more)
+    else:
+        size = 0
+    return size if size > 1 else 0
 
 
 class LocalRunner:
@@ -273,13 +280,17 @@ class PoolRunner:
         self._spawn()
 
 
-def start_worker(index_dir: Path, gazetteer_files: list[Path], ocr: bool) -> tuple[subprocess.Popen, Connection]:
+def start_worker(
+    index_dir: Path, gazetteer_files: list[Path], ocr: bool, reads: bool = True
+) -> tuple[subprocess.Popen, Connection]:
     """A worker process (a fresh interpreter running this module's ``main``, with the same
-    ``report_index`` package as this process) and the connection to it (a socket pair)."""
+    ``report_index`` package as this process) and the connection to it (a socket pair). A
+    worker that ``reads`` files loads the initiative rules (spaCy) as soon as it starts."""
     ours, theirs = socket.socketpair()
     root = str(Path(__file__).resolve().parent.parent)
     code = f"import sys; sys.path.insert(0, {root!r}); from report_index.workers import main; main()"
-    argv = [sys.executable, "-c", code, str(theirs.fileno()), str(index_dir), "1" if ocr else "0", *map(str, gazetteer_files)]
+    flags = ("ocr," if ocr else "") + ("reads" if reads else "")
+    argv = [sys.executable, "-c", code, str(theirs.fileno()), str(index_dir), flags, *map(str, gazetteer_files)]
     try:
         process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
     finally:
@@ -298,12 +309,13 @@ def _stop(process: subprocess.Popen, conn: Connection, kill: bool = False) -> in
 
 
 def main() -> None:
-    """A worker process's entry point: ``FD INDEX_DIR OCR [GAZETTEER ...]``."""
-    fd, index_dir, ocr, *gazetteer_files = sys.argv[1:]
-    _serve(Connection(int(fd)), index_dir, gazetteer_files, ocr == "1")
+    """A worker process's entry point: ``FD INDEX_DIR FLAGS [GAZETTEER ...]``."""
+    fd, index_dir, flags, *gazetteer_files = sys.argv[1:]
+    flags = set(flags.split(","))
+    _serve(Connection(int(fd)), index_dir, gazetteer_files, "ocr" in flags, "reads" in flags)
 
 
-def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool) -> None:
+def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: bool = True) -> None:
     """A worker process: read files and index reports as the ingest says, then hand over the segment."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
@@ -311,6 +323,8 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool) -> None:
     from .ingest import Annotator, extract_and_annotate, write_report
 
     annotator = Annotator([Path(f) for f in gazetteer_files])
+    if reads:  # while the ingest is still looking at files: ready when the first one comes
+        annotator.load()
     writer = None
     pending: dict[int, Any] = {}
     try:
@@ -362,23 +376,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def start_runner(
-    jobs: list[Job], requested: int | None, *, writer, annotator, index_dir: Path, gazetteer_files: Iterable[Path],
-    ocr: bool,
-):
-    count = worker_count(len(jobs), requested)
-    if count <= 1:
-        return LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
-    return PoolRunner(count, index_dir, list(gazetteer_files), ocr=ocr, annotation=annotator.fingerprint)
-
-
 def index_documents(index_dir: Path, documents: Iterable[dict], processes: int, batch: int = 200) -> None:
     """Add ready-made documents to the index at ``index_dir`` with the ingest's writers: in
     ``processes`` worker processes, each writing a segment, committed in one step. The index
     writer measured on its own (``scripts/bench.py``), against Whoosh's default writer."""
     from .index import commit_with_segments, open_index, writer_for
 
-    workers = [start_worker(index_dir, [], False) for _ in range(processes)]
+    workers = [start_worker(index_dir, [], False, reads=False) for _ in range(processes)]
     writer = writer_for(open_index(index_dir), index_dir)
     try:
         chunk: list[dict] = []
