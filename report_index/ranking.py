@@ -336,9 +336,14 @@ def _raw_matcher(reader, fieldname: str, btext: bytes):
 
 
 def _blocks(matcher):
-    """Yield the matcher's postings block by block, as its own reading methods decode them."""
+    """Yield the matcher's postings block by block, as its own reading methods decode them; the
+    document numbers summed from their gaps by ``itertools.accumulate`` (in C) rather than
+    Whoosh's generator (the same numbers, in a fraction of the time)."""
     while matcher.is_active():
-        matcher._read_ids()
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        matcher._ids = ids if matcher._byteids else tuple(accumulate(ids))
         yield matcher
         matcher._next_block()
 
