@@ -7,10 +7,11 @@ report's id, and tells the runner to index it:
 - ``LocalRunner`` reads each file in the ingesting process and adds its passages to the run's
   own index writer. Small runs use it: starting a worker costs about a second.
 - ``PoolRunner`` starts worker processes: fresh interpreters that inherit no open files but
-  their end of a socket pair (so never the index locks), and never re-run the caller's script. Each reads files (PDF layout, structure, initiatives),
-  keeps the reports until the ingest has named them, and writes their passages into a segment
-  of its own (``index.segment_writer``). The ingest commits those segments with its own changes
-  in one step (``index.commit_with_segments``), so a run still lands whole or not at all.
+  their end of a socket pair (so never the index locks), and never re-run the caller's script.
+  Each reads files (PDF layout, structure, initiatives), keeps the reports until the ingest has
+  named them, and writes their passages into a segment of its own (``index.segment_writer``).
+  The ingest commits those segments with its own changes in one step
+  (``index.commit_with_segments``), so a run still lands whole or not at all.
 
 Workers die with the ingest (a SIGKILL of the ingest included) and ignore Ctrl-C, which the
 ingest handles. If a worker crashes (a PDF that crashes pdfium, say), the files it was reading

@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         for path in sample:
             read_pdf(path)
         read_rate = sample_pages / (time.perf_counter() - start)
-        rows.append((f"PDF reading alone, 1 process ({sample_pages} pages)", f"{read_rate:.1f} pages/s",
-                     f"{base_rate:.1f} pages/s (pdfplumber extract_text)", "(for information)", None))
+        rows.append((f"PDF reading alone, 1 process ({sample_pages} pages)", f"{read_rate:.1f} pages/s ({read_rate / base_rate:.1f}x)",
+                     f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x (reading)", read_rate >= 15 * base_rate))
 
         print("ingest, one process ...", file=sys.stderr)
         one_s, rss_one = run(ingest_code(pdfs, tmp_path / "ix1", jobs=1))
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append((f"ingest, 1 process ({pages} pages, whole run)", f"{one_rate:.1f} pages/s ({one_rate / base_rate:.1f}x)",
                      f"{base_rate:.1f} pages/s (pdfplumber extract_text)", "(for information)", None))
         rows.append((f"ingest, {cores} cores (the default)", f"{all_rate:.1f} pages/s ({all_rate / base_rate:.1f}x)",
-                     f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x", all_rate >= 15 * base_rate))
+                     f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x (whole run)", all_rate >= 15 * base_rate))
         rows.append((f"ingest, {cores} cores vs 1 process", f"{all_rate / one_rate:.2f}x", f"{one_rate:.1f} pages/s (1 process)",
                      ">= 1.7x", (all_rate >= 1.7 * one_rate) if cores >= 2 else None))
 
