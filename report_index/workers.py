@@ -74,6 +74,8 @@ def pool_size(found: int, more: int, requested: int | None) -> int:
     the first file; otherwise one a core, once there are enough files to repay starting them
     (a worker takes about a second to start). The pool starts while the ingest goes on looking
     at the remaining files, so the workers' start-up overlaps it."""
+    if os.name != "posix":  # workers are started with inherited descriptors (pass_fds): POSIX only
+        return 0
     if requested:
         size = min(requested, found + more)
     elif found >= POOL_MIN_FILES:
