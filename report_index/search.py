@@ -220,6 +220,7 @@ class _Opened:
         self.signature = signature
         ix = open_index(index_dir)
         self.catalogue = read_catalogue(index_dir)
+        self.reports = {r["report_id"]: r for r in self.catalogue.get("reports", [])}  # for hits
         self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3))
         self.lock = threading.RLock()  # a Whoosh searcher is not to be shared by threads at once
         self._vocabulary: Vocabulary | None = None
@@ -328,8 +329,7 @@ def search(
         results, total = _best(searcher, parsed, pool, allow, deny)
         results.formatter = _MarkFormatter()
         chosen = _by_coverage(searcher, results[:], rewritten.concepts)[:limit]
-        reports = {r["report_id"]: r for r in catalogue.get("reports", [])}
-        hits = [_hit(results, result, reports) for result in chosen]
+        hits = [_hit(results, result, opened.reports) for result in chosen]
         counts = None
         if facets:
             everything = searcher.search(
