@@ -15,6 +15,7 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -165,6 +166,7 @@ def _busy_message(index_dir: Path, holder: str = "") -> str:
     )
 
 
+@lru_cache(maxsize=None)
 def _writer_class():
     """Whoosh's segment writer, with one waste removed from writing out a segment.
 
