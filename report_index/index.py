@@ -15,7 +15,6 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -31,6 +30,7 @@ from .errors import (
     SchemaMismatchError,
     UnknownReportError,
 )
+from .index_writer import writer_class
 from .models import Report
 
 SCHEMA_VERSION = 4  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words
@@ -166,84 +166,12 @@ def _busy_message(index_dir: Path, holder: str = "") -> str:
     )
 
 
-@lru_cache(maxsize=None)
-def _writer_class():
-    """Whoosh's segment writer, with one waste removed from writing out a segment.
-
-    While it writes the postings of a new segment, Whoosh asks for the length of each posting's
-    field in its document; for fields that keep no lengths (ids, keywords) it looks on disk for
-    the lengths file again at every posting, one ``stat`` call each: a third of the time it took
-    to write a segment. This writer remembers which fields have no lengths file. It also
-    analyses a value repeated from passage to passage (a section's heading) once, not once a
-    passage.
-    """
-    from whoosh.writing import SegmentWriter
-
-    class Writer(SegmentWriter):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            for name in REPEATED_FIELDS:  # the writer's own copy of the schema, read from the index
-                field = self.schema[name]
-                field.index = _remembered(field.index)
-
-        def per_document_reader(self):
-            return _Lengths(super().per_document_reader())
-
-        def _commit_toc(self, segments):
-            for name in REPEATED_FIELDS:  # the schema is saved with the index: as it was
-                vars(self.schema[name]).pop("index", None)
-            super()._commit_toc(segments)
-
-    return Writer
-
-
-#: Text fields whose value is the same in many passages in a row.
-REPEATED_FIELDS = ("heading",)
-
-
-def _remembered(index: Callable, size: int = 256) -> Callable:
-    """A field's ``index`` (value -> postings) that keeps the postings of recent values."""
-    memory: dict[str, list] = {}
-
-    def remembered(value, **kwargs):
-        if kwargs or not isinstance(value, str):
-            return index(value, **kwargs)
-        postings = memory.get(value)
-        if postings is None:
-            if len(memory) >= size:
-                memory.clear()
-            postings = memory[value] = list(index(value))
-        return postings
-
-    return remembered
-
-
-class _Lengths:
-    """A per-document reader that remembers which fields have no lengths column."""
-
-    def __init__(self, reader):
-        from whoosh.codec.whoosh3 import _lenfield
-
-        self._reader = reader
-        self._lenfield = _lenfield
-        self._has: dict[str, bool] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        has = self._has.get(fieldname)
-        if has is None:
-            has = self._has[fieldname] = self._reader.has_column(self._lenfield(fieldname))
-        return self._reader.doc_field_length(docnum, fieldname, default) if has else default
-
-    def __getattr__(self, name: str):
-        return getattr(self._reader, name)
-
-
 def writer_for(ix, index_dir: Path, wait: float = 0.0):
     """The index's single writer; raises IndexBusyError when another process holds it."""
     from whoosh.index import LockError
 
     try:
-        return _writer_class()(ix, timeout=wait, limitmb=256)
+        return writer_class()(ix, timeout=wait, limitmb=256)
     except LockError:
         raise IndexBusyError(_busy_message(index_dir)) from None
 
@@ -258,7 +186,7 @@ def segment_writer(index_dir: Path, limitmb: int = 128):
     multiprocessing writer works (``whoosh.multiproc``), with the worker processes our own.
     """
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-    return _writer_class()(ix, _lk=False, limitmb=limitmb)
+    return writer_class()(ix, _lk=False, limitmb=limitmb)
 
 
 def finish_segment(writer):
