@@ -75,9 +75,11 @@ def build_schema() -> Schema:
         source=STORED(),
         section=ID(stored=True),
         heading=TEXT(stored=True, analyzer=analyzer()),
-        page=NUMERIC(stored=True),
+        # one term a number, not Whoosh's default of eight (for fast ranges): pages and ordinals
+        # are shown and sorted on, and a range over them is short anyway
+        page=NUMERIC(stored=True, shift_step=0),
         pages=STORED(),
-        ordinal=NUMERIC(stored=True, sortable=True),
+        ordinal=NUMERIC(stored=True, sortable=True, shift_step=0),
         text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
         spell=TEXT(stored=False, analyzer=spelling_analyzer(), phrase=False),
         vocab=STORED(),  # report documents: acronyms the report defines, names of discovered initiatives
