@@ -7,7 +7,7 @@ paragraphs (the unit of search), each paragraph knowing its section number, head
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -202,7 +202,9 @@ class Report:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """``dataclasses.asdict(self)``, made without its deep copy of every string and number
+        (a report holds tens of thousands; every ingested report is saved this way)."""
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
@@ -219,3 +221,15 @@ class Report:
             for m in data.get("measures", [])
         ]
         return cls(**data)
+
+
+def _plain(value: Any) -> Any:
+    """A record as plain lists, dicts and values; what ``asdict`` gives for the records here."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    return value

@@ -176,3 +176,16 @@ def test_passages_leave_report_fields_to_the_report_and_spelling_words_come_once
     expected = {token.text for f in stored for token in spelling_analyzer()(f["text"])}
     assert words == expected
     assert {"smartwater", "stalking", "encompass"} <= words
+
+
+def test_saved_report_model_is_the_dataclasses_view_of_it(corpus_index):
+    """Report.to_dict (what the index keeps, and what loading reads back) is ``asdict``'s view."""
+    from dataclasses import asdict
+
+    from report_index.models import Report
+
+    reports = load_reports(corpus_index)
+    assert sum(len(r.mentions) for r in reports) > 20 and sum(len(r.measures) for r in reports) > 5
+    for report in reports:
+        assert report.to_dict() == asdict(report)
+        assert Report.from_dict(json.loads(json.dumps(report.to_dict()))) == report
