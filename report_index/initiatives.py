@@ -265,21 +265,20 @@ def _keys(text: str) -> list[str]:
 
 
 class _WordFilter:
-    """Says whether a passage holds the words some rules need, by the ids of its words
-    (``Doc.count_by``, in C), so that passages without them skip those rules' matcher: any one
-    word of ``exact`` (as written), or with ``camel``, a camel-case word."""
+    """Says whether a passage holds a word some rules need, so that passages without one skip
+    those rules' matcher: one of ``words`` as written (a phrase matcher over the word ids, in C)
+    or, with ``camel``, a camel-case word."""
 
-    def __init__(self, nlp: Any, exact: Iterable[str] = (), camel: bool = False):
-        strings = nlp.vocab.strings
-        self._exact = {strings.add(word) for word in exact}
-        self._camel = re.compile(r"[A-Z][a-z]{2,}[A-Z]|[a-z]{1,3}[A-Z][a-z]") if camel else None
+    def __init__(self, nlp: Any, words: Iterable[str], camel: bool = False):
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._words = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._words.add("WORD", [Doc(nlp.vocab, words=[word]) for word in words])
+        self._camel = re.compile(r"[a-z][A-Z]") if camel else None  # in every camel-case word
 
     def __call__(self, doc: Any, text: str) -> bool:
-        from spacy.attrs import ORTH
-
-        if self._exact and not doc.count_by(ORTH).keys().isdisjoint(self._exact):
-            return True
-        return bool(self._camel and self._camel.search(text))
+        return bool(self._words(doc) or (self._camel and self._camel.search(text)))
 
 
 def _surfaces(initiative: Initiative) -> list[str]:
@@ -842,9 +841,7 @@ class Recogniser:
         # Every match of those rules holds a word this finds (a title-case head noun, Operation or
         # Project, a camel-case word): most passages have none and skip the matcher, whose name
         # rule asks Python about every token.
-        self._may_match = _WordFilter(
-            self.nlp, exact=[*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True
-        )
+        self._may_match = _WordFilter(self.nlp, [*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True)
 
     # ---------------------------------------------------------------- pass 1: rules per passage
 
@@ -918,9 +915,9 @@ class Recogniser:
             candidate = self._head_name(index, doc, start, end, text)
             if candidate:
                 found.append(candidate)
-        for match in _HASHTAG.finditer(folded):
+        for match in _HASHTAG.finditer(folded) if "#" in folded else ():  # most passages have none
             found.append(_Candidate(index, match.start(), match.end(), text[match.start():match.end()], "campaign", "hashtag"))
-        for match in _QUOTED.finditer(folded):
+        for match in _QUOTED.finditer(folded) if "'" in folded or '"' in folded else ():
             group = "a" if match.group("a") else "b"
             title = match.group(group).strip().rstrip(".,;:")
             if len(title.split()) > 12 or not re.search(r"[a-z]", title):
