@@ -1101,7 +1101,7 @@ class Recogniser:
         for acronym, target in acronyms.items():
             pattern = re.compile(rf"(?<![\w&]){re.escape(acronym)}(?:s|'s)?(?![\w&])")
             for index, text in enumerate(folded):
-                for match in pattern.finditer(text):
+                for match in pattern.finditer(text) if acronym in text else ():  # most passages lack it
                     matched = texts[index][match.start():match.end()]
                     if isinstance(target, _Group):
                         found.append(_Hit(index, match.start(), match.end(), "", matched, "acronym", False, target.root()))
