@@ -348,8 +348,10 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def _status_cue(text: str) -> tuple[int, str | None]:
-    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status)."""
+    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status).
+    Kept for texts seen again: a sentence naming several initiatives is read for each."""
     folded = fold_quotes_in_place(text)
     for rank, (status, pattern) in enumerate(STATUS_CUES):
         if pattern.search(folded):
