@@ -5,12 +5,13 @@ An *initiative* is a named scheme, operation, order, team, partnership, campaign
 
 - loads the curated gazetteer (``report_index/data/initiatives.json``) and the user's own files
   (:func:`load_gazetteer`);
-- recognises gazetteer initiatives in a report's passages with a spaCy pipeline built on
-  ``spacy.blank("en")``: a rule sentencizer and an ``entity_ruler`` (no trained model, nothing to
-  download). Names and aliases match whatever their case (``phrase_matcher_attr="LOWER"``);
-  acronyms match case-sensitively (``SPO`` but not ``spo``) and their plurals too (``SPOs``);
-  a one-word name that is also an ordinary word (``Prevent``) matches only with its capital and
-  not at the start of a sentence;
+- recognises gazetteer initiatives in a report's passages with spaCy rules on
+  ``spacy.blank("en")``: phrase matchers over the gazetteer's names and words, whose matches are
+  chosen as spaCy's ``entity_ruler`` chooses (the longest first), and a rule sentencizer (no
+  trained model, nothing to download). Names and aliases match whatever their case; acronyms
+  match case-sensitively (``SPO`` but not ``spo``) and their plurals too (``SPOs``); a one-word
+  name that is also an ordinary word (``Prevent``) matches only with its capital and not at the
+  start of a sentence;
 - discovers initiatives nobody listed (:class:`Recogniser`, see "Discovery" below);
 - turns every place a passage speaks of an initiative into a :class:`~report_index.models.Mention`
   with its sentence, a status read from the words around it and the figures said about it;
@@ -264,44 +265,20 @@ def _keys(text: str) -> list[str]:
 
 
 class _WordFilter:
-    """Says whether a passage holds the words some rules need, by the ids of its words
-    (``Doc.count_by``, in C), so that passages without them skip those rules' matcher: any one
-    word of ``exact`` (as written), every word of one of ``phrases`` (in any case), or with
-    ``camel``, a camel-case word."""
+    """Says whether a passage holds a word some rules need, so that passages without one skip
+    those rules' matcher: one of ``words`` as written (a phrase matcher over the word ids, in C)
+    or, with ``camel``, a camel-case word."""
 
-    def __init__(self, nlp: Any, exact: Iterable[str] = (), phrases: Iterable[list[str]] = (), camel: bool = False):
-        strings = nlp.vocab.strings
-        self._exact = {strings.add(word) for word in exact}
-        self._phrases: dict[int, list[set[int]]] = {}  # by the phrase's longest word
-        for words in phrases:
-            ids = {strings.add(word.lower()) for word in words}
-            self._phrases.setdefault(strings.add(max(words, key=len).lower()), []).append(ids)
-        self._camel = re.compile(r"[A-Z][a-z]{2,}[A-Z]|[a-z]{1,3}[A-Z][a-z]") if camel else None
+    def __init__(self, nlp: Any, words: Iterable[str], camel: bool = False):
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._words = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._words.add("WORD", [Doc(nlp.vocab, words=[word]) for word in words])
+        self._camel = re.compile(r"[a-z][A-Z]") if camel else None  # in every camel-case word
 
     def __call__(self, doc: Any, text: str) -> bool:
-        from spacy.attrs import LOWER, ORTH
-
-        if self._exact and not doc.count_by(ORTH).keys().isdisjoint(self._exact):
-            return True
-        if self._phrases:
-            lower = doc.count_by(LOWER).keys()
-            for key in lower & self._phrases.keys():
-                if any(ids <= lower for ids in self._phrases[key]):
-                    return True
-        return bool(self._camel and self._camel.search(text))
-
-
-def _ruler_filter(nlp: Any, patterns: list[dict[str, Any]]) -> _WordFilter:
-    """A filter passing every passage the entity ruler's ``patterns`` could match: a token
-    pattern's exact word, or all the words of a phrase in any case (the ruler compares lower case)."""
-    exact: set[str] = set()
-    phrases: list[list[str]] = []
-    for pattern in patterns:
-        if isinstance(pattern["pattern"], str):
-            phrases.append([token.text for token in nlp.make_doc(pattern["pattern"])])
-        else:
-            exact.update(token["ORTH"] for token in pattern["pattern"])
-    return _WordFilter(nlp, exact=exact, phrases=phrases)
+        return bool(self._words(doc) or (self._camel and self._camel.search(text)))
 
 
 def _surfaces(initiative: Initiative) -> list[str]:
@@ -371,8 +348,10 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def _status_cue(text: str) -> tuple[int, str | None]:
-    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status)."""
+    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status).
+    Kept for texts seen again: a sentence naming several initiatives is read for each."""
     folded = fold_quotes_in_place(text)
     for rank, (status, pattern) in enumerate(STATUS_CUES):
         if pattern.search(folded):
@@ -813,37 +792,40 @@ class Recogniser:
 
     def __init__(self, initiatives: list[Initiative]):
         import spacy
-        from spacy.matcher import Matcher
+        from spacy.matcher import Matcher, PhraseMatcher
         from spacy.tokens import Token
 
         self.initiatives = list(initiatives)
         self.by_id = {i.id: i for i in self.initiatives}
         self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
-        ruler = self.nlp.add_pipe(
-            "entity_ruler", name="initiative_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
-        )
+        self._sentencizer = self.nlp.add_pipe("sentencizer")
+        # The gazetteer's surfaces: acronyms and plain words are one token each, as written (a
+        # plain word only mid-sentence); other names and aliases are phrases in any case. Both
+        # are phrase matchers, which run in C over the word ids: a token matcher would ask Python
+        # about every token of every passage.
+        strings = self.nlp.vocab.strings
+        self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._words = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._word_patterns: list[tuple[int, bool]] = []  # by pattern number: (initiative key, plain word)
+        self._word_numbers: dict[int, int] = {}  # word matcher key -> pattern number
+        self._ids: dict[int, str] = {}  # initiative key -> id
         self._via: dict[tuple[str, str], str] = {}
-        patterns: list[dict[str, Any]] = []
         for initiative in self.initiatives:
+            label = f"{LABEL}||{initiative.id}"  # as spaCy's entity ruler names an id's patterns
+            key = strings.add(label)
+            self._ids[key] = initiative.id
             for position, surface in enumerate(_surfaces(initiative)):
                 surface = fold_quotes_in_place(surface)
                 if _is_acronym(surface):
-                    forms = [surface] if surface.endswith("s") else [surface, surface + "s"]
-                    for form in forms:
-                        patterns.append({"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": form}]})
+                    for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
+                        self._add_word(key, form, plain=False)
                         self._via[(initiative.id, form.lower())] = "acronym"
                     continue
                 if _is_plain_word(surface):
-                    patterns.append(
-                        {"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": surface, "IS_SENT_START": False}]}
-                    )
+                    self._add_word(key, surface, plain=True)
                 else:
-                    patterns.append({"label": LABEL, "id": initiative.id, "pattern": surface})
+                    self._names.add(label, [self.nlp.make_doc(surface)])
                 self._via.setdefault((initiative.id, squash(surface).lower()), "name" if position == 0 else "alias")
-        ruler.add_patterns(patterns)
-        self._ruler = ruler
-        self._may_name = _ruler_filter(self.nlp, patterns)
 
         if not Token.has_extension("ri_name_part"):
             Token.set_extension("ri_name_part", getter=_name_part)
@@ -861,23 +843,53 @@ class Recogniser:
         # Every match of those rules holds a word this finds (a title-case head noun, Operation or
         # Project, a camel-case word): most passages have none and skip the matcher, whose name
         # rule asks Python about every token.
-        self._may_match = _WordFilter(
-            self.nlp, exact=[*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True
-        )
+        self._may_match = _WordFilter(self.nlp, [*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True)
 
     # ---------------------------------------------------------------- pass 1: rules per passage
 
+    def _add_word(self, key: int, word: str, plain: bool) -> None:
+        """A one-token pattern: the word as written, as a document of that one token (the
+        tokenizer might split ``WYR&V``, which a one-token pattern never matches)."""
+        from spacy.tokens import Doc
+
+        number = len(self._word_patterns)
+        self._word_patterns.append((key, plain))
+        self._word_numbers[self.nlp.vocab.strings.add(f"W{number}")] = number
+        self._words.add(f"W{number}", [Doc(self.nlp.vocab, words=[word])])
+
+    def _sentenced(self, doc: Any) -> Any:
+        """``doc`` with its sentences marked: only passages naming something need them."""
+        if not doc.has_annotation("SENT_START"):
+            self._sentencizer(doc)
+        return doc
+
     def _gazetteer_hits(self, index: int, doc: Any, text: str) -> list[_Hit]:
-        hits = []
-        for ent in doc.ents:
-            if ent.label_ != LABEL:
+        """The gazetteer's initiatives in a passage, chosen as spaCy's entity ruler chooses: the
+        longest matches first (then the earliest), none sharing a token with one chosen before."""
+        matches: list[tuple[int, int, int]] = []
+        # by position, then pattern, as a token matcher gives them: the order decides ties
+        # between two initiatives with the same surface, as it does in the entity ruler
+        for start, number in sorted((start, self._word_numbers[key]) for key, start, _ in self._words(doc)):
+            key, plain = self._word_patterns[number]
+            if plain and self._sentenced(doc)[start].is_sent_start:
                 continue
-            matched = text[ent.start_char:ent.end_char]
-            key = squash(fold_quotes_in_place(matched)).lower()
-            via = self._via.get((ent.ent_id_, key))
+            matches.append((key, start, start + 1))
+        matches.extend(self._names(doc))
+        chosen: list[tuple[int, int, int]] = []
+        taken: set[int] = set()
+        for key, start, end in sorted(set(matches), key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
+            if start not in taken and end - 1 not in taken:
+                chosen.append((start, end, key))
+                taken.update(range(start, end))
+        hits = []
+        for start, end, key in sorted(chosen):
+            span = doc[start:end]
+            matched = text[span.start_char:span.end_char]
+            ident = self._ids[key]
+            via = self._via.get((ident, squash(fold_quotes_in_place(matched)).lower()))
             if via is None:
                 via = "acronym" if _is_acronym(fold_quotes_in_place(matched)) else "alias"
-            hits.append(_Hit(index, ent.start_char, ent.end_char, ent.ent_id_, matched, via))
+            hits.append(_Hit(index, span.start_char, span.end_char, ident, matched, via))
         return hits
 
     def _candidates(self, index: int, doc: Any, text: str, folded: str) -> list[_Candidate]:
@@ -905,9 +917,9 @@ class Recogniser:
             candidate = self._head_name(index, doc, start, end, text)
             if candidate:
                 found.append(candidate)
-        for match in _HASHTAG.finditer(folded):
+        for match in _HASHTAG.finditer(folded) if "#" in folded else ():  # most passages have none
             found.append(_Candidate(index, match.start(), match.end(), text[match.start():match.end()], "campaign", "hashtag"))
-        for match in _QUOTED.finditer(folded):
+        for match in _QUOTED.finditer(folded) if "'" in folded or '"' in folded else ():
             group = "a" if match.group("a") else "b"
             title = match.group(group).strip().rstrip(".,;:")
             if len(title.split()) > 12 or not re.search(r"[a-z]", title):
@@ -969,10 +981,7 @@ class Recogniser:
         paragraphs = report.paragraphs
         texts = [p.text for p in paragraphs]
         folded = [fold_quotes_in_place(t) for t in texts]
-        docs = list(self.nlp.pipe(folded, disable=["initiative_ruler"]))
-        for doc, text in zip(docs, folded):
-            if self._may_name(doc, text):  # most passages name no listed initiative
-                self._ruler(doc)
+        docs = list(self.nlp.tokenizer.pipe(folded))
 
         hits: list[_Hit] = []
         candidates: list[_Candidate] = []
@@ -1002,7 +1011,7 @@ class Recogniser:
                 if alias != initiative.name and alias not in initiative.aliases:
                     initiative.aliases.append(alias)
         known = {**self.by_id, **discovered}
-        mentions = self._mentions(report, docs, texts, hits, known)
+        mentions = self._mentions(report, docs, texts, folded, hits, known)
         for initiative in discovered.values():
             first = next((m for m in mentions if m.initiative == initiative.id and m.via != "follow-up"), None)
             if first:
@@ -1094,7 +1103,7 @@ class Recogniser:
         for acronym, target in acronyms.items():
             pattern = re.compile(rf"(?<![\w&]){re.escape(acronym)}(?:s|'s)?(?![\w&])")
             for index, text in enumerate(folded):
-                for match in pattern.finditer(text):
+                for match in pattern.finditer(text) if acronym in text else ():  # most passages lack it
                     matched = texts[index][match.start():match.end()]
                     if isinstance(target, _Group):
                         found.append(_Hit(index, match.start(), match.end(), "", matched, "acronym", False, target.root()))
@@ -1133,7 +1142,13 @@ class Recogniser:
     # ---------------------------------------------------------------- pass 3: mentions
 
     def _mentions(
-        self, report: Report, docs: list[Any], texts: list[str], hits: list[_Hit], known: dict[str, Initiative]
+        self,
+        report: Report,
+        docs: list[Any],
+        texts: list[str],
+        folded: list[str],
+        hits: list[_Hit],
+        known: dict[str, Initiative],
     ) -> list[Mention]:
         by_para: dict[int, list[_Hit]] = {}
         for hit in hits:
@@ -1152,17 +1167,21 @@ class Recogniser:
                 and paragraph.kind != "measure"
             ):
                 carry = []
+            if not own and not (carry and _ANAPHOR.search(folded[index])):
+                carry = []  # a passage naming nothing, and referring to nothing named before
+                previous = paragraph
+                continue
             history: list[str] = list(carry)
             region = 0
             region_topic: str | None = carry[-1] if carry else None
-            sentences = list(doc.sents)
+            sentences = list(self._sentenced(doc).sents)
             sentence_info: list[tuple[int, str | None, bool]] = []  # (region, topic, names something)
             followups: dict[str, dict[str, Any]] = {}
             for number, sentence in enumerate(sentences):
                 s_start, s_end = sentence.start_char, sentence.end_char
                 named = [h for h in own if s_start <= h.start < s_end]
                 named_ids = {h.initiative for h in named}
-                for anaphor in _ANAPHOR.finditer(fold_quotes_in_place(text), s_start, s_end):
+                for anaphor in _ANAPHOR.finditer(folded[index], s_start, s_end):
                     word = (anaphor.group("type") or anaphor.group("work")).lower()
                     before = [h.initiative for h in named if h.end <= anaphor.start()]
                     scope = history + before

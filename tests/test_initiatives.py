@@ -697,8 +697,8 @@ def test_describe_change_on_parts_of_a_whole():
 
 
 def test_skipping_the_matchers_on_passages_without_their_words_changes_nothing() -> None:
-    """The entity ruler and the discovery rules run only on passages holding words they need;
-    run on every passage instead, they must find exactly the same mentions and initiatives."""
+    """The discovery rules run only on passages holding words they need; run on every passage
+    instead, they must find exactly the same mentions and initiatives."""
     from report_index.textclean import fold_quotes_in_place
 
     paths = [PDF_2022, PDF_2021, *sorted((FIXTURES / "synthetic").glob("*.txt"))]
@@ -707,9 +707,61 @@ def test_skipping_the_matchers_on_passages_without_their_words_changes_nothing()
     filtered = [recogniser.annotate(report) for report in reports]
     texts = [fold_quotes_in_place(p.text) for r in reports for p in r.paragraphs]
     docs = [recogniser.nlp.make_doc(text) for text in texts]
-    for word_filter in (recogniser._may_name, recogniser._may_match):  # each does skip most passages
-        assert sum(1 for doc, text in zip(docs, texts) if not word_filter(doc, text)) > len(texts) // 2
-    recogniser._may_name = recogniser._may_match = lambda doc, text: True
+    # the filter does skip most passages
+    assert sum(1 for doc, text in zip(docs, texts) if not recogniser._may_match(doc, text)) > len(texts) // 2
+    recogniser._may_match = lambda doc, text: True
     assert [recogniser.annotate(report) for report in reports] == filtered
     assert sum(len(mentions) for mentions, _ in filtered) >= 100
     assert sum(len(discovered) for _, discovered in filtered) >= 5
+
+
+def test_gazetteer_matches_are_the_entity_ruler_s() -> None:
+    """The gazetteer's phrase matchers choose what spaCy's entity ruler, given the same
+    patterns, makes entities of: in every bundled and synthetic passage, and where names overlap,
+    two initiatives share a surface, a plain word starts a sentence or an acronym is split."""
+    import spacy
+
+    from report_index.initiatives import LABEL, _is_acronym, _is_plain_word, _surfaces
+    from report_index.textclean import fold_quotes_in_place
+
+    initiatives = load_gazetteer() + [
+        Initiative(id="safer-streets", name="Safer Streets", aliases=["SSF"]),
+        Initiative(id="safer-streets-fund", name="Safer Streets Fund"),
+        Initiative(id="streets-fund-board", name="Streets Fund Board", aliases=["SSF"]),
+        Initiative(id="prevent-duty", name="Prevent Duty", aliases=["Prevent", "spo"]),
+        Initiative(id="risk-and-vulnerability", name="Risk and Vulnerability Group", aliases=["WYR&V", "R&V"]),
+    ]
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    patterns = []
+    for initiative in initiatives:
+        for surface in map(fold_quotes_in_place, _surfaces(initiative)):
+            if _is_acronym(surface):
+                for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
+                    patterns.append({"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": form}]})
+            elif _is_plain_word(surface):
+                patterns.append({"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": surface, "IS_SENT_START": False}]})
+            else:
+                patterns.append({"label": LABEL, "id": initiative.id, "pattern": surface})
+    ruler.add_patterns(patterns)
+
+    paths = [PDF_2022, PDF_2021, *sorted((FIXTURES / "synthetic").glob("*.txt"))]
+    texts = [fold_quotes_in_place(p.text) for path in paths for p in extract_report(path, path.read_bytes()).paragraphs]
+    texts += [
+        "The Safer Streets Fund Board met. Safer Streets Fund bids and the SAFER STREETS scheme.",
+        "Prevent. Prevent Duty training, then Prevent and PREVENT and prevent. Prevent ends it.",
+        "Two SPOs and one SPO, an spo, the SSF and SSFs (the Safer Streets Fund).",
+        "The WYR&V and R&V met; WYR & V did not.",
+    ]
+    recogniser = Recogniser(initiatives)
+    expected = [[(e.start_char, e.end_char, e.ent_id_) for e in nlp(text).ents] for text in texts]
+    got = [
+        [(h.start, h.end, h.initiative) for h in recogniser._gazetteer_hits(0, recogniser.nlp.make_doc(text), text)]
+        for text in texts
+    ]
+    assert got == expected
+    assert sum(map(len, expected)) >= 80
+    assert {ident for ents in expected[-4:] for _, _, ident in ents} >= {
+        "safer-streets-fund", "prevent", "prevent-duty", "stalking-protection-orders", "risk-and-vulnerability"
+    }
