@@ -253,6 +253,15 @@ class _ForPdfplumber(Exception):
     """The page has text that is not upright, or that is not the page's own: pdfplumber reads it."""
 
 
+def warm_up() -> None:
+    """Load now what reading the first PDF would load (pdfium, its bound functions, the standard
+    fonts' metrics): worker processes forked afterwards share it."""
+    import pdfminer.fontmetrics  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    _pdfium_api()
+
+
 @functools.cache
 def _pdfium_api() -> SimpleNamespace:
     """The pdfium functions read per character or path point, bound to take and return plain

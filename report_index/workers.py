@@ -6,8 +6,11 @@ report's id, and tells the runner to index it:
 
 - ``LocalRunner`` reads each file in the ingesting process and adds its passages to the run's
   own index writer. Small runs use it: starting a worker costs about a second.
-- ``PoolRunner`` starts worker processes: fresh interpreters that inherit no open files but
-  their end of a socket pair (so never the index locks), and never re-run the caller's script.
+- ``PoolRunner`` starts worker processes. On Linux, when the ingest runs no other threads, it
+  loads the initiative rules (spaCy) and the PDF reader once and forks the workers from itself,
+  so that they share what was loaded and start at once; elsewhere each worker is a fresh
+  interpreter, which inherits no open files but its end of a socket pair and never re-runs the
+  caller's script, and loads everything itself (about a second).
   Each reads files (PDF layout, structure, initiatives), keeps the reports until the ingest has
   named them, and writes their passages into a segment of its own (``index.segment_writer``).
   The ingest commits those segments with its own changes in one step
@@ -26,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -139,10 +143,21 @@ class PoolRunner:
     """Reads and indexes files in ``count`` worker processes."""
 
     def __init__(
-        self, count: int, index_dir: Path, gazetteer_files: list[Path], *, ocr: bool, annotation: str
+        self,
+        count: int,
+        index_dir: Path,
+        gazetteer_files: list[Path],
+        *,
+        ocr: bool,
+        annotation: str,
+        annotator: Any = None,
     ):
         self._args = (index_dir, list(gazetteer_files), ocr)
         self._annotation = annotation
+        # forked workers share the ingest's annotator (``ingest.Annotator``), loaded here once
+        self._annotator = annotator if annotator is not None and can_fork() else None
+        if self._annotator is not None:
+            _load_for_workers(self._annotator)
         self._workers: list[_Worker] = []
         self._owner: dict[int, _Worker] = {}
         self._queue: deque[Job] = deque()
@@ -199,7 +214,11 @@ class PoolRunner:
     # ---- plumbing
 
     def _spawn(self) -> None:
-        self._workers.append(_Worker(*start_worker(*self._args)))
+        if self._annotator is not None and can_fork():
+            index_dir, _, ocr = self._args
+            self._workers.append(_Worker(*fork_worker(index_dir, self._annotator, ocr)))
+        else:
+            self._workers.append(_Worker(*start_worker(*self._args)))
 
     def _dispatch(self) -> None:
         for worker in list(self._workers):
@@ -283,6 +302,64 @@ class PoolRunner:
         self._spawn()
 
 
+def can_fork() -> bool:
+    """Whether workers can be forked from the ingest: on Linux, when no other Python thread runs
+    (a fork copies only the calling thread, and whatever locks the others held)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _load_for_workers(annotator: Any) -> None:
+    """Load in the ingest what every forked worker needs: the initiative rules and the PDF reader."""
+    from . import pdf
+
+    annotator.load()
+    pdf.warm_up()
+
+
+def fork_worker(index_dir: Path, annotator: Any, ocr: bool) -> tuple[_Forked, Connection]:
+    """A worker forked from this process, with the annotator it has loaded, and the connection
+    to it (a socket pair). Like a fresh worker it dies with the ingest and ignores Ctrl-C; it
+    leaves through ``os._exit``, so nothing of the ingest's (files, locks, exit handlers) is
+    closed or run by it."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(
+        target=_forked, args=(theirs, ours, str(index_dir), annotator, ocr), name="report-index worker", daemon=True
+    )
+    process.start()
+    theirs.close()
+    return _Forked(process), ours
+
+
+class _Forked:
+    """A forked worker, with what the runner uses of ``subprocess.Popen``."""
+
+    def __init__(self, process: Any):
+        self._process = process
+        self.pid = process.pid
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired("report-index worker", timeout or 0)
+        return self._process.exitcode
+
+    def kill(self) -> None:
+        self._process.kill()
+
+
+def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator: Any, ocr: bool) -> None:
+    parent_end.close()  # the ingest's end: the worker's copy would keep the socket open
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .ingest import fewer_collections
+
+    with fewer_collections():
+        _answer(conn, index_dir, annotator, ocr)
+
+
 def start_worker(
     index_dir: Path, gazetteer_files: list[Path], ocr: bool, reads: bool = True
 ) -> tuple[subprocess.Popen, Connection]:
@@ -301,7 +378,7 @@ def start_worker(
     return process, Connection(ours.detach())
 
 
-def _stop(process: subprocess.Popen, conn: Connection, kill: bool = False) -> int | None:
+def _stop(process: subprocess.Popen | _Forked, conn: Connection, kill: bool = False) -> int | None:
     """Close the connection to a worker and wait for it; its exit code."""
     conn.close()
     try:
@@ -322,12 +399,20 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
     """A worker process: read files and index reports as the ingest says, then hand over the segment."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
-    from .index import finish_segment, segment_writer
-    from .ingest import Annotator, extract_and_annotate, write_report
+    from .ingest import Annotator, fewer_collections
 
     annotator = Annotator([Path(f) for f in gazetteer_files])
     if reads:  # while the ingest is still looking at files: ready when the first one comes
         annotator.load()
+    with fewer_collections():
+        _answer(conn, index_dir, annotator, ocr)
+
+
+def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
+    """Read files and index reports as the ingest says, until it says finish (or is gone)."""
+    from .index import finish_segment, segment_writer
+    from .ingest import extract_and_annotate, write_report
+
     writer = None
     pending: dict[int, Any] = {}
     try:

@@ -5,6 +5,7 @@ These run real worker processes (``--jobs 2``), so they are marked slow; CI runs
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from .processes import assert_gone, children_of
 from report_index.index import load_reports, open_index
 from report_index.ingest import ingest
 from report_index.search import search
+from report_index import workers as workers_module
 from report_index.workers import PoolRunner
 
 pytestmark = pytest.mark.slow
@@ -98,32 +100,49 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, mixed_folder: Pat
     assert index_snapshot(tmp_path / "index") == index_snapshot(tmp_path / "reference")
 
 
+@pytest.mark.parametrize("workers", ["forked", "fresh interpreters"])
 def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
-    tmp_path: Path, mixed_folder: Path, monkeypatch
+    tmp_path: Path, mixed_folder: Path, monkeypatch, workers: str
 ) -> None:
-    # Worker processes start fresh interpreters; this sitecustomize makes theirs crash (as a
-    # segmentation fault would) on one file, the way a PDF library bug would.
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(
-        textwrap.dedent(
-            """
-            import os, signal
-            import report_index.ingest as ingest_module
+    # Reading one file kills the process reading it, as a segmentation fault in a PDF library
+    # would. Forked workers inherit the patched reader from this process; fresh interpreters
+    # get it from a sitecustomize.
+    if workers == "forked":
+        import report_index.ingest as ingest_module
 
-            real = ingest_module.read_document
+        real = ingest_module.read_document
 
-            def read_document(path, *args, **kwargs):
-                if "crashing" in path.name:
-                    os.kill(os.getpid(), signal.SIGSEGV)
-                return real(path, *args, **kwargs)
+        def read_document(path, *args, **kwargs):
+            if "crashing" in path.name:
+                faulthandler.disable()  # no traceback on the test's output
+                os.kill(os.getpid(), signal.SIGSEGV)
+            return real(path, *args, **kwargs)
 
-            ingest_module.read_document = read_document
-            """
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        monkeypatch.setattr(ingest_module, "read_document", read_document)
+    else:
+        monkeypatch.setattr(workers_module, "can_fork", lambda: False)
+        hooks = tmp_path / "hooks"
+        hooks.mkdir()
+        (hooks / "sitecustomize.py").write_text(
+            textwrap.dedent(
+                """
+                import faulthandler, os, signal
+                import report_index.ingest as ingest_module
+
+                real = ingest_module.read_document
+
+                def read_document(path, *args, **kwargs):
+                    if "crashing" in path.name:
+                        faulthandler.disable()
+                        os.kill(os.getpid(), signal.SIGSEGV)
+                    return real(path, *args, **kwargs)
+
+                ingest_module.read_document = read_document
+                """
+            ),
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]))
     folder = tmp_path / "reports"
     shutil.copytree(mixed_folder, folder)
     first = sorted((FIXTURES / "synthetic").glob("*.txt"))[0]
