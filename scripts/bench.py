@@ -12,9 +12,9 @@ target and PASS/FAIL.
 Baselines: pdfplumber ``extract_text()`` for ingest, a default Whoosh writer for the index build,
 SQLite FTS5 (porter) for queries, bare ``python -c "import click"`` for start-up.
 
-What is timed: "ingest" is a whole run in a fresh process (start-up, reading, structure,
-initiatives, indexing, commit) over every generated PDF, with one process (``jobs=1``) and with
-the default (a worker a core); "PDF reading alone" is ``read_pdf`` on the baseline's sample.
+What is timed: "ingest" is the whole ``report-index ingest`` command (start-up, reading,
+structure, initiatives, indexing, commit, exit) over every generated PDF, with one process
+(``--jobs 1``) and with the default (a worker a core); "PDF reading alone" is ``read_pdf`` on the baseline's sample.
 "index build" gives the same documents to Whoosh's default writer and to the ingest's writers
 (``workers.index_documents``: a segment a core). Queries are ``search.search`` in this process;
 the command and cold-start rows run ``python -m report_index search``.
@@ -109,21 +109,18 @@ def make_paragraph_reports(folder: Path, paragraphs: int, per_report: int = 100)
 # Measuring
 
 
-def run(code: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, largest process) of ``python -c code``."""
+def run(arguments: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of ``python ARGUMENTS``."""
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, *arguments], check=True, stdout=subprocess.DEVNULL)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return time.perf_counter() - start, max(peak, before) / 1024
 
 
-def ingest_code(folder: Path, index: Path, jobs: int = 0) -> str:
-    return (
-        "from pathlib import Path; from report_index.ingest import ingest; "
-        f"s = ingest([Path({str(folder)!r})], Path({str(index)!r}), jobs={jobs} or None); "
-        "assert not s.failed, s.of('failed')"
-    )
+def ingest_command(folder: Path, index: Path, jobs: int = 0) -> list[str]:
+    """``report-index ingest`` (exit code 0: every file was read)."""
+    return ["-m", "report_index", "--index", str(index), "ingest", str(folder), *(["--jobs", str(jobs)] if jobs else [])]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -173,10 +170,10 @@ def main(argv: list[str] | None = None) -> None:
                      f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x (reading)", read_rate >= 15 * base_rate))
 
         print("ingest, one process ...", file=sys.stderr)
-        one_s, rss_one = run(ingest_code(pdfs, tmp_path / "ix1", jobs=1))
+        one_s, rss_one = run(ingest_command(pdfs, tmp_path / "ix1", jobs=1))
         one_rate = pages / one_s
         print("ingest, all cores ...", file=sys.stderr)
-        all_s, rss_all = run(ingest_code(pdfs, tmp_path / "ix2"))
+        all_s, rss_all = run(ingest_command(pdfs, tmp_path / "ix2"))
         all_rate = pages / all_s
         rows.append((f"ingest, 1 process ({pages} pages, whole run)", f"{one_rate:.1f} pages/s ({one_rate / base_rate:.1f}x)",
                      f"{base_rate:.1f} pages/s (pdfplumber extract_text)", "(for information)", None))
@@ -190,8 +187,8 @@ def main(argv: list[str] | None = None) -> None:
         small.mkdir()
         make_paragraph_reports(small, args.files * 5, per_report=5)
         print(f"ingest of {args.files} small files ...", file=sys.stderr)
-        run(ingest_code(small, tmp_path / "ix-small"))
-        again_s = statistics.median(run(ingest_code(small, tmp_path / "ix-small"))[0] for _ in range(3))
+        run(ingest_command(small, tmp_path / "ix-small"))
+        again_s = statistics.median(run(ingest_command(small, tmp_path / "ix-small"))[0] for _ in range(3))
         rows.append((f"re-ingest unchanged ({args.files} files)", f"{again_s:.2f} s (whole command)", "-",
                      "< 2 s per 1,000 files", again_s * 1000 / args.files < 2.0 if args.files >= 1000 else None))
 
@@ -201,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         make_paragraph_reports(texts, args.paragraphs)
         print(f"ingesting {args.paragraphs} paragraphs ...", file=sys.stderr)
         big = tmp_path / "big"
-        ingest_s, rss_big = run(ingest_code(texts, big))
+        ingest_s, rss_big = run(ingest_command(texts, big))
         peak = max(rss_one, rss_all, rss_big)
         rows.append(("ingest peak RSS (largest process, all runs)", f"{peak:.0f} MB", "-", "< 500 MB", peak < 500))
         size_mb = sum(p.stat().st_size for p in big.rglob("*") if p.is_file()) / 1e6
