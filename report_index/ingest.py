@@ -359,7 +359,8 @@ def _ingest_locked(
             to_read.append(job)
             if runner is None and (size := pool_size(len(to_read), len(files) - position, jobs)):
                 runner = PoolRunner(
-                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator
+                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint,
+                    annotator=annotator, writer=writer,
                 )
 
         if runner is None:
@@ -441,19 +442,34 @@ def extract_and_annotate(
     path: Path, sha: str, override: Override | None, annotator: Annotator, *, ocr: bool
 ) -> tuple[Report | None, str]:
     """One file's report with its initiative mentions, or None and the reason it failed."""
+    report, reason = extract(path, sha, override, ocr=ocr)
+    if report is not None:
+        reason = annotate(report, annotator)
+    return (report, "") if not reason else (None, reason)
+
+
+def extract(path: Path, sha: str, override: Override | None, *, ocr: bool) -> tuple[Report | None, str]:
+    """One file's report (no initiative mentions yet), or None and the reason it failed."""
     try:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha:
             return None, "the file changed while it was being ingested; run the ingest again"
-        report = extract_report(path, data, override, ocr=ocr)
-        annotator.annotate(report)
+        return extract_report(path, data, override, ocr=ocr), ""
     except OSError as exc:
         return None, f"could not be read ({exc.strerror})"
     except ExtractionError as exc:
         return None, str(exc)
     except Exception as exc:  # an extractor bug must not cost the rest of the corpus
         return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"
-    return report, ""
+
+
+def annotate(report: Report, annotator: Annotator) -> str:
+    """Read a report's initiative mentions into it; the reason it failed, or ""."""
+    try:
+        annotator.annotate(report)
+    except Exception as exc:  # a recogniser bug must not cost the rest of the corpus
+        return f"unexpected extraction error: {type(exc).__name__}: {exc}"
+    return ""
 
 
 def write_report(writer, report: Report, fingerprint: str, annotation: str) -> None:

@@ -5,16 +5,20 @@ An ingest hands the files it has to read to a runner, takes the results back in 
 report's id, and tells the runner to index it:
 
 - ``LocalRunner`` reads each file in the ingesting process and adds its passages to the run's
-  own index writer. Small runs use it: starting a worker costs about a second.
-- ``PoolRunner`` starts worker processes. On Linux, when the ingest runs no other threads, it
-  loads the initiative rules (spaCy) and the PDF reader once and forks the workers from itself,
-  so that they share what was loaded and start at once; elsewhere each worker is a fresh
-  interpreter, which inherits no open files but its end of a socket pair and never re-runs the
-  caller's script, and loads everything itself (about a second).
-  Each reads files (PDF layout, structure, initiatives), keeps the reports until the ingest has
-  named them, and writes their passages into a segment of its own (``index.segment_writer``).
-  The ingest commits those segments with its own changes in one step
-  (``index.commit_with_segments``), so a run still lands whole or not at all.
+  own index writer. Small runs use it: loading for workers costs about half a second.
+- ``PoolRunner`` runs worker processes. Each reads files (PDF layout, structure, initiatives),
+  keeps the reports until the ingest has named them, and writes their passages into a segment
+  of its own (``index.segment_writer``). The ingest commits those segments with its own
+  changes in one step (``index.commit_with_segments``), so a run still lands whole or not at
+  all. How workers start:
+  - On Linux, when the ingest runs no other threads, the ingest loads the initiative rules
+    (spaCy) and the PDF reader once and forks the workers from itself: they share what was
+    loaded and start at once. While it loads (the one stretch no worker can run), a process
+    forked beforehand reads the first files (no rules needed); the ingest then reads their
+    initiatives and indexes them itself, while the workers take the rest.
+  - Elsewhere each worker is a fresh interpreter, which inherits no open files but its end of
+    a socket pair, never re-runs the caller's script, and loads everything itself (about a
+    second, while the ingest is still looking at the files).
 
 Workers die with the ingest (a SIGKILL of the ingest included) and ignore Ctrl-C, which the
 ingest handles. If a worker crashes (a PDF that crashes pdfium, say), the files it was reading
@@ -151,33 +155,55 @@ class PoolRunner:
         ocr: bool,
         annotation: str,
         annotator: Any = None,
+        writer: Any = None,
     ):
         self._args = (index_dir, list(gazetteer_files), ocr)
         self._annotation = annotation
-        # forked workers share the ingest's annotator (``ingest.Annotator``), loaded here once
-        self._annotator = annotator if annotator is not None and can_fork() else None
-        if self._annotator is not None:
-            _load_for_workers(self._annotator)
+        # Forked workers share the ingest's annotator (``ingest.Annotator``), loaded once in
+        # ``results``; the files read while it loads are indexed by the ingest's own ``writer``.
+        forking = annotator is not None and writer is not None and can_fork()
+        self._annotator = annotator if forking else None
+        self._writer = writer
+        self._local: dict[int, Any] = {}  # reports read early, indexed by the ingest itself
         self._workers: list[_Worker] = []
         self._owner: dict[int, _Worker] = {}
         self._queue: deque[Job] = deque()
         self._ready: dict[int, Extracted] = {}
         self._deaths = 0
         self._count = count
-        for _ in range(count):
-            self._spawn()
+        if not forking:  # fresh interpreters start now, while the ingest looks at the other files
+            for _ in range(count):
+                self._spawn()
 
     # ---- the ingest's side
 
     def results(self, jobs: list[Job]) -> Iterator[Extracted]:
-        self._queue.extend(jobs)
+        if self._annotator is not None and not self._workers:
+            jobs_left = self._read_while_loading(jobs)
+            for _ in range(self._count):
+                self._spawn()
+        else:
+            jobs_left = jobs
+        self._queue.extend(jobs_left)
         for job in jobs:
+            if id(job) in self._local:
+                self._dispatch()  # the workers go on meanwhile
+                self._receive(timeout=0)
+                yield self._annotated(job)
+                continue
             while id(job) not in self._ready:
                 self._dispatch()
                 self._receive()
             yield self._ready.pop(id(job))
 
     def index(self, job: Job) -> None:
+        report = self._local.pop(id(job), None)
+        if report is not None:
+            from .ingest import write_report
+
+            report.id, report.source = job.report_id, job.source
+            write_report(self._writer, report, job.fingerprint, self._annotation)
+            return
         worker = self._owner.pop(id(job))
         worker.held.pop(id(job))
         worker.indexed.append(job)
@@ -210,6 +236,41 @@ class PoolRunner:
         for worker in self._workers:
             _stop(worker.process, worker.conn, kill=True)
         self._workers.clear()
+
+    def _read_while_loading(self, jobs: list[Job]) -> list[Job]:
+        """Load the initiative rules and the PDF reader for the workers to share (about half a
+        second), while a process forked beforehand reads the first files; the jobs left.
+
+        That process reads files in order until told to stop, then hands over the reports it
+        made (no initiatives read yet: it has no rules). If it dies, its files are read again
+        by the workers."""
+        process, conn = fork_worker(self._args[0], None, self._args[2])
+        try:
+            conn.send(("read", [(id(job), str(job.path), job.sha, job.override) for job in jobs]))
+            _load_for_workers(self._annotator)
+            conn.send(("stop",))
+            _, read = conn.recv()
+        except (EOFError, OSError):
+            read = []
+        finally:
+            _stop(process, conn, kill=True)
+        for (key, report, reason), job in zip(read, jobs):
+            if report is None:
+                self._ready[key] = Extracted(job, reason=reason)
+                continue
+            self._local[key] = report
+        return jobs[len(read):]
+
+    def _annotated(self, job: Job) -> Extracted:
+        """A file read early: its initiatives are read here, and it is indexed here."""
+        from .ingest import annotate
+
+        report = self._local[id(job)]
+        reason = annotate(report, self._annotator)
+        if reason:
+            del self._local[id(job)]
+            return Extracted(job, reason=reason)
+        return Extracted(job, title=report.title, date=report.date)
 
     # ---- plumbing
 
@@ -248,10 +309,10 @@ class PoolRunner:
             raise ReportIndexError(message[1])
         return message
 
-    def _receive(self) -> None:
-        """Wait for a worker's answer (or death) and file it."""
+    def _receive(self, timeout: float | None = None) -> None:
+        """Wait for a worker's answer (or death) and file it; with ``timeout``, only so long."""
         by_handle = {w.conn: w for w in self._workers}  # a worker that dies closes its end: EOF
-        for handle in wait(list(by_handle)):
+        for handle in wait(list(by_handle), timeout):
             worker = by_handle[handle]
             if worker in self._workers:
                 message = self._reply(worker)
@@ -411,7 +472,7 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
 def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
     """Read files and index reports as the ingest says, until it says finish (or is gone)."""
     from .index import finish_segment, segment_writer
-    from .ingest import extract_and_annotate, write_report
+    from .ingest import extract, extract_and_annotate, write_report
 
     writer = None
     pending: dict[int, Any] = {}
@@ -419,6 +480,15 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
         while True:
             message = conn.recv()
             kind = message[0]
+            if kind == "read":  # files in order, until "stop": the reports themselves go back
+                read = []
+                for key, path, sha, override in message[1]:
+                    if conn.poll():
+                        break
+                    read.append((key, *extract(Path(path), sha, override, ocr=ocr)))
+                conn.recv()
+                conn.send(("read", read))
+                return
             if kind == "extract":
                 _, key, path, sha, override = message
                 report, reason = extract_and_annotate(Path(path), sha, override, annotator, ocr=ocr)

@@ -100,6 +100,39 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, mixed_folder: Pat
     assert index_snapshot(tmp_path / "index") == index_snapshot(tmp_path / "reference")
 
 
+def test_the_files_read_while_the_rules_load_are_read_again_if_their_reader_dies(
+    tmp_path: Path, mixed_folder: Path, monkeypatch
+) -> None:
+    """The first process forked reads files while the ingest loads spaCy; killed there, its
+    files are read by the workers, and the index is what one process makes."""
+    import report_index.ingest as ingest_module
+
+    if not workers_module.can_fork():
+        pytest.skip("workers are forked only on Linux")
+    flag = tmp_path / "killed"
+    real = ingest_module.extract
+    ingest_pid = os.getpid()
+
+    def extract(path, *args, **kwargs):
+        if os.getpid() != ingest_pid:
+            try:
+                os.close(os.open(flag, os.O_CREAT | os.O_EXCL))  # the first call in a child process
+            except FileExistsError:
+                pass
+            else:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "extract", extract)
+    summary = ingest([mixed_folder], tmp_path / "index", jobs=2)
+    assert flag.exists()
+    assert_gone(children_of(os.getpid()))
+    monkeypatch.undo()
+    reference = ingest([mixed_folder], tmp_path / "reference", jobs=1)
+    assert outcomes(summary) == outcomes(reference)
+    assert index_snapshot(tmp_path / "index") == index_snapshot(tmp_path / "reference")
+
+
 @pytest.mark.parametrize("workers", ["forked", "fresh interpreters"])
 def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     tmp_path: Path, mixed_folder: Path, monkeypatch, workers: str
