@@ -102,6 +102,7 @@ class Running:
         os.close(slave)
         self._master = master
         self._chunks: list[bytes] = []
+        self.children: set[int] = set()  # every child process seen while waiting
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -129,6 +130,7 @@ class Running:
         """Wait until file ``number`` is under way (so ``number - 1`` files are read); seconds taken."""
         deadline = time.monotonic() + timeout
         while self.progress() < number:
+            self.children.update(children_of(self.process.pid))
             assert self.process.poll() is None, f"the ingest ended first:\n{self.stderr}"
             assert time.monotonic() < deadline, f"no progress to file {number}:\n{self.stderr}"
             time.sleep(0.005)
@@ -220,12 +222,13 @@ def test_sigkill_leaves_a_consistent_index_and_a_rerun_completes(
     # "early": five reports read, the sixth under way; "late": the last one under way, the
     # commit close. Either way the kill comes without warning.
     seconds = running.wait_for_file(6 if when == "early" else BATCH)
-    workers = children_of(running.process.pid)
+    workers = running.children | set(children_of(running.process.pid))
     running.process.send_signal(signal.SIGKILL)
     code, _, _ = running.finish()
     assert code == -signal.SIGKILL
     if len(os.sched_getaffinity(0)) > 1:
         assert workers, "forty files on several cores: the ingest was expected to start worker processes"
+    workers = sorted(workers)
     assert_gone(workers)  # they die with the ingest and hold nothing
 
     after = index_state(index_dir)
