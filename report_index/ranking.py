@@ -236,11 +236,19 @@ class _Evaluator:
         at = [dict(zip(ids, values)) for ids, _, values in postings]
         # ... where the words stand in order, each within the slop of the one before
         slop = query.slop
+        decoded: dict[bytes, list[int]] = {}  # passages share few position lists: each decoded once
+
+        def positions(value: bytes) -> list[int]:
+            known = decoded.get(value)
+            if known is None:
+                known = decoded[value] = _positions(value)
+            return known
+
         if len(words) == 2:
             first, second = at
-            found = [d for d in candidates if _follows(_positions(first[d]), _positions(second[d]), slop)]
+            found = [d for d in candidates if _follows(positions(first[d]), positions(second[d]), slop)]
         else:
-            found = [d for d in candidates if _near([_positions(values[d]) for values in at], slop)]
+            found = [d for d in candidates if _near([positions(values[d]) for values in at], slop)]
         found = set(found)
         # the phrase scores as the intersection of its words (a binary tree of them)
         members = []
