@@ -359,8 +359,7 @@ def _ingest_locked(
             to_read.append(job)
             if runner is None and (size := pool_size(len(to_read), len(files) - position, jobs)):
                 runner = PoolRunner(
-                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint,
-                    annotator=annotator, writer=writer,
+                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator
                 )
 
         if runner is None:

@@ -14,8 +14,8 @@ report's id, and tells the runner to index it:
   - On Linux, when the ingest runs no other threads, the ingest loads the initiative rules
     (spaCy) and the PDF reader once and forks the workers from itself: they share what was
     loaded and start at once. While it loads (the one stretch no worker can run), a process
-    forked beforehand reads the first files (no rules needed); the ingest then reads their
-    initiatives and indexes them itself, while the workers take the rest.
+    forked beforehand reads the first files (no rules needed); the workers then only read
+    those reports' initiatives.
   - Elsewhere each worker is a fresh interpreter, which inherits no open files but its end of
     a socket pair, never re-runs the caller's script, and loads everything itself (about a
     second, while the ingest is still looking at the files).
@@ -60,6 +60,7 @@ class Job:
     previous: Any = None  # index.IndexedFile of an earlier version, if any
     report_id: str = ""  # chosen by the ingest once the file is read
     crashes: int = 0  # workers that died while reading it
+    report: Any = None  # read already (no initiatives yet): a worker only reads its initiatives
 
 
 @dataclass
@@ -155,16 +156,12 @@ class PoolRunner:
         ocr: bool,
         annotation: str,
         annotator: Any = None,
-        writer: Any = None,
     ):
         self._args = (index_dir, list(gazetteer_files), ocr)
         self._annotation = annotation
-        # Forked workers share the ingest's annotator (``ingest.Annotator``), loaded once in
-        # ``results``; the files read while it loads are indexed by the ingest's own ``writer``.
-        forking = annotator is not None and writer is not None and can_fork()
+        # forked workers share the ingest's annotator (``ingest.Annotator``), loaded in ``results``
+        forking = annotator is not None and can_fork()
         self._annotator = annotator if forking else None
-        self._writer = writer
-        self._local: dict[int, Any] = {}  # reports read early, indexed by the ingest itself
         self._workers: list[_Worker] = []
         self._owner: dict[int, _Worker] = {}
         self._queue: deque[Job] = deque()
@@ -179,31 +176,17 @@ class PoolRunner:
 
     def results(self, jobs: list[Job]) -> Iterator[Extracted]:
         if self._annotator is not None and not self._workers:
-            jobs_left = self._read_while_loading(jobs)
+            self._read_while_loading(jobs)
             for _ in range(self._count):
                 self._spawn()
-        else:
-            jobs_left = jobs
-        self._queue.extend(jobs_left)
+        self._queue.extend(job for job in jobs if id(job) not in self._ready)
         for job in jobs:
-            if id(job) in self._local:
-                self._dispatch()  # the workers go on meanwhile
-                self._receive(timeout=0)
-                yield self._annotated(job)
-                continue
             while id(job) not in self._ready:
                 self._dispatch()
                 self._receive()
             yield self._ready.pop(id(job))
 
     def index(self, job: Job) -> None:
-        report = self._local.pop(id(job), None)
-        if report is not None:
-            from .ingest import write_report
-
-            report.id, report.source = job.report_id, job.source
-            write_report(self._writer, report, job.fingerprint, self._annotation)
-            return
         worker = self._owner.pop(id(job))
         worker.held.pop(id(job))
         worker.indexed.append(job)
@@ -237,13 +220,13 @@ class PoolRunner:
             _stop(worker.process, worker.conn, kill=True)
         self._workers.clear()
 
-    def _read_while_loading(self, jobs: list[Job]) -> list[Job]:
+    def _read_while_loading(self, jobs: list[Job]) -> None:
         """Load the initiative rules and the PDF reader for the workers to share (about half a
-        second), while a process forked beforehand reads the first files; the jobs left.
+        second), while a process forked beforehand reads the first files.
 
         That process reads files in order until told to stop, then hands over the reports it
-        made (no initiatives read yet: it has no rules). If it dies, its files are read again
-        by the workers."""
+        made (without initiatives: it has no rules); the workers then only read their
+        initiatives. If it dies, its files are read by the workers like the rest."""
         process, conn = fork_worker(self._args[0], None, self._args[2])
         try:
             conn.send(("read", [(id(job), str(job.path), job.sha, job.override) for job in jobs]))
@@ -254,23 +237,11 @@ class PoolRunner:
             read = []
         finally:
             _stop(process, conn, kill=True)
-        for (key, report, reason), job in zip(read, jobs):
+        for (_, report, reason), job in zip(read, jobs):
             if report is None:
-                self._ready[key] = Extracted(job, reason=reason)
-                continue
-            self._local[key] = report
-        return jobs[len(read):]
-
-    def _annotated(self, job: Job) -> Extracted:
-        """A file read early: its initiatives are read here, and it is indexed here."""
-        from .ingest import annotate
-
-        report = self._local[id(job)]
-        reason = annotate(report, self._annotator)
-        if reason:
-            del self._local[id(job)]
-            return Extracted(job, reason=reason)
-        return Extracted(job, title=report.title, date=report.date)
+                self._ready[id(job)] = Extracted(job, reason=reason)
+            else:
+                job.report = report
 
     # ---- plumbing
 
@@ -291,7 +262,11 @@ class PoolRunner:
                     worker.solo = True
                 self._queue.popleft()
                 worker.reading[id(job)] = job
-                self._send(worker, ("extract", id(job), str(job.path), job.sha, job.override))
+                if job.report is not None:  # read while the rules loaded
+                    self._send(worker, ("annotate", id(job), job.report))
+                    job.report = None  # if the worker dies, the file is read again
+                else:
+                    self._send(worker, ("extract", id(job), str(job.path), job.sha, job.override))
 
     def _send(self, worker: _Worker, message: tuple) -> None:
         try:
@@ -309,10 +284,10 @@ class PoolRunner:
             raise ReportIndexError(message[1])
         return message
 
-    def _receive(self, timeout: float | None = None) -> None:
-        """Wait for a worker's answer (or death) and file it; with ``timeout``, only so long."""
+    def _receive(self) -> None:
+        """Wait for a worker's answer (or death) and file it."""
         by_handle = {w.conn: w for w in self._workers}  # a worker that dies closes its end: EOF
-        for handle in wait(list(by_handle), timeout):
+        for handle in wait(list(by_handle)):
             worker = by_handle[handle]
             if worker in self._workers:
                 message = self._reply(worker)
@@ -472,7 +447,7 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
 def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
     """Read files and index reports as the ingest says, until it says finish (or is gone)."""
     from .index import finish_segment, segment_writer
-    from .ingest import extract, extract_and_annotate, write_report
+    from .ingest import annotate, extract, extract_and_annotate, write_report
 
     writer = None
     pending: dict[int, Any] = {}
@@ -489,9 +464,14 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                 conn.recv()
                 conn.send(("read", read))
                 return
-            if kind == "extract":
-                _, key, path, sha, override = message
-                report, reason = extract_and_annotate(Path(path), sha, override, annotator, ocr=ocr)
+            elif kind in ("extract", "annotate"):
+                key = message[1]
+                if kind == "extract":
+                    report, reason = extract_and_annotate(Path(message[2]), message[3], message[4], annotator, ocr=ocr)
+                else:
+                    report = message[2]
+                    reason = annotate(report, annotator)
+                    report = None if reason else report
                 if report is None:
                     conn.send(("failed", key, reason))
                 else:
