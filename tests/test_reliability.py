@@ -51,10 +51,30 @@ def command(index_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "report_index", "--index", str(index_dir), *args]
 
 
-def _env() -> dict[str, str]:
+def _env(paced: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "REPORT_INDEX_DIR"}
     env["PYTHONUNBUFFERED"] = "1"
+    if paced is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(paced), *filter(None, [os.environ.get("PYTHONPATH")])])
     return env
+
+
+def paced(folder: Path, seconds: float = 0.1) -> Path:
+    """A sitecustomize that makes reading each file take ``seconds`` more, so that an ingest of
+    the batch lasts a few seconds however fast the machine: long enough for a second process
+    to meet it while it runs."""
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        "import time\n"
+        "import report_index.ingest as ingest_module\n"
+        "real = ingest_module.extract\n"
+        "def extract(*args, **kwargs):\n"
+        f"    time.sleep({seconds})\n"
+        "    return real(*args, **kwargs)\n"
+        "ingest_module.extract = extract\n",
+        encoding="utf-8",
+    )
+    return folder
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -85,8 +105,8 @@ def no_process_left_behind():
             process.wait(10)
 
 
-def start(argv: list[str], cwd: Path, **kwargs) -> subprocess.Popen:
-    process = subprocess.Popen(argv, cwd=cwd, env=_env(), stdin=subprocess.DEVNULL, **kwargs)
+def start(argv: list[str], cwd: Path, pace: Path | None = None, **kwargs) -> subprocess.Popen:
+    process = subprocess.Popen(argv, cwd=cwd, env=_env(pace), stdin=subprocess.DEVNULL, **kwargs)
     _STARTED.append(process)
     return process
 
@@ -95,10 +115,10 @@ class Running:
     """An ingest in a subprocess, its stderr on a pseudo-terminal (so it draws its progress
     bar, as for a person at a terminal), collected by a thread."""
 
-    def __init__(self, argv: list[str], cwd: Path):
+    def __init__(self, argv: list[str], cwd: Path, pace: Path | None = None):
         master, slave = pty.openpty()
         self.started = time.monotonic()
-        self.process = start(argv, cwd, stdout=subprocess.PIPE, stderr=slave)
+        self.process = start(argv, cwd, pace, stdout=subprocess.PIPE, stderr=slave)
         os.close(slave)
         self._master = master
         self._chunks: list[bytes] = []
@@ -429,7 +449,7 @@ def test_second_ingest_waits_with_a_message_and_sees_the_first_ones_work(
     tmp_path: Path, old_index, batch_folder: Path
 ) -> None:
     index_dir, before = old_index
-    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path)
+    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
     first.wait_for_file(3)
     second = start(
         command(index_dir, "ingest", "--wait", "120", str(batch_folder)),
@@ -457,7 +477,7 @@ def test_second_ingest_without_wait_says_index_busy(tmp_path: Path, old_index, b
     badfiles.good_txt(small, "another.txt").write_text(
         badfiles.GOOD_TXT.replace(GOOD_TXT_WORD, "secondrunword"), encoding="utf-8"
     )
-    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path)
+    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
     first.wait_for_file(3)
     second = run(command(index_dir, "ingest", str(small)), tmp_path)
     still_running = first.process.poll() is None
@@ -479,7 +499,7 @@ def test_searches_during_an_ingest_see_the_old_or_the_new_index(tmp_path: Path, 
     index_dir, before = old_index
     word = "neighbourhood"  # in the old reports and in every batch passage
     old_total = search(index_dir, word).total
-    running = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path)
+    running = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
     running.wait_for_file(2)
     # Each search opens the index afresh, as each `report-index search` does.
     words: list[int] = []
