@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import ReportIndexError
-from .index import resolve_index_dir
+from .index.store import resolve_index_dir
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -167,7 +167,7 @@ def ingest(
     on_file, close = _progress()
 
     def action():
-        from .ingest import ingest as run_ingest  # inside _run: a Ctrl-C while loading is handled too
+        from .ingest.run import ingest as run_ingest  # inside _run: a Ctrl-C while loading is handled too
 
         return run_ingest(
             list(paths),
@@ -195,7 +195,7 @@ def ingest(
 @click.pass_obj
 def reindex(obj: _Context) -> None:
     """Rebuild the index from the files it was built from (after an upgrade)."""
-    from .ingest import reindex as run_reindex
+    from .ingest.run import reindex as run_reindex
 
     on_file, close = _progress()
     try:
@@ -266,7 +266,7 @@ def search(
     synonyms the reports use interchangeably, hyphen variants and misspellings also match,
     ranked below the words as typed (--exact turns this off; --explain shows it).
     """
-    from .search import search as run_search
+    from .search.run import search as run_search
 
     results = _run(
         lambda: run_search(
@@ -354,7 +354,7 @@ def _render_groups(hits) -> None:
 def similar(obj: _Context, hit_id: str, limit: int, as_json: bool) -> None:
     """Passages like the one HIT_ID names (the [id] under a search hit): other reports first,
     for reading year on year."""
-    from .search import similar as run_similar
+    from .search.run import similar as run_similar
 
     results = _run(lambda: run_similar(obj.index_dir, hit_id, limit=limit))
     if as_json:
@@ -392,14 +392,14 @@ def measures(obj: _Context, query: str | None, as_json: bool, as_csv: bool, plot
     QUERY keeps the measures whose name has all its words ("repeat victims", "DVPO").
     Figures one report restates differently from another are kept and flagged.
     """
-    from .index import load_reports
+    from .index.store import load_reports
     from .series import collect_series, series_csv, series_json
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     series_list = collect_series(_run(lambda: load_reports(obj.index_dir)), query)
     if plot_path is not None:
-        from .plot import plot_series
+        from .output.plot import plot_series
 
         _run(lambda: plot_series(series_list, plot_path, title=f"Measures matching '{query}'" if query else "Performance measures"))
         click.echo(f"Chart of {len(series_list)} series written to {plot_path}", err=True)
@@ -440,8 +440,8 @@ def measures(obj: _Context, query: str | None, as_json: bool, as_csv: bool, plot
 @click.pass_obj
 def initiatives(obj: _Context, as_json: bool) -> None:
     """Every initiative the reports mention: how often, in which reports, first and last seen."""
-    from .index import load_reports
-    from .progress import known_initiatives, summaries
+    from .index.store import load_reports
+    from .timeline import known_initiatives, summaries
 
     def build():
         reports = load_reports(obj.index_dir)
@@ -466,7 +466,7 @@ def initiatives(obj: _Context, as_json: bool) -> None:
 
 
 def _check_brief_path(_ctx, _param, value: Path | None) -> Path | None:
-    from .brief import format_for
+    from .output.brief import format_for
 
     if value is not None and format_for(value) is None:
         raise click.BadParameter(
@@ -518,8 +518,8 @@ def progress(obj: _Context, name: str, as_json: bool, output: Path | None) -> No
     report is listed in date order, with what it says of the initiative or "not mentioned".
     With --output, a brief of the timeline is also written, each quotation cited.
     """
-    from .index import load_reports
-    from .progress import find_initiative, known_initiatives, timeline
+    from .index.store import load_reports
+    from .timeline import find_initiative, known_initiatives, timeline
 
     def build():
         reports = load_reports(obj.index_dir)
@@ -528,7 +528,7 @@ def progress(obj: _Context, name: str, as_json: bool, output: Path | None) -> No
 
     initiative, entries = _run(build)
     if output is not None:
-        from .brief import format_for, progress_brief
+        from .output.brief import format_for, progress_brief
 
         _write_brief(output, progress_brief(initiative, entries, format_for(output), generated=_today()))
     if as_json:
@@ -610,8 +610,8 @@ def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt:
     initiatives found in only one of the two reports.
     """
     from .compare import compare_reports
-    from .index import find_report, load_reports
-    from .progress import known_initiatives
+    from .index.store import find_report, load_reports
+    from .timeline import known_initiatives
 
     def build():
         reports = load_reports(obj.index_dir)
@@ -620,7 +620,7 @@ def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt:
 
     comparison = _run(build)
     if output is not None or fmt == "markdown":
-        from .brief import compare_brief, format_for
+        from .output.brief import compare_brief, format_for
 
         if output is not None:
             _write_brief(output, compare_brief(comparison, format_for(output), generated=_today()))
@@ -727,7 +727,7 @@ def _report_summary_json(report) -> dict:
 @click.pass_obj
 def reports(obj: _Context, as_json: bool) -> None:
     """List the ingested reports, oldest meeting first."""
-    from .index import load_reports
+    from .index.store import load_reports
 
     found = _run(lambda: load_reports(obj.index_dir))
     if as_json:
@@ -754,8 +754,8 @@ def reports(obj: _Context, as_json: bool) -> None:
 @click.pass_obj
 def show(obj: _Context, report: str, section: str | None, as_json: bool) -> None:
     """Print a report's outline, or one section's text."""
-    from .index import find_report, load_reports
-    from .outline import section_passages
+    from .index.store import find_report, load_reports
+    from .structure.outline import section_passages
 
     found = _run(lambda: find_report(load_reports(obj.index_dir), report))
     if section:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .search import search
-from .textclean import comparable
+from .search.run import search
+from .text.clean import comparable
 
 K = 10
 
@@ -156,7 +156,7 @@ class Fts5Baseline:
 
 def indexed_passages(index_dir: Path) -> list[Passage]:
     """Every passage in the index, for the baseline to index too."""
-    from .index import load_reports
+    from .index.store import load_reports
 
     return [
         Passage(f"{report.id}#{para.ordinal}", report.date or "", para.text)

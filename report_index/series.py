@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .measures import normalise_name, period_key
+from .measures.tables import normalise_name, period_key
 from .models import Report
 
 

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                     sample_pages += 1
         base_rate = sample_pages / (time.perf_counter() - start)
 
-        from report_index.pdf import read_pdf
+        from report_index.sources.pdf import read_pdf
 
         start = time.perf_counter()
         for path in sample:
@@ -205,9 +205,9 @@ def main(argv: list[str] | None = None) -> None:
 
         from whoosh import index as whoosh_index
 
-        from report_index.index import INDEX_NAME, build_schema, load_reports, open_or_create, report_documents
-        from report_index.search import search
-        from report_index.workers import index_documents
+        from report_index.index.store import INDEX_NAME, build_schema, load_reports, open_or_create, report_documents
+        from report_index.search.run import search
+        from report_index.ingest.workers import index_documents
 
         reports = load_reports(big)
         documents = [doc for report in reports for doc in report_documents(report, "bench")]

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from report_index.evaluation import Scores, Summary, evaluate, load_judged
-from report_index.ingest import ingest
+from report_index.ingest.run import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold_seeds.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from report_index.ingest import ingest
+from report_index.ingest.run import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -31,9 +31,9 @@ from .badfiles import (
 
 from report_index.cli import main
 from report_index.errors import IndexMissingError, QueryError
-from report_index.index import load_reports
-from report_index.ingest import extract_report, ingest
-from report_index.search import search
+from report_index.index.store import load_reports
+from report_index.ingest.run import extract_report, ingest
+from report_index.search.run import search
 
 GOOD_WORDS = (GOOD_TXT_WORD, GOOD_PDF_WORD, OWNER_ONLY_WORD)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from report_index.brief import md_escape
+from report_index.output.brief import md_escape
 from report_index.cli import main
 from report_index.compare import figure_changes, sentences
-from report_index.ingest import ingest
+from report_index.ingest.run import ingest
 
 from .conftest import FIXTURES
 

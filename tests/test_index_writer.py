@@ -19,10 +19,10 @@ from whoosh.writing import SegmentWriter
 
 from .conftest import FIXTURES
 
-from report_index import index_writer
-from report_index.index import INDEX_NAME, build_schema, load_reports, report_documents
-from report_index.index_writer import writer_class
-from report_index.ingest import ingest
+from report_index.index import writer as index_writer
+from report_index.index.store import INDEX_NAME, build_schema, load_reports, report_documents
+from report_index.index.writer import writer_class
+from report_index.ingest.run import ingest
 
 _SEGMENT = re.compile(rb"reports_[a-z0-9]{16}")
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import report_index.ingest as ingest_module
+import report_index.ingest.run as ingest_module
 from report_index.errors import IndexBusyError, IndexMissingError, SchemaMismatchError
-from report_index.index import META_FILE, load_reports, open_index, writer_for
-from report_index.ingest import ingest, reindex
-from report_index.search import search
+from report_index.index.store import META_FILE, load_reports, open_index, writer_for
+from report_index.ingest.run import ingest, reindex
+from report_index.search.run import search
 
 from .conftest import CORPUS, SEED_2021, SEED_2022
 
@@ -162,7 +162,7 @@ def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypa
 
 
 def test_passages_leave_report_fields_to_the_report_and_spelling_words_come_once_a_report(corpus_index):
-    from report_index.index import spelling_analyzer
+    from report_index.index.store import spelling_analyzer
 
     with open_index(corpus_index).searcher() as searcher:
         stored = list(searcher.all_stored_fields())

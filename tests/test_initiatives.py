@@ -8,8 +8,8 @@ import re
 import pytest
 
 from report_index.errors import ReportIndexError
-from report_index.ingest import extract_report
-from report_index.initiatives import (
+from report_index.ingest.run import extract_report
+from report_index.initiatives.recognition import (
     ANNOTATOR_VERSION,
     Recogniser,
     describe_change,
@@ -699,7 +699,7 @@ def test_describe_change_on_parts_of_a_whole():
 def test_skipping_the_matchers_on_passages_without_their_words_changes_nothing() -> None:
     """The discovery rules run only on passages holding words they need; run on every passage
     instead, they must find exactly the same mentions and initiatives."""
-    from report_index.textclean import fold_quotes_in_place
+    from report_index.text.clean import fold_quotes_in_place
 
     paths = [PDF_2022, PDF_2021, *sorted((FIXTURES / "synthetic").glob("*.txt"))]
     reports = [extract_report(path, path.read_bytes()) for path in paths]
@@ -721,8 +721,8 @@ def test_gazetteer_matches_are_the_entity_ruler_s() -> None:
     two initiatives share a surface, a plain word starts a sentence or an acronym is split."""
     import spacy
 
-    from report_index.initiatives import LABEL, _is_acronym, _is_plain_word, _surfaces
-    from report_index.textclean import fold_quotes_in_place
+    from report_index.initiatives.recognition import LABEL, _is_acronym, _is_plain_word, _surfaces
+    from report_index.text.clean import fold_quotes_in_place
 
     initiatives = load_gazetteer() + [
         Initiative(id="safer-streets", name="Safer Streets", aliases=["SSF"]),

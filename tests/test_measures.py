@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from report_index.cli import main
-from report_index.index import load_reports
-from report_index.ingest import extract_report, ingest
-from report_index.measures import check_difference, parse_trend, parse_value, period_key
+from report_index.index.store import load_reports
+from report_index.ingest.run import extract_report, ingest
+from report_index.measures.tables import check_difference, parse_trend, parse_value, period_key
 from report_index.models import Measure, MeasureValue
-from report_index.plot import plot_series
+from report_index.output.plot import plot_series
 from report_index.series import collect_series
 
 from .conftest import FIXTURES, GOLD, PDF_2022, SEED_2022, UNRULED_2022

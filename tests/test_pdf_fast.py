@@ -20,7 +20,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from report_index import pdf
+from report_index.sources import pdf
 from report_index.models import Table as TableBlock
 
 from .conftest import CORPUS, FIXTURES, ROOT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from report_index import pdf
+from report_index.sources import pdf
 
 from .conftest import CORPUS, FIXTURES
 

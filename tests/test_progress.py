@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import report_index.ingest as ingest_module
+import report_index.ingest.run as ingest_module
 from report_index.cli import main
-from report_index.ingest import ingest
-from report_index.search import search
-from report_index.textclean import comparable
+from report_index.ingest.run import ingest
+from report_index.search.run import search
+from report_index.text.clean import comparable
 
 from .conftest import CORPUS, FIXTURES, GOLD
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from report_index.cli import main
 from report_index.evaluation import Fts5Baseline, Judged, Passage, score
-from report_index.search import coverage, search, similar
-from report_index.vocabulary import build_vocabulary, find_definitions, rewrite
+from report_index.search.run import coverage, search, similar
+from report_index.search.vocabulary import build_vocabulary, find_definitions, rewrite
 
 from .conftest import ROOT
 
@@ -20,7 +20,7 @@ import evaluate as evaluate_script  # noqa: E402
 
 
 def _tokens(text: str) -> list[str]:
-    from report_index.index import analyzer
+    from report_index.index.store import analyzer
 
     return [t.text for t in analyzer()(text)]
 

@@ -30,12 +30,12 @@ from . import badfiles
 from .badfiles import BATCH_WORD, GOOD_TXT_WORD, IMAGE_ONLY_TEXT
 from .processes import assert_gone, children_of
 
-from report_index import ocr as ocr_module
+from report_index.sources import ocr as ocr_module
 from report_index.cli import main
 from report_index.errors import IndexBusyError
-from report_index.index import LOCK_FILE, ingest_lock, load_reports, open_index
-from report_index.ingest import ingest, reindex
-from report_index.search import search
+from report_index.index.store import LOCK_FILE, ingest_lock, load_reports, open_index
+from report_index.ingest.run import ingest, reindex
+from report_index.search.run import search
 
 BATCH = 40  # reports in the folder an ingest is killed in
 BATCH_PAGES = 8  # pages per batch report: three passages a page
@@ -66,7 +66,7 @@ def paced(folder: Path, seconds: float = 0.1) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "sitecustomize.py").write_text(
         "import time\n"
-        "import report_index.ingest as ingest_module\n"
+        "import report_index.ingest.run as ingest_module\n"
         "real = ingest_module.extract\n"
         "def extract(*args, **kwargs):\n"
         f"    time.sleep({seconds})\n"
@@ -331,7 +331,7 @@ def test_ctrl_c_stops_cleanly_with_nothing_committed(tmp_path: Path, old_index, 
 
 def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monkeypatch) -> None:
     """In process: a KeyboardInterrupt among the files reaches the CLI as exit code 130."""
-    import report_index.ingest as ingest_module
+    import report_index.ingest.run as ingest_module
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -380,7 +380,7 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
 def test_ctrl_c_during_the_commit_is_held_back(tmp_path: Path, monkeypatch) -> None:
     """The commit is atomic: an interrupt inside it must neither break it nor be reported as
     "nothing was committed"."""
-    import report_index.ingest as ingest_module
+    import report_index.ingest.run as ingest_module
 
     real_writer_for = ingest_module.writer_for
 

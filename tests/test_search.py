@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from report_index.errors import QueryError, UnknownReportError
-from report_index.search import search
-from report_index.textclean import comparable
+from report_index.search.run import search
+from report_index.text.clean import comparable
 
 from .conftest import GOLD
 

@@ -8,10 +8,10 @@ import pytest
 from whoosh import scoring
 from whoosh.query import Term
 
-from report_index import ranking
-from report_index.index import open_index
-from report_index.ingest import ingest
-from report_index.search import parse_query, search
+from report_index.index import ranking
+from report_index.index.store import open_index
+from report_index.ingest.run import ingest
+from report_index.search.run import parse_query, search
 
 from .conftest import GOLD, SEED_2021, SEED_2022
 

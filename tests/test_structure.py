@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from report_index.dates import date_from_filename, find_date
-from report_index.ingest import extract_report
+from report_index.text.dates import date_from_filename, find_date
+from report_index.ingest.run import extract_report
 from report_index.models import Report
-from report_index.textclean import comparable
+from report_index.text.clean import comparable
 
 from .conftest import PDF_2021, PDF_2022, SEED_2021, SEED_2022, UNRULED_2022, gold_report
 
@@ -185,7 +185,7 @@ def test_date_from_file_name():
 
 def test_title_block_in_bold_is_read_line_by_line():
     from report_index.models import RawDocument, TextLine
-    from report_index.structure import parse_report
+    from report_index.structure.sections import parse_report
 
     lines = [
         TextLine("Report to: Police and Crime Panel", page=1, bold=True, new_block=True),

@@ -18,11 +18,11 @@ from . import badfiles
 from .conftest import CORPUS, FIXTURES
 from .processes import assert_gone, children_of
 
-from report_index.index import load_reports, open_index
-from report_index.ingest import ingest
-from report_index.search import search
-from report_index import workers as workers_module
-from report_index.workers import PoolRunner
+from report_index.index.store import load_reports, open_index
+from report_index.ingest.run import ingest
+from report_index.search.run import search
+from report_index.ingest import workers as workers_module
+from report_index.ingest.workers import PoolRunner
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def test_the_files_read_while_the_rules_load_are_read_again_if_their_reader_dies
 ) -> None:
     """The first process forked reads files while the ingest loads spaCy; killed there, its
     files are read by the workers, and the index is what one process makes."""
-    import report_index.ingest as ingest_module
+    import report_index.ingest.run as ingest_module
 
     if not workers_module.can_fork():
         pytest.skip("workers are forked only on Linux")
@@ -141,7 +141,7 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     # would. Forked workers inherit the patched reader from this process; fresh interpreters
     # get it from a sitecustomize.
     if workers == "forked":
-        import report_index.ingest as ingest_module
+        import report_index.ingest.run as ingest_module
 
         real = ingest_module.read_document
 
@@ -160,7 +160,7 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
             textwrap.dedent(
                 """
                 import faulthandler, os, signal
-                import report_index.ingest as ingest_module
+                import report_index.ingest.run as ingest_module
 
                 real = ingest_module.read_document
 
@@ -214,8 +214,8 @@ def index_contents(index_dir: Path) -> tuple[dict, dict]:
 def test_the_ingest_writers_index_exactly_what_whoosh_default_writer_does(tmp_path: Path, mixed_folder: Path) -> None:
     from whoosh import index as whoosh_index
 
-    from report_index.index import INDEX_NAME, build_schema, open_or_create, report_documents
-    from report_index.workers import index_documents
+    from report_index.index.store import INDEX_NAME, build_schema, open_or_create, report_documents
+    from report_index.ingest.workers import index_documents
 
     source = tmp_path / "source"
     ingest([mixed_folder], source, jobs=1)

@@ -12,9 +12,9 @@ import re
 import statistics
 from pathlib import Path
 
-from .errors import ExtractionError
-from .models import Block, RawDocument, Table, TextLine
-from .textclean import normalise, normalise_trend_glyphs
+from ..errors import ExtractionError
+from ..models import Block, RawDocument, Table, TextLine
+from ..text.clean import normalise, normalise_trend_glyphs
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -53,14 +53,14 @@ def read_document(path: Path, *, ocr: bool = False) -> RawDocument:
     """
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        from .pdf import NoTextLayerError, read_pdf  # pdfplumber is heavy: only load it when a PDF is read
+        from ..sources.pdf import NoTextLayerError, read_pdf  # pdfplumber is heavy: only load it when a PDF is read
 
         try:
             return read_pdf(path)
         except NoTextLayerError:
             if not ocr:
                 raise
-        from .ocr import read_scanned_pdf
+        from ..sources.ocr import read_scanned_pdf
 
         return read_scanned_pdf(path)
     if suffix in TEXT_SUFFIXES:

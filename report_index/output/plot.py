@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportIndexError
-from .measures import normalise_name
-from .series import MeasureSeries, ordered_periods
+from ..errors import ReportIndexError
+from ..measures.tables import normalise_name
+from ..series import MeasureSeries, ordered_periods
 
 MAX_PANELS = 12
 

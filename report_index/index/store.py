@@ -23,15 +23,15 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from .errors import (
+from ..errors import (
     IndexBusyError,
     IndexMissingError,
     ReportIndexError,
     SchemaMismatchError,
     UnknownReportError,
 )
-from .index_writer import writer_class
-from .models import Report
+from ..index.writer import writer_class
+from ..models import Report
 
 SCHEMA_VERSION = 4  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words
 META_FILE = "report-index.json"
@@ -310,7 +310,7 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
         ids = mentioned.setdefault(mention.paragraph, [])
         if mention.initiative not in ids:
             ids.append(mention.initiative)
-    from .vocabulary import find_definitions
+    from ..search.vocabulary import find_definitions
 
     common = {
         "report_id": report.id,

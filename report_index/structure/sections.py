@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import find_date
-from .measures import attach_measures
-from .models import Paragraph, RawDocument, Report, Section, Table, TextLine
-from .reader import key_value_lines
+from ..text.dates import find_date
+from ..measures.tables import attach_measures
+from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
+from ..sources.text import key_value_lines
 
 #: Title-block labels and the metadata field each one fills.
 FRONT_MATTER_KEYS = {

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .models import Measure, MeasureValue, Paragraph, Report, Table
-from .textclean import TREND_GLYPHS, squash
+from ..models import Measure, MeasureValue, Paragraph, Report, Table
+from ..text.clean import TREND_GLYPHS, squash
 
 _FY = re.compile(r"^(?:(?P<q>Q[1-4])\s+)?(?P<y1>(?:19|20)\d{2})\s*[/-]\s*(?P<y2>\d{2}|\d{4})(?:\s+(?P<q2>Q[1-4]))?$", re.I)
 _YEAR = re.compile(r"^(?:(?P<q>Q[1-4])\s+)?(?P<y>(?:19|20)\d{2})(?:\s+(?P<q2>Q[1-4]))?$", re.I)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .dates import date_from_filename, parse_date
-from .errors import ExtractionError, ReportIndexError
-from .index import (
+from ..text.dates import date_from_filename, parse_date
+from ..errors import ExtractionError, ReportIndexError
+from ..index.store import (
     commit_with_segments,
     discard_writer,
     indexed_files,
@@ -38,10 +38,10 @@ from .index import (
     write_catalogue,
     writer_for,
 )
-from .models import Report
-from .reader import SUPPORTED_SUFFIXES, read_document
-from .structure import canonical_body, parse_report
-from .workers import Job, LocalRunner, PoolRunner, pool_size
+from ..models import Report
+from ..sources.text import SUPPORTED_SUFFIXES, read_document
+from ..structure.sections import canonical_body, parse_report
+from ..ingest.workers import Job, LocalRunner, PoolRunner, pool_size
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
 EXTRACTOR_VERSION = "2"
@@ -216,7 +216,7 @@ class Annotator:
     user's files). spaCy is loaded only when a report actually needs reading."""
 
     def __init__(self, gazetteer_files: list[Path]):
-        from .initiatives import gazetteer_fingerprint, load_gazetteer
+        from ..initiatives.recognition import gazetteer_fingerprint, load_gazetteer
 
         self.initiatives = load_gazetteer(*gazetteer_files)
         self.fingerprint = gazetteer_fingerprint(self.initiatives)
@@ -225,7 +225,7 @@ class Annotator:
     def load(self) -> None:
         """Build the rules now (spaCy), rather than for the first report that needs them."""
         if self._recogniser is None:
-            from .initiatives import Recogniser
+            from ..initiatives.recognition import Recogniser
 
             self._recogniser = Recogniser(self.initiatives)
 
@@ -237,8 +237,8 @@ class Annotator:
 def keep_gazetteers(index_dir: Path, files: Iterable[Path]) -> list[Path]:
     """Copy the user's ``--initiatives`` files into the index folder, so later runs and queries
     use them too; return every user gazetteer file the index now has."""
-    from .index import GAZETTEER_DIR, user_gazetteer_files
-    from .initiatives import load_gazetteer
+    from ..index.store import GAZETTEER_DIR, user_gazetteer_files
+    from ..initiatives.recognition import load_gazetteer
 
     files = [Path(f) for f in files]
     for file in files:

@@ -54,10 +54,10 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to_edges
 from pdfplumber.utils.text import LIGATURES
 
-from .errors import ExtractionError
-from .models import Block, RawDocument, Table, TextLine
-from .reader import looks_like_table_header, make_table, sniff_problem
-from .textclean import normalise
+from ..errors import ExtractionError
+from ..models import Block, RawDocument, Table, TextLine
+from ..sources.text import looks_like_table_header, make_table, sniff_problem
+from ..text.clean import normalise
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import ReportIndexError
-from .models import Paragraph, Report
+from ..errors import ReportIndexError
+from ..models import Paragraph, Report
 
 
 def section_passages(report: Report, wanted: str) -> list[Paragraph]:

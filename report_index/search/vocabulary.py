@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable, Iterable
 
-from .initiatives import initials_match
-from .textclean import fold_quotes
+from ..initiatives.recognition import initials_match
+from ..text.clean import fold_quotes
 
 #: Weight of a variant relative to the words the user typed.
 VARIANT_BOOST = 0.5

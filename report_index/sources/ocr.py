@@ -14,8 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import ExtractionError
-from .models import RawDocument
+from ..errors import ExtractionError
+from ..models import RawDocument
 
 #: Tesseract's language for OCR: English, which Debian's tesseract-ocr package includes.
 LANGUAGE = "eng"
@@ -42,7 +42,7 @@ def read_scanned_pdf(path: Path, language: str = LANGUAGE) -> RawDocument:
             "no text layer: the PDF is probably a scan, and --ocr needs OCR tools that are not installed: "
             + "; ".join(missing)
         )
-    from .pdf import NoTextLayerError, read_pdf
+    from ..sources.pdf import NoTextLayerError, read_pdf
 
     with tempfile.TemporaryDirectory(prefix="report-index-ocr-") as folder:
         copy = ocr_copy(path, Path(folder), language)

@@ -40,7 +40,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import ReportIndexError
+from ..errors import ReportIndexError
 
 #: Fewer files to read than this, and they are read in the ingesting process.
 POOL_MIN_FILES = 8
@@ -106,7 +106,7 @@ class LocalRunner:
         self._pending: dict[int, Any] = {}
 
     def results(self, jobs: list[Job]) -> Iterator[Extracted]:
-        from .ingest import extract_and_annotate
+        from ..ingest.run import extract_and_annotate
 
         for job in jobs:
             report, reason = extract_and_annotate(job.path, job.sha, job.override, self._annotator, ocr=self._ocr)
@@ -117,7 +117,7 @@ class LocalRunner:
             yield Extracted(job, title=report.title, date=report.date)
 
     def index(self, job: Job) -> None:
-        from .ingest import write_report
+        from ..ingest.run import write_report
 
         report = self._pending.pop(id(job))
         report.id, report.source = job.report_id, job.source
@@ -346,7 +346,7 @@ def can_fork() -> bool:
 
 def _load_for_workers(annotator: Any) -> None:
     """Load in the ingest what every forked worker needs: the initiative rules and the PDF reader."""
-    from . import pdf
+    from ..sources import pdf
 
     annotator.load()
     pdf.warm_up()
@@ -390,7 +390,7 @@ def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator:
     parent_end.close()  # the ingest's end: the worker's copy would keep the socket open
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .ingest import fewer_collections
+    from ..ingest.run import fewer_collections
 
     with fewer_collections():
         _answer(conn, index_dir, annotator, ocr)
@@ -403,8 +403,8 @@ def start_worker(
     ``report_index`` package as this process) and the connection to it (a socket pair). A
     worker that ``reads`` files loads the initiative rules (spaCy) as soon as it starts."""
     ours, theirs = socket.socketpair()
-    root = str(Path(__file__).resolve().parent.parent)
-    code = f"import sys; sys.path.insert(0, {root!r}); from report_index.workers import main; main()"
+    root = str(Path(__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {root!r}); from report_index.ingest.workers import main; main()"
     flags = ("ocr," if ocr else "") + ("reads" if reads else "")
     argv = [sys.executable, "-c", code, str(theirs.fileno()), str(index_dir), flags, *map(str, gazetteer_files)]
     try:
@@ -435,7 +435,7 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
     """A worker process: read files and index reports as the ingest says, then hand over the segment."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
-    from .ingest import Annotator, fewer_collections
+    from ..ingest.run import Annotator, fewer_collections
 
     annotator = Annotator([Path(f) for f in gazetteer_files])
     if reads:  # while the ingest is still looking at files: ready when the first one comes
@@ -446,8 +446,8 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
 
 def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
     """Read files and index reports as the ingest says, until it says finish (or is gone)."""
-    from .index import finish_segment, segment_writer
-    from .ingest import annotate, extract, extract_and_annotate, write_report
+    from ..index.store import finish_segment, segment_writer
+    from ..ingest.run import annotate, extract, extract_and_annotate, write_report
 
     writer = None
     pending: dict[int, Any] = {}
@@ -518,7 +518,7 @@ def index_documents(index_dir: Path, documents: Iterable[dict], processes: int, 
     """Add ready-made documents to the index at ``index_dir`` with the ingest's writers: in
     ``processes`` worker processes, each writing a segment, committed in one step. The index
     writer measured on its own (``scripts/bench.py``), against Whoosh's default writer."""
-    from .index import commit_with_segments, open_index, writer_for
+    from ..index.store import commit_with_segments, open_index, writer_for
 
     workers = [start_worker(index_dir, [], False, reads=False) for _ in range(processes)]
     writer = writer_for(open_index(index_dir), index_dir)
@@ -543,7 +543,7 @@ def index_documents(index_dir: Path, documents: Iterable[dict], processes: int, 
                 segments.append(segment)
         commit_with_segments(writer, segments)
     except BaseException:
-        from .index import discard_writer
+        from ..index.store import discard_writer
 
         discard_writer(writer)
         raise

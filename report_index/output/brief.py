@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .compare import AlignedPair, Comparison, Side, citation_number
-from .models import Initiative, Mention, Paragraph, Report
-from .progress import TimelineEntry
+from ..compare import AlignedPair, Comparison, Side, citation_number
+from ..models import Initiative, Mention, Paragraph, Report
+from ..timeline import TimelineEntry
 
 #: File extensions a brief can be written to, and the format each gives.
 FORMATS = {".md": "markdown", ".html": "html"}

@@ -72,9 +72,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import ReportIndexError
-from .models import Figure, Initiative, Mention, Paragraph, Report
-from .textclean import fold_quotes_in_place, squash
+from ..errors import ReportIndexError
+from ..models import Figure, Initiative, Mention, Paragraph, Report
+from ..text.clean import fold_quotes_in_place, squash
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
 ANNOTATOR_VERSION = "1"

@@ -17,9 +17,9 @@ from whoosh import highlight, qparser, scoring
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 from whoosh.searching import Results
 
-from .dates import parse_date
-from .errors import QueryError
-from .index import (
+from ..text.dates import parse_date
+from ..errors import QueryError
+from ..index.store import (
     analyzer,
     catalogue_reports,
     find_report,
@@ -28,9 +28,9 @@ from .index import (
     read_catalogue,
     user_gazetteer_files,
 )
-from .ranking import documents, rank
-from .textclean import fold_quotes
-from .vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite
+from ..index.ranking import documents, rank
+from ..text.clean import fold_quotes
+from ..search.vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite
 
 SEARCH_FIELDS = ["text", "heading"]
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
@@ -176,7 +176,7 @@ def _tokens(text: str) -> list[str]:
 def search_vocabulary(index_dir: Path, catalogue: dict) -> Vocabulary:
     """Curated terms, the initiative gazetteer (with the user's lists) and what the corpus
     itself defines or names."""
-    from .initiatives import load_gazetteer
+    from ..initiatives.recognition import load_gazetteer
 
     gazetteer = load_gazetteer(*user_gazetteer_files(index_dir))
     discovered = catalogue.get("initiatives", [])
@@ -200,9 +200,9 @@ def _filters(index_dir: Path, catalogue: dict, date_from, date_to, report, initi
     if report:
         filters.append(Term("report_id", find_report(catalogue_reports(index_dir), report).id))
     if initiative:
-        from .initiatives import load_gazetteer
-        from .models import Initiative
-        from .progress import find_initiative
+        from ..initiatives.recognition import load_gazetteer
+        from ..models import Initiative
+        from ..timeline import find_initiative
 
         known = load_gazetteer(*user_gazetteer_files(index_dir))
         known += [Initiative(**item) for item in catalogue.get("initiatives", [])]
