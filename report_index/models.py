@@ -55,6 +55,8 @@ class RawDocument:
     kind: str  # "pdf" or "text"
     page_count: int | None
     blocks: list[Block]
+    #: PDFs: which reader read each page ("pdfium" or "pdfplumber"); not part of what was read
+    page_readers: list[str] = field(default_factory=list, compare=False)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from report_index.sources import pdf
+from report_index.sources import pdf, pdfium_reader
 from report_index.models import Table as TableBlock
 
 from .conftest import CORPUS, FIXTURES, ROOT
@@ -33,20 +33,12 @@ ROWS = [
 ]
 
 
-def assert_same_as_pdfplumber(path: Path, monkeypatch) -> list:
+def assert_same_as_pdfplumber(path: Path, monkeypatch=None) -> list:
     """read_pdf reads every page with pdfium and gives what pdfplumber gives; returns the blocks."""
-    plumbed_pages: list[int] = []
-    read_page = pdf._read_page
-
-    def counting(page, number):
-        plumbed_pages.append(number)
-        return read_page(page, number)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(pdf, "_read_page", counting)
-        fast = pdf.read_pdf(path)
+    fast = pdf.read_pdf(path)
+    plumbed_pages = [n for n, reader in enumerate(fast.page_readers, start=1) if reader != "pdfium"]
     assert plumbed_pages == [], f"{path.name}: pages read by pdfplumber, not pdfium: {plumbed_pages}"
-    slow = pdf._read_with_pdfplumber(path)
+    slow = pdf.read_pdf(path, reader="pdfplumber")
     for number, (a, b) in enumerate(zip(fast.blocks, slow.blocks)):
         assert a == b, f"{path.name}, block {number}"
     assert len(fast.blocks) == len(slow.blocks), path.name
@@ -255,7 +247,7 @@ WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered"}
 @pytest.mark.parametrize("name", list(DRAWN))
 def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
     if name in WORD_BY_WORD:
-        monkeypatch.setattr(pdf._PageText, "words_char_by_char", None)  # would fail if called
+        monkeypatch.setattr(pdfium_reader._PageText, "words_char_by_char", None)  # would fail if called
     blocks = assert_same_as_pdfplumber(_pdf(tmp_path / f"{name}.pdf", DRAWN[name]), monkeypatch)
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     if name in ("boxed", "shaded", "paths"):

@@ -39,7 +39,7 @@ from ..index.store import (
     writer_for,
 )
 from ..models import Report
-from ..sources.text import SUPPORTED_SUFFIXES, read_document
+from ..sources import SUPPORTED_SUFFIXES, read_document
 from ..structure.sections import canonical_body, parse_report
 from ..ingest.workers import Job, LocalRunner, PoolRunner, pool_size
 

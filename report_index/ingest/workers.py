@@ -346,7 +346,7 @@ def can_fork() -> bool:
 
 def _load_for_workers(annotator: Any) -> None:
     """Load in the ingest what every forked worker needs: the initiative rules and the PDF reader."""
-    from ..sources import pdf
+    from ..sources import pdfium_reader as pdf
 
     annotator.load()
     pdf.warm_up()

@@ -42,7 +42,7 @@ def read_scanned_pdf(path: Path, language: str = LANGUAGE) -> RawDocument:
             "no text layer: the PDF is probably a scan, and --ocr needs OCR tools that are not installed: "
             + "; ".join(missing)
         )
-    from ..sources.pdf import NoTextLayerError, read_pdf
+    from .pdf import NoTextLayerError, read_pdf
 
     with tempfile.TemporaryDirectory(prefix="report-index-ocr-") as folder:
         copy = ocr_copy(path, Path(folder), language)

@@ -1,10 +1,6 @@
-"""Reading files into ``RawDocument``s: lines with layout hints, and tables.
-
-PDFs go through pdfplumber (characters with their fonts and positions, ruled tables);
-``.txt`` and ``.md`` files are read as UTF-8 text, where tab-separated lines are tables.
-Every way a file can fail to be a readable report raises ``ExtractionError`` with a reason a user
-can act on.
-"""
+"""Reading ``.txt`` and ``.md`` files into ``RawDocument``s: UTF-8 text, where tab-separated
+lines and space-aligned columns are tables, ``**bold**`` and ``#`` lines are headings and list
+markers are understood."""
 
 from __future__ import annotations
 
@@ -14,17 +10,10 @@ from pathlib import Path
 
 from ..errors import ExtractionError
 from ..models import Block, RawDocument, Table, TextLine
-from ..text.clean import normalise, normalise_trend_glyphs
+from ..text.clean import normalise
+from .sniff import sniff_problem
+from .tables import key_value_rows, looks_like_table_header, make_table
 
-PDF_SUFFIXES = {".pdf"}
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
-
-_PERIOD_CELL = re.compile(r"^(?:Q[1-4]\s+)?(?:19|20)\d{2}(?:[/-]\d{2,4})?$|^(?:Q[1-4]|H[12])$", re.IGNORECASE)
-_HEADER_WORDS = {
-    "measure", "measures", "difference", "change", "trend", "comment", "comments", "target",
-    "baseline", "outcome", "indicator", "performance", "variance",
-}
 _COLUMN_GAP = re.compile(r"\s{2,}")
 _ENDS_MID_PHRASE = re.compile(r"\b(?:of|and|the|to|for|in|with|on|at|by|or|a|an|from)$|[,/-]$", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -32,66 +21,6 @@ _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LIST_DASH = re.compile(r"^\s*[-*+]\s+(?=(?:\(?[A-Za-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)*\.?)\s)")
 _BULLET = re.compile(r"^\s*[-*+\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7]\s+")
-
-
-def looks_like_table_header(cells: list[str]) -> bool:
-    """Column titles: at least two periods ("2019/20") or title words (Measure, Difference,
-    Trend, Comment), in short cells."""
-    cells = [cell.strip() for cell in cells if cell.strip()]
-    if len(cells) < 2 or any(len(cell.split()) > 4 for cell in cells):
-        return False
-    periods = sum(1 for cell in cells if _PERIOD_CELL.match(cell))
-    words = sum(1 for cell in cells if cell.split()[0].lower().strip(":") in _HEADER_WORDS)
-    return periods >= 2 or words >= 2 or (periods >= 1 and words >= 1)
-
-
-def read_document(path: Path, *, ocr: bool = False) -> RawDocument:
-    """Read ``path`` by its kind; raises ExtractionError when it is not a readable report.
-
-    With ``ocr``, a PDF with no text layer (a scan) is read with OCR, when ocrmypdf and tesseract
-    are installed; otherwise the error says what to install.
-    """
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        from ..sources.pdf import NoTextLayerError, read_pdf  # pdfplumber is heavy: only load it when a PDF is read
-
-        try:
-            return read_pdf(path)
-        except NoTextLayerError:
-            if not ocr:
-                raise
-        from ..sources.ocr import read_scanned_pdf
-
-        return read_scanned_pdf(path)
-    if suffix in TEXT_SUFFIXES:
-        return read_text(path)
-    raise ExtractionError(f"unsupported file type '{suffix or path.name}'")
-
-
-def sniff_problem(data: bytes, expected: str) -> str | None:
-    """A reason why ``data`` is not a file of the ``expected`` kind ("pdf" or "text"), or None."""
-    if not data:
-        return "empty file (0 bytes)"
-    head = data[:1024].lstrip()
-    lowered = head.lower()
-    looks_html = lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or b"<html" in lowered
-    if expected == "pdf":
-        if b"%PDF-" in data[:1024]:
-            return None
-        if looks_html:
-            return "not a PDF: it is an HTML page saved with a .pdf name (often a download error page)"
-        if data[:4] == b"PK\x03\x04":
-            return "not a PDF: it is a ZIP or Office document saved with a .pdf name"
-        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            return "not a PDF: it is an old-style Word/Excel document saved with a .pdf name"
-        return "not a PDF: the file does not start with a PDF header"
-    if data.startswith(b"%PDF-"):
-        return "a PDF saved with a text file name: rename it to .pdf"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "not UTF-8 text: it is UTF-16 (Windows \"Unicode\"); save the file as UTF-8 and ingest again"
-    if b"\x00" in data[:8192]:
-        return "binary data in a text file (is it a Word document or an image?)"
-    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,7 +124,7 @@ def tab_lines_to_blocks(lines: list[str], page: int | None) -> list[Block]:
     rows = [row for row in rows if any(row)]
     if not rows:
         return []
-    if len(rows) < 2 or _key_value_rows(rows):
+    if len(rows) < 2 or key_value_rows(rows):
         return [
             TextLine(text=" ".join(cell for cell in row if cell), page=page, new_block=True)
             for row in rows
@@ -255,48 +184,3 @@ def space_aligned_table(lines: list[str], page: int | None) -> Table:
     return make_table(rows, page, ruled=False)
 
 
-def _key_value_rows(rows: list[list[str]]) -> bool:
-    return all(len([c for c in row if c]) <= 2 and row[0].endswith(":") for row in rows if row and row[0])
-
-
-def make_table(
-    rows: list[list[str | None]], page: int | None, ruled: bool, row_pages: list[int | None] | None = None
-) -> Table:
-    """Clean extracted cells into a Table: header first, merged cells filled, glyphs made arrows.
-
-    A cell that a merged (spanning) cell covers is None in a ruled extraction: it takes the value
-    of the cell above. A row with an empty first cell but a breakdown label in the second (the
-    name printed once for two sub-rows, on the other row) takes the name of its neighbour.
-    """
-    cleaned: list[list[str | None]] = [
-        [None if cell is None else normalise_trend_glyphs(normalise(cell)) for cell in row] for row in rows
-    ]
-    for i, row in enumerate(cleaned):
-        for j, cell in enumerate(row):
-            if cell is None:
-                row[j] = cleaned[i - 1][j] if i > 0 and j < len(cleaned[i - 1]) else ""
-    filled: list[list[str]] = [[cell or "" for cell in row] for row in cleaned]
-    for i, row in enumerate(filled):
-        if i == 0 or row[0] or len(row) < 2 or not row[1]:
-            continue
-        below = filled[i + 1] if i + 1 < len(filled) else None
-        above = filled[i - 1] if i > 1 else None
-        if below and below[0] and len(below) > 1 and below[1]:
-            row[0] = below[0]
-        elif above and above[0] and len(above) > 1 and above[1]:
-            row[0] = above[0]
-    body = filled[1:]
-    pages = list(row_pages) if row_pages and len(row_pages) == len(body) else [page] * len(body)
-    return Table(header=filled[0], rows=body, page=page, ruled=ruled, row_pages=pages)
-
-
-def key_value_lines(table: Table) -> list[TextLine] | None:
-    """A two-column "table" whose first column is labels ending in ':' is really key/value text."""
-    rows = [table.header, *table.rows]
-    if _key_value_rows(rows):
-        return [
-            TextLine(text=" ".join(cell for cell in row if cell), page=table.page, new_block=True)
-            for row in rows
-            if any(row)
-        ]
-    return None

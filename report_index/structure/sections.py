@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..text.dates import find_date
 from ..measures.tables import attach_measures
 from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
-from ..sources.text import key_value_lines
+from ..sources.tables import key_value_lines
 
 #: Title-block labels and the metadata field each one fills.
 FRONT_MATTER_KEYS = {

@@ -1,0 +1,381 @@
+"""The layout of PDF pages, whichever library read them: words into lines (bold, indent, size,
+whether a line runs to the right margin or a gap sets it apart), ruled tables placed among them,
+then the whole document: running headers, footers and page numbers dropped, unruled tables found
+from their header rows ("Measures  2019/20  2020/21  Difference  Trend") with their columns cut
+at the white space that runs down the whole table, and paragraphs cut by a page break joined."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import Block, Table, TextLine
+from ..text.clean import normalise
+from .tables import looks_like_table_header, make_table
+
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+
+
+@dataclass
+class PdfPages:
+    """A PDF's pages as a reader gave them: each page's lines and ruled tables, each page's size
+    (height, width) and the reader that read it (``pdfium`` or ``pdfplumber``)."""
+
+    pages: list[list[Block | Line]] = field(default_factory=list)
+    sizes: list[tuple[float, float]] = field(default_factory=list)
+    readers: list[str] = field(default_factory=list)
+
+    def add(self, items: list[Block | Line], size: tuple[float, float], reader: str) -> None:
+        self.pages.append(items)
+        self.sizes.append(size)
+        self.readers.append(reader)
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    bold: bool
+    size: float
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    page: int
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+    extras: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # a line's words do not change once it is made: what is worked out from them is kept
+        words = self.words
+        words.sort(key=lambda w: w.x0)
+        first = words[0]
+        top, bottom, x1, size, total, bold = first.top, first.bottom, first.x1, first.size, 0, 0
+        one_size = True
+        widest_gap = before = 0.0  # the widest gap between neighbouring words
+        for w in words:
+            top = w.top if w.top < top else top
+            bottom = w.bottom if w.bottom > bottom else bottom
+            x1 = w.x1 if w.x1 > x1 else x1
+            one_size = one_size and w.size == size
+            total += len(w.text)
+            bold += len(w.text) if w.bold else 0
+            if w is not first and w.x0 - before > widest_gap:
+                widest_gap = w.x0 - before
+            before = w.x1
+        self.top, self.bottom, self.x1, self.widest_gap = top, bottom, x1, widest_gap
+        self.size = size if one_size else statistics.median(w.size for w in words)
+        self.text = normalise(" ".join(w.text for w in words))
+        self.bold = total > 0 and bold / total >= 0.9
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    def clusters(self) -> list[list[Word]]:
+        """Words split where the gap between them is wider than a column gutter."""
+        gutter = max(0.8 * self.size, 6.0)
+        if self.widest_gap <= gutter:
+            return [list(self.words)]
+        groups: list[list[Word]] = [[self.words[0]]]
+        for word in self.words[1:]:
+            if word.x0 - groups[-1][-1].x1 > gutter:
+                groups.append([word])
+            else:
+                groups[-1].append(word)
+        return groups
+
+
+def word_from_plumber(w: dict) -> Word:
+    """pdfplumber's word dict (from pdfplumber itself or from pdfium's characters) as a Word."""
+    return Word(
+        text=w["text"],
+        x0=float(w["x0"]),
+        x1=float(w["x1"]),
+        top=float(w["top"]),
+        bottom=float(w["bottom"]),
+        bold=is_bold(w.get("fontname", "")),
+        size=float(w.get("size", 0.0)),
+    )
+
+
+def layout_page(runs: list[list[Word]], ruled: list[tuple[tuple, list]], number: int) -> list[Block | Line]:
+    """One page: ruled tables (each its box and its rows of cell texts) as Table blocks and the
+    words outside them as lines, in reading order. The words come as ``_group_lines`` takes them."""
+    table_boxes = [bbox for bbox, _ in ruled]
+    if table_boxes:
+        runs = [kept for kept in ([w for w in run if not _inside(w, table_boxes)] for run in runs) if kept]
+    items: list[tuple[float, Block | Line]] = [(line.top, line) for line in _group_lines(runs, number)]
+    for bbox, rows in ruled:
+        if rows and any(any(cell for cell in row if cell) for row in rows):
+            items.append((float(bbox[1]), make_table(rows, number, ruled=True)))
+    items.sort(key=lambda item: item[0])
+    return [item for _, item in items]
+
+
+def is_bold(fontname: str) -> bool:
+    name = fontname.split("+")[-1].lower()
+    return any(mark in name for mark in ("bold", "black", "heavy", "semibold", "demi"))
+
+
+def _inside(word: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (word.x0 + word.x1) / 2
+    cy = (word.top + word.bottom) / 2
+    return any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
+def _line_order(word: Word) -> tuple[float, float]:
+    return (round(word.top, 1), word.x0)
+
+
+def in_line_order(words: list[Word]) -> list[list[Word]]:
+    """Words by top (to 0.1 pt) and left to right, each a run of its own."""
+    return [[word] for word in sorted(words, key=_line_order)]
+
+
+def _group_lines(runs: list[list[Word]], page: int) -> list[Line]:
+    """Words into lines. The words come by top (to 0.1 pt) and left to right, in runs that share
+    top, bottom and size: a word joins a line by those alone, so a run joins it whole."""
+    lines: list[list[Word]] = []
+    current: list[Word] = []
+    ref = None
+    ref_size = 10.0
+    for run in runs:
+        word = run[0]
+        if ref is not None:
+            size = word.size or 10
+            tolerance = 0.35 * (size if size < ref_size else ref_size)  # max(2.0, 0.35 * min(sizes))
+            if tolerance < 2.0:
+                tolerance = 2.0
+            offset = abs(word.top - ref.top)
+            if offset <= tolerance or offset <= 3 and ref.top <= (word.top + word.bottom) / 2 <= ref.bottom:
+                current.extend(run)
+                continue
+        current = list(run)
+        ref = word
+        ref_size = word.size or 10
+        lines.append(current)
+    return [Line(words=group, page=page) for group in lines]
+
+
+def assemble_document(pages: list[list[Block | Line]], sizes: list[tuple[float, float]]) -> list[Block]:
+    _drop_running_lines(pages, sizes)
+    all_lines = [item for page in pages for item in page if isinstance(item, Line)]
+    if not all_lines:
+        return [item for page in pages for item in page if isinstance(item, Table)]
+    body_size = Counter(round(line.size, 1) for line in all_lines).most_common(1)[0][0]
+    body_lines = [line for line in all_lines if abs(line.size - body_size) < 0.6]
+    margin = min(line.x0 for line in body_lines) if body_lines else 0.0
+    right = max(line.x1 for line in body_lines) if body_lines else 0.0
+    pitches = [
+        b.top - a.top
+        for page in pages
+        for a, b in zip(
+            [i for i in page if isinstance(i, Line)], [i for i in page if isinstance(i, Line)][1:]
+        )
+        if abs(a.size - body_size) < 0.6 and abs(b.size - body_size) < 0.6 and 0 < b.top - a.top < 3 * body_size
+    ]
+    pitch = statistics.median(pitches) if pitches else body_size * 1.25
+
+    blocks: list[Block] = []
+    pending_table: _UnruledTable | None = None
+    for page_items in pages:
+        previous: Line | None = None
+        index = 0
+        while index < len(page_items):
+            item = page_items[index]
+            if isinstance(item, Table):
+                _append_table(blocks, item)
+                previous = None
+                index += 1
+                continue
+            if pending_table is not None and previous is None and _continues_table(pending_table, item, body_size):
+                consumed = pending_table.extend(page_items, index, body_size)
+                blocks[-1] = pending_table.to_table()
+                index += consumed
+                continue
+            pending_table = None
+            if _is_table_header(item):
+                unruled = _UnruledTable(header=item)
+                consumed = unruled.extend(page_items, index + 1, body_size) + 1
+                if unruled.lines:
+                    _append_table(blocks, unruled.to_table())
+                    pending_table = unruled
+                    previous = None
+                    index += consumed
+                    continue
+            gap = item.top - previous.top if previous is not None else None
+            blocks.append(
+                TextLine(
+                    text=item.text,
+                    page=item.page,
+                    x0=round(item.x0 - margin, 1),
+                    bold=item.bold,
+                    new_block=gap is None or gap > pitch * 1.2 + 0.5,
+                    full=item.x1 >= right - max(60.0, 0.12 * (right - margin)),
+                    page_start=previous is None,
+                )
+            )
+            previous = item
+            index += 1
+    return blocks
+
+
+def _append_table(blocks: list[Block], table: Table) -> None:
+    """Add a table, joining it to the one before when it carries on across a page break."""
+    last = blocks[-1] if blocks else None
+    last_page = (last.row_pages[-1] if last.row_pages else last.page) if isinstance(last, Table) else None
+    if (
+        isinstance(last, Table)
+        and table.page is not None
+        and last_page is not None
+        and table.page == last_page + 1
+        and len(table.header) == len(last.header)
+    ):
+        rows = table.rows if table.header == last.header else [table.header, *table.rows]
+        last.rows.extend(rows)
+        last.row_pages.extend([table.page] * len(rows))
+        return
+    blocks.append(table)
+
+
+def _drop_running_lines(pages: list[list[Block | Line]], sizes: list[tuple[float, float]]) -> None:
+    """Remove page numbers and headers/footers repeated in the page margins."""
+
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    def in_margin(line: Line, height: float) -> bool:
+        return line.top < 0.09 * height or line.bottom > 0.91 * height
+
+    counts: Counter[str] = Counter()
+    for page_items, (height, _) in zip(pages, sizes):
+        counts.update({key(i) for i in page_items if isinstance(i, Line) and in_margin(i, height)})
+    repeated = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
+    for page_items, (height, _) in zip(pages, sizes):
+        page_items[:] = [
+            i
+            for i in page_items
+            if not (
+                isinstance(i, Line)
+                and in_margin(i, height)
+                and (_PAGE_NUMBER.match(i.text) or key(i) in repeated)
+            )
+        ]
+
+
+def _is_table_header(line: Line) -> bool:
+    """A row of column titles: periods ("2019/20") and words such as Measure, Difference, Trend,
+    set apart by gutters wider than word spaces."""
+    clusters = line.clusters()
+    if len(clusters) < 2 or any(len(cluster) > 4 for cluster in clusters):
+        return False
+    return looks_like_table_header([w.text for w in line.words])
+
+
+def _continues_table(table: _UnruledTable, line: Line, body_size: float) -> bool:
+    """At the top of a page: does this line carry on the unruled table the last page ended with?"""
+    return abs(line.size - table.size) < 0.3 and abs(table.size - body_size) >= 0.6 and not _is_table_header(line)
+
+
+@dataclass
+class _UnruledTable:
+    header: Line
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def size(self) -> float:
+        return self.header.size
+
+    def extend(self, items: list, start: int, body_size: float) -> int:
+        """Take the table's lines from ``items[start:]``; return how many were taken."""
+        taken = 0
+        previous = self.lines[-1] if self.lines else self.header
+        for item in items[start:]:
+            if not isinstance(item, Line) or _is_table_header(item):
+                break
+            if abs(self.size - body_size) >= 0.6:
+                if abs(item.size - self.size) >= 0.6:
+                    break
+            elif item.top - previous.bottom > 2.2 * self.size or len(item.clusters()) < 2 and item.x0 > self.header.x0 + 2:
+                break
+            self.lines.append(item)
+            previous = item
+            taken += 1
+        return taken
+
+    def columns(self) -> list[float]:
+        """Column boundaries: the middles of white space that runs down the whole table."""
+        spans = sorted((w.x0, w.x1) for line in [self.header, *self.lines] for w in line.words)
+        merged: list[list[float]] = []
+        for x0, x1 in spans:
+            if merged and x0 <= merged[-1][1] + 0.8 * self.size:
+                merged[-1][1] = max(merged[-1][1], x1)
+            else:
+                merged.append([x0, x1])
+        return [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])]
+
+    def to_table(self) -> Table:
+        bounds = self.columns()
+        width = len(bounds) + 1
+
+        def cells(lines: list[Line]) -> list[str]:
+            out: list[list[str]] = [[] for _ in range(width)]
+            for line in lines:
+                for word in line.words:
+                    centre = (word.x0 + word.x1) / 2
+                    column = sum(1 for b in bounds if centre > b)
+                    out[column].append(word.text)
+            return [" ".join(parts) for parts in out]
+
+        rows: list[list[str]] = [cells([self.header])]
+        pages: list[int | None] = []
+        for group in self._row_groups():
+            split = self._split_sub_rows(group, cells)
+            rows.extend(split)
+            pages.extend([group[0].page] * len(split))
+        return make_table(rows, self.header.page, ruled=False, row_pages=pages)
+
+    def _row_groups(self) -> list[list[Line]]:
+        """Lines grouped into rows: rows are set apart by wider white space than wrapped lines."""
+        if not self.lines:
+            return []
+        gaps: list[float] = []
+        bottom = self.lines[0].bottom
+        for line in self.lines[1:]:
+            gaps.append(line.top - bottom if line.page == self.lines[0].page else float("inf"))
+            bottom = line.bottom if line.top - bottom > 0 or line.page != self.lines[0].page else max(bottom, line.bottom)
+        finite = [g for g in gaps if g != float("inf")]
+        threshold = -1e9  # rows all alike: a row a line
+        if finite and max(finite) - min(finite) >= 2:
+            threshold = max((min(finite) + max(finite)) / 2, 0.45 * self.size)
+        groups: list[list[Line]] = [[self.lines[0]]]
+        for line, gap in zip(self.lines[1:], gaps):
+            if gap > threshold:
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        return groups
+
+    def _split_sub_rows(self, group: list[Line], cells) -> list[list[str]]:
+        """A measure printed once beside several rows of figures (DVPO, DVPN) gives sub-rows."""
+        per_line = [cells([line]) for line in group]
+        data_lines = [i for i, row in enumerate(per_line) if sum(1 for c in row[1:] if c) >= 2]
+        if len(data_lines) < 2:
+            return [cells(group)]
+        rows = [list(per_line[i]) for i in data_lines]
+        first_column = [per_line[i][0] for i in range(len(group)) if i not in data_lines and per_line[i][0]]
+        name = " ".join([*(per_line[i][0] for i in data_lines if per_line[i][0]), *first_column]).strip()
+        for row in rows:
+            row[0] = ""
+        rows[0][0] = name
+        return rows

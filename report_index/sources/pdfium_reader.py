@@ -1,0 +1,772 @@
+"""Reading PDF pages with pdfium (``pypdfium2``) into exactly what pdfplumber would make of them,
+about twenty times faster.
+
+* words: the page's text comes from pdfium in one call and is split at white space. pdfium is
+  asked for each word's first character and, unless the word, one space and the next word of
+  the same text object simply abut by their advance widths, its last character; for the text
+  object of a line's first and last word only, when they are the same object; and whether each
+  space is a real one. The characters in between are vouched for by their advance widths: they
+  abut, so pdfplumber's ``extract_words`` keeps them in one word. (Where a word's last character
+  is not looked up, its position is the advances' sum from the word's start: it differs from
+  pdfium's own by float rounding, as pdfium's positions differ from pdfminer's.) The order
+  pdfplumber takes characters in (runs of one font in content-stream order, clustered into
+  lines, left to right) is checked too. Whatever this cannot vouch for (letter spacing, a font
+  change inside a word, words drawn too close, overlapping text) sends the page to the
+  character by character reading: pdfplumber's character records made from pdfium and grouped
+  by pdfplumber's own word clustering.
+* ruled tables: pdfium's path objects are turned into the lines, rectangles and curves pdfminer
+  makes of them, their edges are given to pdfplumber's own table finder, and the cells are filled
+  by the rules of pdfplumber's ``Table.extract`` from the character records of the characters
+  near the table.
+
+A page this reader cannot vouch for (rotated, cropped, a form XObject, text that is not upright)
+is read by pdfplumber (``pdfplumber_reader``); tests/test_pdf_fast.py checks that both readings
+give the same blocks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import functools
+import itertools
+import operator
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import pdfplumber
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to_edges
+from pdfplumber.utils.text import LIGATURES
+
+from ..errors import ExtractionError
+from ..models import Block
+from .layout import Line, PdfPages, Word, in_line_order, is_bold, layout_page, word_from_plumber
+from .pdfplumber_reader import read_plumber_page
+
+_content_order = operator.attrgetter("order")
+_font_key = operator.attrgetter("key")
+_top = operator.attrgetter("top")
+_first_x0 = operator.attrgetter("first_x0")
+_first_three = operator.itemgetter(0, 1, 2)
+
+
+def read_with_pdfium(path: Path) -> PdfPages | None:
+    """Each page's lines and tables, the page sizes and which reader read each page; None when
+    pdfium cannot open the file (pdfplumber then reads it, or names what is wrong with it).
+
+    A page this reader cannot vouch for (``_read_pdfium_page`` gives None), or that it fails on,
+    is read by pdfplumber: that page alone, not the file."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - pdfplumber installs it
+        return None
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except Exception:
+        return None
+    plumber = None
+    fonts: dict[tuple, _Font] = {}
+    try:
+        if len(document) == 0:
+            return None
+        read = PdfPages()
+        for number in range(1, len(document) + 1):
+            page = document[number - 1]
+            try:
+                width, height = page.get_size()
+                try:
+                    items = _read_pdfium_page(page, number, float(width), float(height), fonts)
+                except ExtractionError:
+                    raise
+                except Exception:  # anything pdfium reads differently: pdfplumber reads the page
+                    items = None
+                if items is None:
+                    if plumber is None:
+                        plumber = pdfplumber.open(path)
+                    plumbed = plumber.pages[number - 1]
+                    read.add(read_plumber_page(plumbed, number), (float(plumbed.height), float(plumbed.width)), "pdfplumber")
+                    plumbed.close()
+                    continue
+                read.add(items, (float(height), float(width)), "pdfium")
+            finally:
+                page.close()
+        return read
+    except ExtractionError:
+        raise
+    except Exception:  # pdfplumber cannot read a page pdfium left to it: it reads (or names) the file
+        return None
+    finally:
+        if plumber is not None:
+            plumber.close()
+        document.close()
+
+
+def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
+    """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
+    (a rotated or cropped page, a form XObject, text that is not upright)."""
+    mediabox = tuple(page.get_mediabox())
+    if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
+        return None
+    objects = _page_objects(page)
+    if objects is None:
+        return None
+    paths, order = objects
+    textpage = page.get_textpage()
+    try:
+        text = _PageText(textpage, height, fonts, order)
+        text.keep_units = bool(paths)
+        try:
+            runs = text.words()
+        except _Unsafe:
+            runs = in_line_order(text.words_char_by_char())
+        ruled: list = []
+        if paths:
+            drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
+            ruled = [t for t in TableFinder(drawn).tables if t.bbox[3] - t.bbox[1] > 5]
+        if ruled:
+            chars = text.chars_near([t.bbox for t in ruled])
+            ruled = [(t.bbox, _cell_texts(t, chars)) for t in ruled]
+        return layout_page(runs, ruled, number)
+    except _ForPdfplumber:
+        return None
+    finally:
+        textpage.close()
+
+
+class _Unsafe(Exception):
+    """Word by word reading cannot vouch for this page: read it character by character."""
+
+
+class _ForPdfplumber(Exception):
+    """The page has text that is not upright, or that is not the page's own: pdfplumber reads it."""
+
+
+def warm_up() -> None:
+    """Load now what reading the first PDF would load (pdfium, its bound functions, the standard
+    fonts' metrics): worker processes forked afterwards share it."""
+    import pdfminer.fontmetrics  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    _pdfium_api()
+
+
+@functools.cache
+def _pdfium_api() -> SimpleNamespace:
+    """The pdfium functions read per character or path point, bound to take and return plain
+    integers (several times faster than through pypdfium2's typed bindings)."""
+    import pypdfium2.raw as raw
+
+    pointer, integer, double = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+
+    def bind(name: str, restype, *argtypes):
+        address = ctypes.cast(getattr(raw, name), pointer).value
+        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+    def per_character(name: str, restype):
+        """Called once or twice per word: untyped, so arguments pass as given, ctypes pointers
+        (``c_void_p``) and ints, without conversion (a third faster again)."""
+        function = bind(name, restype)
+        function.argtypes = None
+        return function
+
+    return SimpleNamespace(
+        text_object=per_character("FPDFText_GetTextObject", pointer),  # (textpage, index)
+        origin=per_character("FPDFText_GetCharOrigin", integer),  # (textpage, index, double*, double*)
+        is_generated=per_character("FPDFText_IsGenerated", integer),  # (textpage, index)
+        loose_box=bind("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
+        font_size=bind("FPDFText_GetFontSize", double, pointer, integer),
+        unicode=bind("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
+        font=bind("FPDFTextObj_GetFont", pointer, pointer),
+        font_name=bind("FPDFFont_GetBaseFontName", ctypes.c_size_t, pointer, pointer, ctypes.c_size_t),
+        embedded=bind("FPDFFont_GetIsEmbedded", integer, pointer),
+        descent=bind("FPDFFont_GetDescent", integer, pointer, ctypes.c_float, pointer),
+        matrix=bind("FPDFPageObj_GetMatrix", integer, pointer, pointer),
+        count_objects=bind("FPDFPage_CountObjects", integer, pointer),
+        page_object=bind("FPDFPage_GetObject", pointer, pointer, integer),
+        object_type=bind("FPDFPageObj_GetType", integer, pointer),
+        count_segments=bind("FPDFPath_CountSegments", integer, pointer),
+        segment=bind("FPDFPath_GetPathSegment", pointer, pointer, integer),
+        segment_point=bind("FPDFPathSegment_GetPoint", integer, pointer, pointer, pointer),
+        segment_type=bind("FPDFPathSegment_GetType", integer, pointer),
+        segment_close=bind("FPDFPathSegment_GetClose", integer, pointer),
+        PATH=raw.FPDF_PAGEOBJ_PATH,
+        TEXT=raw.FPDF_PAGEOBJ_TEXT,
+        FORM=raw.FPDF_PAGEOBJ_FORM,
+        MOVETO=raw.FPDF_SEGMENT_MOVETO,
+        LINETO=raw.FPDF_SEGMENT_LINETO,
+        BEZIERTO=raw.FPDF_SEGMENT_BEZIERTO,
+    )
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+_TOKEN = re.compile(r"\S+|\Z")
+
+
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+_LIGATURES = str.maketrans(LIGATURES)
+
+
+_STANDARD_FONTS: dict[tuple[str, float], _Font] = {}  # by name and size, across documents
+
+
+@dataclass
+class _Font:
+    """What the characters of text objects in one font and size share: pdfminer's descent, and
+    each character's advance (from the standard font metrics, or learnt from pdfium)."""
+
+    name: str
+    size: float
+    descent: float
+    metrics: dict[str, float]  # the standard 14 fonts' widths in 1/1000 em; empty for others
+    advances: dict[str, float]  # in points at this size
+    bold: bool
+    learns: bool  # whether advances missing from the metrics are learnt from pdfium's boxes
+    spans: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, float]:
+        return (self.name, self.size)
+
+    def span(self, word: str) -> float | None:
+        """From the word's first character to its last, when its characters simply abut (none
+        of them empty); None when an advance is not known."""
+        span = self.spans.get(word)
+        if span is not None:
+            return span
+        total = 0.0
+        for char in word:
+            width = self.advances.get(char)
+            if width is None or width <= 0.01:
+                return None
+            total += width
+        if len(self.spans) > 100_000:  # a bound on what is kept across documents
+            self.spans.clear()
+        span = self.spans[word] = total - self.advances[word[-1]]
+        return span
+
+
+@dataclass(slots=True)
+class _Segment:
+    """Consecutive characters of one text object: words and spaces on one baseline, left to right."""
+
+    order: int  # the text object's place in the page's content stream
+    key: tuple[str, float]
+    top: float
+    first_x0: float
+    first_space: bool
+    last_x0: float
+    last_x1: float
+    last_space: bool
+    first_word: int  # where its words start in the page's list of words
+
+
+class _Segments(list):
+    """A page's segments, in pdfium's order."""
+
+    def __init__(self, text: _PageText, words: list[Word]) -> None:
+        super().__init__()
+        self.rank = text.rank
+        self.words = words
+        self.obj: int | None = None  # the text object of the last segment
+
+    def add(self, obj: int, font: _Font, top: float, x0: float, last_x0: float, x1: float, space: bool) -> None:
+        """Add the next word or space. pdfplumber's order within a segment is pdfium's: each must
+        start right of the last; and two words with no space between must be far enough apart
+        to stay two words."""
+        if obj != self.obj:
+            self.append(_Segment(self.rank(obj), font.key, top, x0, space, last_x0, x1, space, len(self.words)))
+            self.obj = obj
+            return
+        segment = self[-1]
+        if top != segment.top or x0 <= segment.last_x0:
+            raise _Unsafe
+        if not (space or segment.last_space) and x0 <= segment.last_x1 + 3:
+            raise _Unsafe
+        segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, space
+
+
+class _PageText:
+    """A page's characters as pdfplumber would have them, and its words as pdfplumber's
+    ``extract_words(extra_attrs=["fontname", "size"])`` makes them.
+
+    ``words()`` reads a word at a time, as the module's docstring tells; whatever it cannot vouch
+    for raises ``_Unsafe``, and ``words_char_by_char()`` then makes every character record and
+    hands them to pdfplumber's own word clustering. ``chars_near()`` makes the records of the
+    characters about a ruled table, for its cells."""
+
+    def __init__(self, textpage, height: float, fonts: dict[tuple, _Font], order: dict[int, int]) -> None:
+        self.api = _pdfium_api()
+        self.handle = _address(textpage.raw)
+        self.height = height
+        self.count = textpage.count_chars()
+        self.text = textpage.get_text_range(0, self.count, errors="ignore") if self.count else ""
+        self.aligned = len(self.text) == self.count  # one UTF-16 unit per character index
+        self.shared_fonts = fonts  # the document's fonts that are not standard ones, by name and size
+        self.fonts: dict[int, _Font] = {}  # the page's, by text object
+        self.page_fonts: dict[tuple[int, float], _Font] = {}  # the page's, by pdfium font and size
+        self.order = order  # each text object's place in the content stream
+        self.point = (ctypes.c_double * 2)()
+        # the arguments of the untyped per-character calls: the text page, where x and y go
+        self.textpage = ctypes.c_void_p(self.handle)
+        self.x_out = ctypes.c_void_p(ctypes.addressof(self.point))
+        self.y_out = ctypes.c_void_p(ctypes.addressof(self.point) + 8)
+        self.box = (ctypes.c_float * 4)()
+        self.matrix = (ctypes.c_float * 6)()
+        self.matrix_address = ctypes.addressof(self.matrix)
+        self.keep_units = False  # whether words() records where each word and space is, for tables
+        self.units: list[tuple[int, int, float, float, float, float]] = []  # index range and box
+        self.all_chars: list[dict] | None = None
+
+    def font(self, text_object: int, index: int) -> _Font:
+        """The font of a text object (only upright text is read here)."""
+        font = self.fonts.get(text_object)
+        if font is not None:
+            return font
+        api, matrix = self.api, self.matrix
+        api.matrix(text_object, self.matrix_address)
+        if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
+            raise _ForPdfplumber
+        size = api.font_size(self.handle, index)
+        handle = api.font(text_object)
+        font = self.page_fonts.get((handle, size))
+        if font is None:
+            font = self.page_fonts[(handle, size)] = self._read_font(handle, size)
+        self.fonts[text_object] = font
+        return font
+
+    def _read_font(self, handle: int, size: float) -> _Font:
+        """The descent is pdfminer's: for the standard 14 fonts, that of their published metrics.
+        A standard font (not embedded) is the same in every document, and kept across them; the
+        advances of another font are learnt from pdfium, and kept for the document only."""
+        from pdfminer.fontmetrics import FONT_METRICS
+
+        api = self.api
+        buffer = ctypes.create_string_buffer(256)
+        api.font_name(handle, ctypes.addressof(buffer), 256)
+        name = buffer.value.decode("utf-8", "replace")
+        base = name.split("+")[-1]
+        standard = not api.embedded(handle) and base in FONT_METRICS
+        fonts = _STANDARD_FONTS if standard else self.shared_fonts
+        font = fonts.get((name, size))
+        if font is not None:
+            return font
+        if len(fonts) > 1000:  # a bound on what is kept across documents
+            fonts.clear()
+        if standard:
+            metrics = FONT_METRICS[base][1]
+            descent = FONT_METRICS[base][0]["Descent"] * size / 1000
+        else:
+            metrics = {}
+            value = ctypes.c_float()
+            api.descent(handle, size, ctypes.addressof(value))
+            descent = value.value
+        advances = {char: width * size / 1000 for char, width in metrics.items()}
+        font = fonts[(name, size)] = _Font(name, size, descent, metrics, advances, is_bold(name), learns=not standard)
+        return font
+
+    def x1(self, index: int, char: str, x0: float, font: _Font) -> float:
+        """A character's right edge: its advance from the metrics, else pdfium's loose box."""
+        advance = font.metrics.get(char)
+        if advance is not None:
+            return x0 + advance * font.size / 1000
+        self.api.loose_box(self.handle, index, ctypes.addressof(self.box))
+        return self.box[2]
+
+    def rank(self, text_object: int) -> int:
+        """The text object's place in the content stream, which pdfplumber reads characters in
+        (pdfium may put objects on one line in left to right order instead)."""
+        rank = self.order.get(text_object)
+        if rank is None:
+            raise _ForPdfplumber
+        return rank
+
+    def chars(self, indices) -> list[dict]:
+        """pdfplumber's character records (text, box, font name, size) of these characters, in
+        pdfplumber's order."""
+        api, textpage, text, point = self.api, self.textpage, self.text, self.point
+        chars: list[tuple[int, int, dict]] = []
+        for i in indices:
+            char = text[i] if self.aligned else chr(api.unicode(self.handle, i))
+            if char in "\r\n\ufffe" or not char:
+                continue
+            if char.isspace() and api.is_generated(textpage, i):
+                continue
+            text_object = api.text_object(textpage, i)
+            font = self.font(text_object, i)
+            api.origin(textpage, i, self.x_out, self.y_out)
+            x0 = point[0]
+            char_top = self.height - (point[1] + font.descent + font.size)
+            record = {"text": char, "x0": x0, "x1": self.x1(i, char, x0, font), "top": char_top,
+                      "bottom": char_top + font.size, "doctop": char_top, "upright": True,
+                      "fontname": font.name, "size": font.size}
+            chars.append((self.rank(text_object), i, record))
+        chars.sort(key=lambda item: item[:2])
+        return [record for _, _, record in chars]
+
+    def words_char_by_char(self) -> list[Word]:
+        self.all_chars = self.chars(range(self.count))
+        return [word_from_plumber(w) for w in _extract_words(self.all_chars, extra_attrs=["fontname", "size"])]
+
+    def chars_near(self, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+        """The character records of every character that may lie in one of the boxes."""
+        if self.all_chars is not None:
+            return self.all_chars
+        indices = [
+            i
+            for start, end, x0, x1, top, bottom in self.units
+            if any(x1 >= bx0 - 1 and x0 <= bx1 + 1 and bottom >= btop - 1 and top <= bbottom + 1
+                   for bx0, btop, bx1, bbottom in boxes)
+            for i in range(start, end)
+        ]
+        return self.chars(indices)
+
+    def words(self) -> list[list[Word]]:
+        """The page's words in line order (see ``_check_line_order``), read a word at a time;
+        ``_Unsafe`` when this cannot vouch that pdfplumber would make the same words."""
+        text = self.text
+        if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
+            raise _Unsafe
+        api, handle, point, height, fonts = self.api, self.textpage, self.point, self.height, self.fonts
+        text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
+        px, py = self.x_out, self.y_out
+        ligatures = any(char in text for char in LIGATURES)
+        units = self.units if self.keep_units else None
+        words: list[Word] = []
+        segments = _Segments(self, words)
+        font_object = previous_object = None
+        previous_end = 0
+        previous_last_x0 = previous_top = 0.0
+        unconfirmed = -1  # the last character of the last word, when not yet known to be in its object
+        matches = list(_TOKEN.finditer(text))  # the words, then an empty match at the end
+        starts = [m.start() for m in matches]
+        line_last = -1  # the last word of the pdfium line being read
+        line_object = None  # the text object of all that line's words, if they are one object's
+        peeked, peeked_x0, peeked_y, peeked_abutting = -1, 0.0, 0.0, False  # the next word's start
+        for k, match in enumerate(matches):
+            start, end = match.span()
+            if end == start:
+                obj = None
+            elif k <= line_last and line_object is not None:
+                obj = line_object
+            else:
+                obj = text_object(handle, start)
+                if k > line_last:
+                    # a text object's characters are consecutive: if a line's first and last words
+                    # are one object's, so are all the words between
+                    newline = text.find("\n", start)
+                    line_last = bisect.bisect_left(starts, newline, k) - 1 if newline >= 0 else len(matches) - 2
+                    line_object = obj if line_last > k and text_object(handle, starts[line_last]) == obj else None
+            if unconfirmed >= 0 and obj != previous_object and text_object(handle, unconfirmed) != previous_object:
+                raise _Unsafe  # a word across two text objects
+            after_space = False
+            if obj is not None:
+                if obj != font_object:
+                    font = fonts.get(obj) or self.font(obj, start)
+                    font_object, advances, metrics, spans, size = obj, font.advances, font.metrics, font.spans, font.size
+                    descent, bold = font.descent, font.bold
+                if peeked == k:  # looked up already, and vouched for, when reading the word before
+                    x0, y, after_space = peeked_x0, peeked_y, peeked_abutting
+                else:
+                    origin(handle, start, px, py)
+                    x0, y = point[0], point[1]
+                if peeked != k and obj == previous_object and start == previous_end + 1:
+                    # one character between two words of one text object: if it is a real space
+                    # and the three simply abut, it lies between them and needs no look-up
+                    gap = advances.get(text[previous_end - 1], 0.0) + advances.get(text[previous_end], -1.0)
+                    after_space = (
+                        gap > 0.02 and abs(x0 - previous_last_x0 - gap) <= 0.01
+                        and text[previous_end] not in "\r\n" and not is_generated(handle, previous_end)
+                    )
+            if start > previous_end and not after_space and text[previous_end:start] != "\r\n":
+                self._spaces(previous_end, start, obj, previous_object, segments)
+            if obj is None:
+                break
+            last = end - 1
+            if last > start:
+                token = match.group()
+                span = spans.get(token)
+                if span is None:
+                    span = font.span(token)
+                advance = metrics.get(text[last])
+                if span is not None and advance is not None and k < line_last and line_object is not None and starts[k + 1] == end + 1:
+                    # the next word is this object's too, one character on: look it up now; if
+                    # the character is a real space and this word, the space and the next word
+                    # simply abut, this word's last character is where its advances put it
+                    origin(handle, end + 1, px, py)
+                    peeked, peeked_x0, peeked_y = k + 1, point[0], point[1]
+                    gap = span + advances[text[last]] + advances.get(text[end], -1.0)
+                    peeked_abutting = (
+                        advances.get(text[end], 0.0) > 0.01 and peeked_y == y and abs(peeked_x0 - x0 - gap) <= 0.01
+                        and text[end] not in "\r\n" and not is_generated(handle, end)
+                    )
+                if peeked == k + 1 and peeked_abutting:
+                    last_x0 = x0 + span
+                    x1 = last_x0 + advance * size / 1000
+                else:
+                    origin(handle, last, px, py)
+                    last_x0 = point[0]
+                    if point[1] != y:
+                        raise _Unsafe
+                    x1 = last_x0 + advance * size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
+                    if span is None or abs(last_x0 - x0 - span) > 0.01:
+                        x1, last_x0 = self._check_chars(start, end, font)
+                unconfirmed = last
+            else:
+                token = text[start]
+                last_x0 = x0
+                advance = metrics.get(token)
+                x1 = x0 + advance * size / 1000 if advance is not None else self.x1(start, token, x0, font)
+                unconfirmed = -1
+            top = height - (y + descent + size)
+            if after_space:
+                # the word before is this object's, a real space between, each starting right of
+                # the last (the gap is positive): all that is left to check is the baseline
+                if top != previous_top:
+                    raise _Unsafe
+                segment = segments[-1]
+                segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, False
+            else:
+                segments.add(obj, font, top, x0, last_x0, x1, False)
+            words.append(Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, top, top + size, bold, size))
+            if units is not None:
+                units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
+            previous_end, previous_object, previous_last_x0, previous_top = end, obj, last_x0, top
+        return _check_line_order(segments, words)
+
+    def _spaces(self, begin: int, end: int, obj, previous_object, segments: _Segments) -> None:
+        """The real spaces among the characters begin..end-1 (between the word before, of
+        ``previous_object``, and the next, of ``obj``), added to their segments."""
+        api, textpage, text, point = self.api, self.textpage, self.text, self.point
+        for j in range(begin, end):
+            char = text[j]
+            if char == "\r" or char == "\n" or api.is_generated(textpage, j):
+                continue
+            # a text object's characters are consecutive: a space between two characters of one
+            # object is that object's
+            space_object = obj if obj is not None and obj == previous_object else api.text_object(textpage, j)
+            font = self.font(space_object, j)
+            api.origin(textpage, j, self.x_out, self.y_out)
+            x0 = point[0]
+            top = self.height - (point[1] + font.descent + font.size)
+            segments.add(space_object, font, top, x0, x0, x0, True)
+            if self.keep_units:
+                self.units.append((j, j + 1, x0, x0 + font.size, top, top + font.size))
+
+    def _check_chars(self, start: int, end: int, font: _Font) -> tuple[float, float]:
+        """A word whose characters do not simply abut: pdfplumber keeps it whole if each character
+        starts right of the last one's start and within 3 pt of its end. Returns the word's right
+        edge and its last character's left; learns the characters' advances."""
+        chars = self.chars(range(start, end))
+        if len(chars) != end - start or any(c["fontname"] != font.name or c["size"] != font.size for c in chars):
+            raise _Unsafe
+        for before, after in zip(chars, chars[1:]):
+            if after["top"] != before["top"] or not before["x0"] < after["x0"] <= before["x1"] + 3:
+                raise _Unsafe
+        for char in chars if font.learns else ():
+            font.advances.setdefault(char["text"], char["x1"] - char["x0"])
+        return max(c["x1"] for c in chars), chars[-1]["x0"]
+
+
+def _check_line_order(segments: list[_Segment], words: list[Word]) -> list[list[Word]]:
+    """Within a text object's run of characters pdfplumber's order is pdfium's (each starts right
+    of the last), as ``words()`` checks. Across them: pdfplumber takes runs of characters in one
+    font and size in content-stream order, clusters each run into lines and sorts each line left
+    to right; where segments share such a line they must not overlap, and words meeting at a
+    segment's edge must stay apart. And no two words may share a place in the order lines are
+    made in (their order would be pdfplumber's, not known here).
+
+    Returns the words in that order, by top (to 0.1 pt) then left to right, as runs that share
+    top, bottom and size (a segment's words)."""
+    for _, run in itertools.groupby(sorted(segments, key=_content_order), key=_font_key):
+        run = sorted(run, key=_top)
+        if len(run) < 2:
+            continue
+        # pdfplumber's line clusters: tops in order, a new line where one is more than 3 below the last
+        lines = [[run[0]]]
+        for before, segment in zip(run, run[1:]):
+            if segment.top <= before.top + 3:
+                lines[-1].append(segment)
+            else:
+                lines.append([segment])
+        for line in lines:
+            if len(line) < 2:
+                continue
+            line.sort(key=_first_x0)
+            for a, b in zip(line, line[1:]):
+                if b.first_x0 <= a.last_x0:
+                    raise _Unsafe
+                if not a.last_space and not b.first_space and b.first_x0 <= a.last_x1 + 3 and abs(b.top - a.top) <= 3:
+                    raise _Unsafe
+    ends = [s.first_word for s in segments[1:]] + [len(words)]  # in pdfium's order, as read
+    keyed = sorted(((round(s.top, 1), s.first_x0, n, s) for n, s in enumerate(segments)), key=_first_three)
+    overlapping = any(a[0] == b[0] and b[1] <= a[3].last_x0 for a, b in zip(keyed, keyed[1:]))
+    if not overlapping:  # each segment's words in order, the segments in order
+        runs = (words[s.first_word : ends[n]] for _, _, n, s in keyed)
+        return [run for run in runs if run]
+    if len({(round(w.top, 1), w.x0) for w in words}) != len(words):
+        raise _Unsafe
+    return in_line_order(words)
+
+
+@dataclass
+class _DrawnPage:
+    """What pdfplumber's table finder reads from a page."""
+
+    edges: list[dict]
+    bbox: tuple[float, float, float, float]
+
+
+def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract()`` of these characters, each character's middle worked out
+    once: a row's characters are those whose middle lies in the row's box, a cell's those of
+    its row in the cell's box; None for a cell a merged cell covers."""
+    middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    rows: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        row_chars = [m for m in middles if x0 <= m[0] < x1 and top <= m[1] < bottom]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            cell_chars = [c for h, v, c in row_chars if x0 <= h < x1 and top <= v < bottom]
+            cells.append(_cell_text(cell_chars) if cell_chars else "")
+        rows.append(cells)
+    return rows
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's ``extract_text`` of a cell's characters. For the usual cell, one line of
+    characters on one baseline, the same done directly: characters left to right, a word ending
+    at white space or where the next character starts left of the last one's start or more than
+    3 pt right of its end; the words joined by spaces."""
+    top = chars[0]["top"]
+    if any(c["top"] != top for c in chars):
+        return extract_text(chars)
+    words: list[str] = []
+    word: list[str] = []
+    last = None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        text = char["text"]
+        if text.isspace():
+            last = None
+        elif last is None or char["x0"] < last["x0"] or char["x0"] > last["x1"] + 3:
+            word = [LIGATURES.get(text, text)]
+            words.append(word)
+            last = char
+        else:
+            word.append(LIGATURES.get(text, text))
+            last = char
+    return " ".join("".join(w) for w in words)
+
+
+def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
+    """The page's drawn paths as pdfminer gives them to its converter, ("m"|"l"|"c", x, y) in
+    page space and ("h",), and each text object's place in the content stream; None when the
+    page draws through a form XObject."""
+    api = _pdfium_api()
+    handle = _address(page.raw)
+    matrix = (ctypes.c_float * 6)()
+    xy = (ctypes.c_float * 2)()
+    px = ctypes.addressof(xy)
+    paths: list[list[tuple]] = []
+    order: dict[int, int] = {}
+    for i in range(api.count_objects(handle)):
+        obj = api.page_object(handle, i)
+        kind = api.object_type(obj)
+        if kind == api.FORM:
+            return None
+        if kind == api.TEXT:
+            order[obj] = i
+        if kind != api.PATH:
+            continue
+        api.matrix(obj, ctypes.addressof(matrix))
+        a, b, c, d, e, f = matrix
+        path: list[tuple] = []
+        curve_points = 0
+        for k in range(api.count_segments(obj)):
+            segment = api.segment(obj, k)
+            api.segment_point(segment, px, px + 4)
+            x, y = xy
+            kind = api.segment_type(segment)
+            if kind == api.BEZIERTO:
+                curve_points += 1  # pdfium gives a Bezier curve as three points, the last its end
+                if curve_points % 3 == 0:
+                    path.append(("c", a * x + c * y + e, b * x + d * y + f))
+            elif kind in (api.MOVETO, api.LINETO):
+                curve_points = 0
+                path.append(("m" if kind == api.MOVETO else "l", a * x + c * y + e, b * x + d * y + f))
+            else:
+                return None
+            if api.segment_close(segment):
+                path.append(("h",))
+        paths.append(path)
+    return paths, order
+
+
+def _edges(paths: list[list[tuple]], height: float) -> list[dict]:
+    """pdfplumber's ``page.edges``: the edges of lines, then of rectangles, then of curves."""
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    for path in paths:
+        _paint_path(path, height, lines, rects, curves)
+    return [
+        *(line_to_edge(line) for line in lines),
+        *(edge for rect in rects for edge in rect_to_edges(rect)),
+        *(edge for curve in curves for edge in curve_to_edges(curve)),
+    ]
+
+
+def _paint_path(path: list[tuple], height: float, lines: list, rects: list, curves: list) -> None:
+    """pdfminer's ``paint_path``: a path as lines, rectangles and curves, as pdfplumber's objects."""
+    shape = "".join(segment[0] for segment in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for match in re.finditer(r"m[^m]+", shape):
+            _paint_path(path[match.start() : match.end()], height, lines, rects, curves)
+        return
+    points = [segment[1:] if segment[0] != "h" else path[0][1:] for segment in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+        shape = shape[:-2] + "h"
+        points.pop()
+    if shape in ("mlh", "ml"):
+        lines.append(_plumber_object("line", points[:2], height))
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if points[0] == points[4] and square:
+            (left, bottom), (right, top) = points[0], points[2]
+            rects.append(_plumber_object("rect", [(left, bottom), (right, bottom), (right, top), (left, top)], height))
+        else:
+            curves.append(_plumber_object("curve", points, height))
+    else:
+        curves.append(_plumber_object("curve", points, height))
+
+
+def _plumber_object(kind: str, points: list[tuple[float, float]], height: float) -> dict:
+    """The bounds pdfplumber records for a drawn object (points in PDF space, y up)."""
+    x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
+    y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
+    return {
+        "object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+        "top": height - y1, "bottom": height - y0, "doctop": height - y1,
+        "pts": [(x, height - y) for x, y in points],
+    }
+
+
+def _extract_words(chars: list[dict], **kwargs) -> list[dict]:
+    from pdfplumber.utils import extract_words
+
+    return extract_words(chars, **kwargs)

@@ -1,0 +1,58 @@
+"""Reading PDF pages with pdfplumber (pdfminer): the careful, pure-Python reading. It reads the
+pages pdfium cannot vouch for (rotated or cropped pages, form XObjects, text that is not upright),
+whole files pdfium cannot open, and every page when ``REPORT_INDEX_PDF_READER=pdfplumber``; it
+also names what is wrong with a damaged or encrypted file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from ..errors import ExtractionError
+from ..models import Block
+from .layout import Line, PdfPages, in_line_order, layout_page, word_from_plumber
+
+
+def read_with_pdfplumber(path: Path) -> PdfPages:
+    """Each page's lines and tables and the page sizes, every page read by pdfplumber."""
+    read = PdfPages()
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = pdf.pages
+            if not pages:
+                raise ExtractionError("damaged PDF: no pages could be read")
+            for number, page in enumerate(pages, start=1):
+                read.add(read_plumber_page(page, number), (float(page.height), float(page.width)), "pdfplumber")
+                page.close()  # release the page's layout objects: memory stays flat over long reports
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        raise ExtractionError(describe_pdf_error(exc)) from None
+    return read
+
+
+def describe_pdf_error(exc: BaseException) -> str:
+    names = " ".join(type(e).__name__ for e in _chain(exc))
+    # pdfplumber re-raises pdfminer's error with the same text: say each message once.
+    message = " ".join(dict.fromkeys(str(e).strip() for e in _chain(exc) if str(e).strip()))
+    if "Password" in names or "Encrypt" in names or "password" in message.lower():
+        return "encrypted PDF: it needs a password to open (save an unprotected copy and ingest that)"
+    detail = f" ({message[:120]})" if message else ""
+    return f"damaged PDF: it could not be parsed, perhaps truncated or corrupt{detail}"
+
+
+def _chain(exc: BaseException | None):
+    seen = 0
+    while exc is not None and seen < 5:
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return
+
+
+def read_plumber_page(page, number: int) -> list[Block | Line]:
+    """One page read by pdfplumber: its ruled tables and its words."""
+    ruled = [(t.bbox, t.extract()) for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
+    words = [word_from_plumber(w) for w in page.extract_words(extra_attrs=["fontname", "size"])]
+    return layout_page(in_line_order(words), ruled, number)
