@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import ReportIndexError
-from .index.store import resolve_index_dir
+from .index.files import resolve_index_dir
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -610,7 +610,8 @@ def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt:
     initiatives found in only one of the two reports.
     """
     from .compare import compare_reports
-    from .index.store import find_report, load_reports
+    from .index.catalogue import find_report
+    from .index.store import load_reports
     from .timeline import known_initiatives
 
     def build():
@@ -754,7 +755,8 @@ def reports(obj: _Context, as_json: bool) -> None:
 @click.pass_obj
 def show(obj: _Context, report: str, section: str | None, as_json: bool) -> None:
     """Print a report's outline, or one section's text."""
-    from .index.store import find_report, load_reports
+    from .index.catalogue import find_report
+    from .index.store import load_reports
     from .structure.outline import section_passages
 
     found = _run(lambda: find_report(load_reports(obj.index_dir), report))

@@ -235,3 +235,28 @@ def _plain(value: Any) -> Any:
     if fields is not None:
         return {name: _plain(getattr(value, name)) for name in fields}
     return value
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
+    report_id: str = ""
+    reason: str = ""
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
+
+    def of(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.of("failed"))
+
+    def counts(self) -> dict[str, int]:
+        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"]
+        return {key: len(self.of(key)) for key in keys}

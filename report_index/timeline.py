@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ReportIndexError
-from .index.store import user_gazetteer_files
+from .index.files import user_gazetteer_files
 from .models import Initiative, Mention, Report
 
 

@@ -205,7 +205,10 @@ def main(argv: list[str] | None = None) -> None:
 
         from whoosh import index as whoosh_index
 
-        from report_index.index.store import INDEX_NAME, build_schema, load_reports, open_or_create, report_documents
+        from report_index.index.documents import report_documents
+        from report_index.index.files import INDEX_NAME
+        from report_index.index.schema import build_schema
+        from report_index.index.store import load_reports, open_or_create
         from report_index.search.run import search
         from report_index.ingest.workers import index_documents
 

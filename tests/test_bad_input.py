@@ -32,7 +32,8 @@ from .badfiles import (
 from report_index.cli import main
 from report_index.errors import IndexMissingError, QueryError
 from report_index.index.store import load_reports
-from report_index.ingest.run import extract_report, ingest
+from report_index.ingest.run import ingest
+from report_index.pipeline import extract_report
 from report_index.search.run import search
 
 GOOD_WORDS = (GOOD_TXT_WORD, GOOD_PDF_WORD, OWNER_ONLY_WORD)

@@ -20,7 +20,10 @@ from whoosh.writing import SegmentWriter
 from .conftest import FIXTURES
 
 from report_index.index import writer as index_writer
-from report_index.index.store import INDEX_NAME, build_schema, load_reports, report_documents
+from report_index.index.documents import report_documents
+from report_index.index.files import INDEX_NAME
+from report_index.index.schema import build_schema
+from report_index.index.store import load_reports
 from report_index.index.writer import writer_class
 from report_index.ingest.run import ingest
 

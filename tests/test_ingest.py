@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import report_index.ingest.run as ingest_module
+import report_index.pipeline as pipeline
 from report_index.errors import IndexBusyError, IndexMissingError, SchemaMismatchError
-from report_index.index.store import META_FILE, load_reports, open_index, writer_for
+from report_index.index.files import META_FILE
+from report_index.index.store import load_reports, open_index, writer_for
 from report_index.ingest.run import ingest, reindex
 from report_index.search.run import search
 
@@ -47,7 +48,7 @@ def test_second_ingest_does_no_extraction(tmp_path, monkeypatch):
     def no_extraction(*_args, **_kwargs):
         raise AssertionError("an unchanged file was extracted again")
 
-    monkeypatch.setattr(ingest_module, "read_document", no_extraction)
+    monkeypatch.setattr(pipeline, "read_document", no_extraction)
     second = ingest([CORPUS], index_dir)
     assert second.counts() == {**second.counts(), "added": 0, "updated": 0, "unchanged": 2, "failed": 0}
     assert len(load_reports(index_dir)) == 2
@@ -146,14 +147,14 @@ def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypa
     (folder / "rural-crime-2023-02-01.txt").write_text(REPORT_TEXT.format(figure="six"), encoding="utf-8")
     (folder / "panel-2022.txt").write_text("1. PURPOSE\n\n1.1 Rewritten.\n", encoding="utf-8")
 
-    real = ingest_module.extract_report
+    real = pipeline.extract_report
 
     def interrupt(path, *args, **kwargs):
         if "rural" in path.name:
             raise KeyboardInterrupt
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "extract_report", interrupt)
+    monkeypatch.setattr(pipeline, "extract_report", interrupt)
     with pytest.raises(KeyboardInterrupt):
         ingest([folder], index_dir)
     assert [h.id for h in search(index_dir, "modern slavery", limit=50).hits] == before
@@ -162,7 +163,7 @@ def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypa
 
 
 def test_passages_leave_report_fields_to_the_report_and_spelling_words_come_once_a_report(corpus_index):
-    from report_index.index.store import spelling_analyzer
+    from report_index.index.schema import spelling_analyzer
 
     with open_index(corpus_index).searcher() as searcher:
         stored = list(searcher.all_stored_fields())

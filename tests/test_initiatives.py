@@ -8,7 +8,7 @@ import re
 import pytest
 
 from report_index.errors import ReportIndexError
-from report_index.ingest.run import extract_report
+from report_index.pipeline import extract_report
 from report_index.initiatives.recognition import (
     ANNOTATOR_VERSION,
     Recogniser,

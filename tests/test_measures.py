@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from report_index.cli import main
 from report_index.index.store import load_reports
-from report_index.ingest.run import extract_report, ingest
+from report_index.ingest.run import ingest
+from report_index.pipeline import extract_report
 from report_index.measures.tables import check_difference, parse_trend, parse_value, period_key
 from report_index.models import Measure, MeasureValue
 from report_index.output.plot import plot_series

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import report_index.ingest.run as ingest_module
+import report_index.pipeline as pipeline
 from report_index.cli import main
 from report_index.ingest.run import ingest
 from report_index.search.run import search
@@ -131,7 +131,7 @@ def test_user_initiative_list_is_kept_and_only_reannotates(tmp_path, monkeypatch
     def no_extraction(*_args, **_kwargs):
         raise AssertionError("only the initiative list changed: no file should be extracted again")
 
-    monkeypatch.setattr(ingest_module, "read_document", no_extraction)
+    monkeypatch.setattr(pipeline, "read_document", no_extraction)
     result = run(index_dir, "ingest", str(CORPUS), "--initiatives", str(mine))
     assert result.exit_code == 0, result.output
     assert "2 updated" in result.output

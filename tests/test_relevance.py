@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from report_index.cli import main
 from report_index.evaluation import Fts5Baseline, Judged, Passage, score
 from report_index.search.run import coverage, search, similar
-from report_index.search.vocabulary import build_vocabulary, find_definitions, rewrite
+from report_index.search.vocabulary import build_vocabulary, rewrite
+from report_index.text.acronyms import find_definitions
 
 from .conftest import ROOT
 
@@ -20,7 +21,7 @@ import evaluate as evaluate_script  # noqa: E402
 
 
 def _tokens(text: str) -> list[str]:
-    from report_index.index.store import analyzer
+    from report_index.index.schema import analyzer
 
     return [t.text for t in analyzer()(text)]
 

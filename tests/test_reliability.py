@@ -33,7 +33,9 @@ from .processes import assert_gone, children_of
 from report_index.sources import ocr as ocr_module
 from report_index.cli import main
 from report_index.errors import IndexBusyError
-from report_index.index.store import LOCK_FILE, ingest_lock, load_reports, open_index
+from report_index.index.files import LOCK_FILE
+from report_index.index.lock import ingest_lock
+from report_index.index.store import load_reports, open_index
 from report_index.ingest.run import ingest, reindex
 from report_index.search.run import search
 
@@ -66,12 +68,12 @@ def paced(folder: Path, seconds: float = 0.1) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "sitecustomize.py").write_text(
         "import time\n"
-        "import report_index.ingest.run as ingest_module\n"
-        "real = ingest_module.extract\n"
+        "import report_index.pipeline as pipeline\n"
+        "real = pipeline.extract\n"
         "def extract(*args, **kwargs):\n"
         f"    time.sleep({seconds})\n"
         "    return real(*args, **kwargs)\n"
-        "ingest_module.extract = extract\n",
+        "pipeline.extract = extract\n",
         encoding="utf-8",
     )
     return folder
@@ -331,7 +333,7 @@ def test_ctrl_c_stops_cleanly_with_nothing_committed(tmp_path: Path, old_index, 
 
 def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monkeypatch) -> None:
     """In process: a KeyboardInterrupt among the files reaches the CLI as exit code 130."""
-    import report_index.ingest.run as ingest_module
+    import report_index.pipeline as pipeline
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -339,14 +341,14 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
         badfiles.good_txt(folder, f"report-{number}.txt").write_text(
             badfiles.GOOD_TXT.replace(GOOD_TXT_WORD, f"word{number}"), encoding="utf-8"
         )
-    real = ingest_module.extract_report
+    real = pipeline.extract_report
 
     def interrupt(path, *args, **kwargs):
         if path.name == "report-4.txt":
             raise KeyboardInterrupt
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "extract_report", interrupt)
+    monkeypatch.setattr(pipeline, "extract_report", interrupt)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     events: list[str] = []
     import report_index.cli as cli_module
@@ -380,9 +382,9 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
 def test_ctrl_c_during_the_commit_is_held_back(tmp_path: Path, monkeypatch) -> None:
     """The commit is atomic: an interrupt inside it must neither break it nor be reported as
     "nothing was committed"."""
-    import report_index.ingest.run as ingest_module
+    import report_index.ingest.run as ingest_run
 
-    real_writer_for = ingest_module.writer_for
+    real_writer_for = ingest_run.writer_for
 
     def writer_for(*args, **kwargs):
         writer = real_writer_for(*args, **kwargs)
@@ -395,7 +397,7 @@ def test_ctrl_c_during_the_commit_is_held_back(tmp_path: Path, monkeypatch) -> N
         writer.commit = interrupted_commit
         return writer
 
-    monkeypatch.setattr(ingest_module, "writer_for", writer_for)
+    monkeypatch.setattr(ingest_run, "writer_for", writer_for)
     folder = tmp_path / "in"
     folder.mkdir()
     badfiles.good_txt(folder)

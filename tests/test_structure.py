@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from report_index.text.dates import date_from_filename, find_date
-from report_index.ingest.run import extract_report
+from report_index.pipeline import extract_report
 from report_index.models import Report
 from report_index.text.clean import comparable
 

@@ -105,12 +105,12 @@ def test_the_files_read_while_the_rules_load_are_read_again_if_their_reader_dies
 ) -> None:
     """The first process forked reads files while the ingest loads spaCy; killed there, its
     files are read by the workers, and the index is what one process makes."""
-    import report_index.ingest.run as ingest_module
+    import report_index.pipeline as pipeline
 
     if not workers_module.can_fork():
         pytest.skip("workers are forked only on Linux")
     flag = tmp_path / "killed"
-    real = ingest_module.extract
+    real = pipeline.extract
     ingest_pid = os.getpid()
 
     def extract(path, *args, **kwargs):
@@ -123,7 +123,7 @@ def test_the_files_read_while_the_rules_load_are_read_again_if_their_reader_dies
                 os.kill(os.getpid(), signal.SIGKILL)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "extract", extract)
+    monkeypatch.setattr(pipeline, "extract", extract)
     summary = ingest([mixed_folder], tmp_path / "index", jobs=2)
     assert flag.exists()
     assert_gone(children_of(os.getpid()))
@@ -141,9 +141,9 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     # would. Forked workers inherit the patched reader from this process; fresh interpreters
     # get it from a sitecustomize.
     if workers == "forked":
-        import report_index.ingest.run as ingest_module
+        import report_index.pipeline as pipeline
 
-        real = ingest_module.read_document
+        real = pipeline.read_document
 
         def read_document(path, *args, **kwargs):
             if "crashing" in path.name:
@@ -151,7 +151,7 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
                 os.kill(os.getpid(), signal.SIGSEGV)
             return real(path, *args, **kwargs)
 
-        monkeypatch.setattr(ingest_module, "read_document", read_document)
+        monkeypatch.setattr(pipeline, "read_document", read_document)
     else:
         monkeypatch.setattr(workers_module, "can_fork", lambda: False)
         hooks = tmp_path / "hooks"
@@ -160,9 +160,9 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
             textwrap.dedent(
                 """
                 import faulthandler, os, signal
-                import report_index.ingest.run as ingest_module
+                import report_index.pipeline as pipeline
 
-                real = ingest_module.read_document
+                real = pipeline.read_document
 
                 def read_document(path, *args, **kwargs):
                     if "crashing" in path.name:
@@ -170,7 +170,7 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
                         os.kill(os.getpid(), signal.SIGSEGV)
                     return real(path, *args, **kwargs)
 
-                ingest_module.read_document = read_document
+                pipeline.read_document = read_document
                 """
             ),
             encoding="utf-8",
@@ -214,7 +214,10 @@ def index_contents(index_dir: Path) -> tuple[dict, dict]:
 def test_the_ingest_writers_index_exactly_what_whoosh_default_writer_does(tmp_path: Path, mixed_folder: Path) -> None:
     from whoosh import index as whoosh_index
 
-    from report_index.index.store import INDEX_NAME, build_schema, open_or_create, report_documents
+    from report_index.index.documents import report_documents
+    from report_index.index.files import INDEX_NAME
+    from report_index.index.schema import build_schema
+    from report_index.index.store import open_or_create
     from report_index.ingest.workers import index_documents
 
     source = tmp_path / "source"

@@ -8,87 +8,18 @@ the schema version; an index of another version is never read blindly.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import re
-import time
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
-from ..errors import (
-    IndexBusyError,
-    IndexMissingError,
-    ReportIndexError,
-    SchemaMismatchError,
-    UnknownReportError,
-)
-from ..index.writer import writer_class
+from ..errors import IndexBusyError, IndexMissingError, ReportIndexError, SchemaMismatchError
 from ..models import Report
-
-SCHEMA_VERSION = 4  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words
-META_FILE = "report-index.json"
-INDEX_NAME = "reports"
-DEFAULT_DIR = ".report-index"
-ENV_VAR = "REPORT_INDEX_DIR"
-
-
-def resolve_index_dir(option: str | os.PathLike[str] | None = None) -> Path:
-    """``--index DIR``, else ``$REPORT_INDEX_DIR``, else ``./.report-index``."""
-    if option:
-        return Path(option)
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return Path(DEFAULT_DIR)
-
-
-def analyzer():
-    """Words lower-cased, accents folded, stop words dropped, stemmed (orders -> order)."""
-    return StemmingAnalyzer() | CharsetFilter(accent_map)
-
-
-_SPELL_PATTERN = r"[^\W\d_]{3,}"
-_SPELL_WORD = re.compile(_SPELL_PATTERN)
-
-
-def spelling_analyzer():
-    """Whole words, lower-cased, not stemmed: the words "did you mean" can offer."""
-    return RegexTokenizer(_SPELL_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-
-
-def build_schema() -> Schema:
-    return Schema(
-        doc_id=ID(stored=True, unique=True),
-        kind=ID(stored=True),
-        report_id=ID(stored=True),
-        title=TEXT(stored=True, analyzer=analyzer()),
-        date=ID(stored=True, sortable=True),
-        year=ID(stored=True),
-        body=TEXT(stored=True, analyzer=analyzer()),
-        source=STORED(),
-        section=ID(stored=True),
-        heading=TEXT(stored=True, analyzer=analyzer()),
-        # one term a number, not Whoosh's default of eight (for fast ranges): pages and ordinals
-        # are shown and sorted on, and a range over them is short anyway
-        page=NUMERIC(stored=True, shift_step=0),
-        pages=STORED(),
-        ordinal=NUMERIC(stored=True, sortable=True, shift_step=0),
-        text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
-        spell=TEXT(stored=False, analyzer=spelling_analyzer(), phrase=False),
-        vocab=STORED(),  # report documents: acronyms the report defines, names of discovered initiatives
-        initiatives=KEYWORD(lowercase=False, scorable=False),  # ids of the initiatives a passage mentions
-        sha256=STORED(),
-        fingerprint=STORED(),
-        annotation=STORED(),  # fingerprint of the initiative gazetteer the mentions were read with
-        model=STORED(),
-    )
+from .files import CATALOGUE_FILE, INDEX_NAME, META_FILE, user_gazetteer_files
+from .lock import busy_message
+from .schema import SCHEMA_VERSION, build_schema
+from .writer import writer_class
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,14 +91,6 @@ def open_or_create(index_dir: Path):
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
 
 
-def _busy_message(index_dir: Path, holder: str = "") -> str:
-    who = f" (process {holder})" if holder else ""
-    return (
-        f"index busy: another ingest{who} is writing to the index at {index_dir}. "
-        "Wait for it to finish and run this again, or give --wait SECONDS to wait for it."
-    )
-
-
 def writer_for(ix, index_dir: Path, wait: float = 0.0):
     """The index's single writer; raises IndexBusyError when another process holds it."""
     from whoosh.index import LockError
@@ -175,7 +98,7 @@ def writer_for(ix, index_dir: Path, wait: float = 0.0):
     try:
         return writer_class()(ix, timeout=wait, limitmb=256)
     except LockError:
-        raise IndexBusyError(_busy_message(index_dir)) from None
+        raise IndexBusyError(busy_message(index_dir)) from None
 
 
 def segment_writer(index_dir: Path, limitmb: int = 128):
@@ -231,221 +154,9 @@ def commit_with_segments(writer, segments: list) -> None:
 # --------------------------------------------------------------------------------------------
 # The ingest lock
 
-LOCK_FILE = "ingest.lock"
-
-
-@contextmanager
-def ingest_lock(index_dir: Path, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the index for one ingest or reindex, from reading what it holds to its last write.
-
-    Whoosh's own write lock only covers the writer; this one also covers creating the index,
-    reading what it holds before writing and the files kept beside it, so two runs never work
-    from the same starting point. It is an ``flock`` on ``ingest.lock`` in the index folder: the
-    kernel releases it when the holder exits, however it exits (SIGKILL included), so it is never
-    stale; the file left behind is harmless. Waits up to ``wait`` seconds, calling ``on_wait``
-    once if it has to; then raises IndexBusyError.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: Whoosh's writer lock still keeps one writer
-        yield
-        return
-    path = index_dir / LOCK_FILE
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
-    except OSError as exc:
-        raise ReportIndexError(f"the index folder {index_dir} cannot be written ({exc.strerror})") from None
-    deadline = time.monotonic() + max(wait, 0.0)
-    told = False
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
-            if time.monotonic() >= deadline:
-                raise IndexBusyError(_busy_message(index_dir, _lock_holder(path))) from None
-            if not told and on_wait is not None:
-                on_wait()
-                told = True
-            time.sleep(min(0.1, max(deadline - time.monotonic(), 0.0)))
-            continue
-        try:  # the folder may have been swapped (reindex) while we waited: lock the file that is there now
-            current = os.stat(path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            current = False
-        if current:
-            break
-        os.close(fd)
-    try:
-        try:  # who holds it, for the "index busy" message of others; only a courtesy
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-        except OSError:
-            pass
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _lock_holder(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return ""
-    return text if text.isdigit() else ""
-
 
 # --------------------------------------------------------------------------------------------
 # Documents
-
-
-def report_documents(report: Report, fingerprint: str, annotation: str = "") -> Iterator[dict]:
-    """The Whoosh documents of one report: the report itself, then each passage."""
-    mentioned: dict[int, list[str]] = {}
-    for mention in report.mentions:
-        ids = mentioned.setdefault(mention.paragraph, [])
-        if mention.initiative not in ids:
-            ids.append(mention.initiative)
-    from ..search.vocabulary import find_definitions
-
-    common = {
-        "report_id": report.id,
-        "date": report.date or "",
-        "year": (report.date or "")[:4],
-        "source": report.source,
-    }
-    text = " ".join(filter(None, [report.title, report.body, report.author, report.report_of]))
-    yield {
-        **common,
-        "doc_id": report.id,
-        "kind": "report",
-        "title": report.title,
-        "body": report.body,
-        "text": text,
-        # the words "did you mean" can offer: each word once, on the report, not again a passage
-        "spell": " ".join(sorted({word for t in (text, *(p.text for p in report.paragraphs)) for word in _SPELL_WORD.findall(t)})),
-        "sha256": report.sha256,
-        "fingerprint": fingerprint,
-        "annotation": annotation,
-        "initiatives": " ".join(dict.fromkeys(m.initiative for m in report.mentions)),
-        "model": json.dumps(report.to_dict(), ensure_ascii=False),
-        "vocab": json.dumps(
-            {
-                "definitions": find_definitions(p.text for p in report.paragraphs),
-                "initiatives": [asdict(item) for item in report.discovered],
-            },
-            ensure_ascii=False,
-        ),
-        "ordinal": -1,
-        "page": 0,
-    }
-    for para in report.paragraphs:
-        yield {
-            **common,
-            "doc_id": f"{report.id}#{para.ordinal}",
-            "kind": para.kind,
-            "section": para.section,
-            "heading": " > ".join(para.heading_path),
-            "page": para.page or 0,
-            "pages": list(para.pages),
-            "ordinal": para.ordinal,
-            "text": para.text,
-            "initiatives": " ".join(mentioned.get(para.ordinal, [])),
-        }
-
-
-@dataclass
-class IndexedFile:
-    report_id: str
-    source: str
-    sha256: str
-    fingerprint: str
-    annotation: str = ""
-
-
-def indexed_files(searcher) -> dict[str, IndexedFile]:
-    """What the index holds, by source path."""
-    out: dict[str, IndexedFile] = {}
-    for fields in searcher.documents(kind="report"):
-        out[fields["source"]] = IndexedFile(
-            report_id=fields["report_id"],
-            source=fields["source"],
-            sha256=fields.get("sha256", ""),
-            fingerprint=fields.get("fingerprint", ""),
-            annotation=fields.get("annotation", ""),
-        )
-    return out
-
-
-def stored_report(searcher, report_id: str) -> Report:
-    """The report model the index holds for ``report_id``."""
-    fields = searcher.document(doc_id=report_id)
-    return Report.from_dict(json.loads(fields["model"]))
-
-
-CATALOGUE_FILE = "catalogue.json"
-
-
-def write_catalogue(ix, index_dir: Path) -> None:
-    """A small summary of the index beside it: each report's metadata, the acronyms the reports
-    define and the initiatives discovered in them. Searching reads this instead of the report
-    models. Rewritten (atomically) after each commit."""
-    reports: list[dict] = []
-    definitions: dict[str, list[str]] = {}
-    initiatives: dict[str, dict] = {}
-    with ix.searcher() as searcher:
-        for fields in searcher.documents(kind="report"):
-            reports.append(
-                {key: fields.get(key, "") for key in ("report_id", "title", "date", "body", "source", "sha256")}
-            )
-            vocab = json.loads(fields.get("vocab") or "{}")
-            for acronym, long_form in vocab.get("definitions", {}).items():
-                forms = definitions.setdefault(acronym, [])
-                if long_form not in forms:
-                    forms.append(long_form)
-            for item in vocab.get("initiatives", []):
-                known = initiatives.setdefault(item["id"], dict(item))
-                known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *item.get("aliases", [])]))
-    data = {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
-    temporary = index_dir / (CATALOGUE_FILE + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    temporary.replace(index_dir / CATALOGUE_FILE)
-
-
-def read_catalogue(index_dir: Path) -> dict:
-    """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing."""
-    try:
-        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        write_catalogue(open_index(index_dir), index_dir)
-        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
-
-
-def catalogue_reports(index_dir: Path) -> list[Report]:
-    """The ingested reports' metadata only (no passages): enough to name and filter reports."""
-    return [
-        Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],
-               date=r["date"] or None, body=r["body"])
-        for r in read_catalogue(index_dir)["reports"]
-    ]
-
-
-GAZETTEER_DIR = "initiatives"
-
-
-def user_gazetteer_files(index_dir: Path) -> list[Path]:
-    """The user's own initiative lists kept with the index: ``initiatives.json`` or ``.csv`` in
-    the index folder, and the files an ingest was given with ``--initiatives`` (kept in
-    ``initiatives/``)."""
-    found = [index_dir / name for name in ("initiatives.json", "initiatives.csv") if (index_dir / name).is_file()]
-    folder = index_dir / GAZETTEER_DIR
-    if folder.is_dir():
-        found.extend(sorted(p for p in folder.iterdir() if p.suffix.lower() in (".json", ".csv")))
-    return found
 
 
 def load_reports(index_dir: Path) -> list[Report]:
@@ -454,29 +165,6 @@ def load_reports(index_dir: Path) -> list[Report]:
     with ix.searcher() as searcher:
         reports = [Report.from_dict(json.loads(f["model"])) for f in searcher.documents(kind="report")]
     return sorted(reports, key=lambda r: (r.date or "9999", r.id))
-
-
-def find_report(reports: Iterable[Report], name: str) -> Report:
-    """The one report ``name`` identifies: an id, an id prefix, a date, or a file name."""
-    reports = list(reports)
-    wanted = name.strip().lower()
-    exact = [r for r in reports if r.id.lower() == wanted]
-    if exact:
-        return exact[0]
-    candidates = [
-        r
-        for r in reports
-        if r.id.lower().startswith(wanted)
-        or (r.date or "") == wanted
-        or Path(r.source).name.lower() == wanted
-        or Path(r.source).stem.lower() == wanted
-    ]
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise UnknownReportError(f"no ingested report matches '{name}'. `report-index reports` lists them.")
-    listed = ", ".join(r.id for r in candidates[:8])
-    raise UnknownReportError(f"'{name}' matches {len(candidates)} reports ({listed}); give the full id.")
 
 
 def recorded_sources(index_dir: Path) -> list[str]:
@@ -494,6 +182,3 @@ def recorded_sources(index_dir: Path) -> list[str]:
         ) from None
 
 
-def slugify(text: str, limit: int = 60) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "report"

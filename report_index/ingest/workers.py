@@ -106,7 +106,7 @@ class LocalRunner:
         self._pending: dict[int, Any] = {}
 
     def results(self, jobs: list[Job]) -> Iterator[Extracted]:
-        from ..ingest.run import extract_and_annotate
+        from ..pipeline import extract_and_annotate
 
         for job in jobs:
             report, reason = extract_and_annotate(job.path, job.sha, job.override, self._annotator, ocr=self._ocr)
@@ -117,7 +117,7 @@ class LocalRunner:
             yield Extracted(job, title=report.title, date=report.date)
 
     def index(self, job: Job) -> None:
-        from ..ingest.run import write_report
+        from .commit import write_report
 
         report = self._pending.pop(id(job))
         report.id, report.source = job.report_id, job.source
@@ -390,7 +390,7 @@ def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator:
     parent_end.close()  # the ingest's end: the worker's copy would keep the socket open
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..ingest.run import fewer_collections
+    from .commit import fewer_collections
 
     with fewer_collections():
         _answer(conn, index_dir, annotator, ocr)
@@ -435,7 +435,8 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
     """A worker process: read files and index reports as the ingest says, then hand over the segment."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
-    from ..ingest.run import Annotator, fewer_collections
+    from ..pipeline import Annotator
+    from .commit import fewer_collections
 
     annotator = Annotator([Path(f) for f in gazetteer_files])
     if reads:  # while the ingest is still looking at files: ready when the first one comes
@@ -447,7 +448,8 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
 def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
     """Read files and index reports as the ingest says, until it says finish (or is gone)."""
     from ..index.store import finish_segment, segment_writer
-    from ..ingest.run import annotate, extract, extract_and_annotate, write_report
+    from ..pipeline import annotate, extract, extract_and_annotate
+    from .commit import write_report
 
     writer = None
     pending: dict[int, Any] = {}

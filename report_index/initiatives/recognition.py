@@ -75,6 +75,7 @@ from typing import Any, Iterable
 from ..errors import ReportIndexError
 from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
+from ..text.acronyms import CONNECTORS, initials_match
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
 ANNOTATOR_VERSION = "1"
@@ -575,7 +576,6 @@ HEAD_KIND = {
     "fund": "fund", "helpline": "service", "charter": "charter",
 }
 _TAIL_HEADS = {"day", "days", "week", "weeks"}  # "16 Days of Action Against Domestic Abuse"
-_CONNECTORS = {"of", "and", "in", "for", "against", "on", "&"}
 #: Capitalised words a name never starts with or runs through: determiners and other sentence
 #: openers, titles of people, months, and the nouns of bodies ("the Home Office Modern Slavery Unit"
 #: gives "Modern Slavery Unit").
@@ -704,7 +704,7 @@ def _acronym_prefixed(name: str) -> bool:
 
 
 def _content_words(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in _CONNECTORS and w not in ("'s", "'")]
+    return [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in CONNECTORS and w not in ("'s", "'")]
 
 
 def _merge_key(name: str) -> str:
@@ -712,41 +712,7 @@ def _merge_key(name: str) -> str:
     words = squash(fold_quotes_in_place(name)).split(" ")
     while words and (words[0].lower() == "the" or (_is_acronym(words[0]) and len(words) > 2)):
         words = words[1:]
-    return initiative_id(" ".join(w for w in words if w.lower() not in _CONNECTORS))
-
-
-def initials_match(acronym: str, long_form: str) -> bool:
-    """Whether the acronym's letters are the initials of the long form's words, in order.
-
-    The first letter must start the first word; connectors ("and", "of") and up to two other words
-    may be skipped ("WYR&V" = West Yorkshire (Children's) Risk and Vulnerability (Group)).
-    """
-    letters = [c.lower() for c in acronym if c.isalnum()]
-    if len(acronym) > 2 and acronym.endswith("s") and acronym[-2].isupper():
-        letters = letters[:-1]
-    words = [w for w in re.split(r"[\s\-/]+", fold_quotes_in_place(long_form)) if w and w not in ("&", "'s", "'")]
-    if not letters or not words or words[0][0].lower() != letters[0]:
-        return False
-
-    def match(i: int, j: int, skipped: int) -> bool:
-        if i == len(letters):
-            rest = [w for w in words[j:] if w.lower() not in _CONNECTORS]
-            return skipped + len(rest) <= 2
-        if j == len(words):
-            return False
-        word = words[j]
-        if word[0].lower() == letters[i]:
-            if match(i + 1, j + 1, skipped):
-                return True
-            # an acronym word or number inside the long form gives several letters ("CSEA", "2")
-        if word.isupper() and len(word) > 1 and "".join(letters[i:i + len(word)]) == word.lower():
-            if match(i + len(word), j + 1, skipped):
-                return True
-        if word.lower() in _CONNECTORS:
-            return match(i, j + 1, skipped)
-        return skipped < 2 and j > 0 and match(i, j + 1, skipped + 1)
-
-    return match(0, 0, 0)
+    return initiative_id(" ".join(w for w in words if w.lower() not in CONNECTORS))
 
 
 def _strict_initials(name: str) -> str:
@@ -765,7 +731,7 @@ def _name_part(token: Any) -> bool:
         return True
     if token.is_upper and len(text) >= 2 and any(c.isalpha() for c in text):
         return True
-    return text in ("-", "&", "'s", "'") or text in _CONNECTORS
+    return text in ("-", "&", "'s", "'") or text in CONNECTORS
 
 
 def _head_type(initiative: Initiative) -> set[str]:
@@ -953,7 +919,7 @@ class Recogniser:
                 break  # "... Group and Violence Reduction Unit": the name before is another one
             first = position
             position -= 1
-        while first < end - 1 and (doc[first].text in _CONNECTORS or doc[first].text in ("-", "'s", "'", "&")):
+        while first < end - 1 and (doc[first].text in CONNECTORS or doc[first].text in ("-", "'s", "'", "&")):
             first += 1
         last = end  # exclusive
         # a Day/Week may take an "of ..." tail: "16 Days of Action Against Domestic Abuse"
@@ -961,14 +927,14 @@ class Recogniser:
             last = end + 1
             while last < len(doc) and doc[last]._.ri_name_part and doc[last].text not in BOUNDARY_WORDS:
                 last += 1
-            while doc[last - 1].text in _CONNECTORS or doc[last - 1].text in ("-", "&"):
+            while doc[last - 1].text in CONNECTORS or doc[last - 1].text in ("-", "&"):
                 last -= 1
         else:
             # numbers lead only a Day or Week ("16 Days"); elsewhere they are counts or years
             while first < end - 1 and doc[first].text.isdigit():
                 first += 1
         span = doc[first:last]
-        words = [t for t in span if t.text not in _CONNECTORS and t.text not in ("-", "&", "'s", "'") and t.i != head.i]
+        words = [t for t in span if t.text not in CONNECTORS and t.text not in ("-", "&", "'s", "'") and t.i != head.i]
         if len(words) < 2:
             return None
         name = squash(text[span.start_char:span.end_char])

@@ -19,15 +19,10 @@ from whoosh.searching import Results
 
 from ..text.dates import parse_date
 from ..errors import QueryError
-from ..index.store import (
-    analyzer,
-    catalogue_reports,
-    find_report,
-    index_signature,
-    open_index,
-    read_catalogue,
-    user_gazetteer_files,
-)
+from ..index.catalogue import catalogue_reports, find_report, read_catalogue
+from ..index.files import user_gazetteer_files
+from ..index.schema import analyzer
+from ..index.store import index_signature, open_index
 from ..index.ranking import documents, rank
 from ..text.clean import fold_quotes
 from ..search.vocabulary import Expansion, Rewritten, Vocabulary, build_vocabulary, rewrite

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable, Iterable
 
-from ..initiatives.recognition import initials_match
 from ..text.clean import fold_quotes
 
 #: Weight of a variant relative to the words the user typed.
@@ -35,30 +34,10 @@ MAX_NGRAM = 8
 PROXIMITY_SLOP = 3
 PROXIMITY_BOOST = 1.5
 
-_DEFINITION = re.compile(
-    r"(?P<long>(?:[A-Z][\w'\u2019&-]*|and|of|for|the|in|on|to|&)(?:[ -](?:[A-Z0-9][\w'\u2019&-]*|and|of|for|the|in|on|to|&)){1,9})"
-    r"\s*\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)"
-)
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 Tokens = Callable[[str], list[str]]
-
-
-def find_definitions(texts: Iterable[str]) -> dict[str, str]:
-    """Acronyms a report defines, "Long Name (ACR)": {"BWF": "Body Worn Footage", ...}."""
-    found: dict[str, str] = {}
-    for text in texts:
-        for match in _DEFINITION.finditer(fold_quotes(text)):
-            acronym = match.group("acr")
-            words = match.group("long").split()
-            # the shortest tail of the capitalised run whose initials give the acronym
-            for start in range(len(words) - 1, -1, -1):
-                candidate = " ".join(words[start:])
-                if words[start][0].isupper() and initials_match(acronym, candidate):
-                    found.setdefault(acronym, candidate)
-                    break
-    return found
 
 
 def curated_groups() -> list[list[str]]:

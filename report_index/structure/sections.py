@@ -1,7 +1,7 @@
 """From a ``RawDocument`` to a ``Report``: metadata, the section tree and the paragraphs.
 
-The parser reads the report the way a person does. The title block at the top gives the meeting
-(body), date, subject, author and "report of". Headings are numbered (``2.5 Domestic Abuse``),
+The parser reads the report the way a person does. The title block at the top (``title_block``)
+gives the meeting (body), date, subject, author and "report of". Headings are numbered (``2.5 Domestic Abuse``),
 unnumbered capitals (``KEY INFORMATION``) or bold. Numbered paragraphs (``2.5.6``), lettered items
 (``a)``) and bullets are passages; an unlabelled paragraph belongs to the numbered paragraph before
 it. A paragraph cut by a page break (the text stops mid-sentence and carries on on the next page)
@@ -13,217 +13,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text.dates import find_date
-from ..measures.tables import attach_measures
 from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
+from ..text.dates import find_date
+from .labels import (
+    BULLET,
+    LETTER_LABEL,
+    NUMBER_LABEL,
+    ROMAN_LABEL,
+    Label,
+    clean_heading,
+    ends_sentence,
+    is_caps,
+    letter_follows,
+    number_tuple,
+    plausible_next,
+)
 from ..sources.tables import key_value_lines
+from .title_block import KEY_VALUE, SMALL_WORDS, read_front_matter
 
-#: Title-block labels and the metadata field each one fills.
-FRONT_MATTER_KEYS = {
-    "report to": "body",
-    "meeting": "body",
-    "committee": "body",
-    "meeting of": "body",
-    "date": "date",
-    "date of meeting": "date",
-    "meeting date": "date",
-    "subject": "title",
-    "title": "title",
-    "report title": "title",
-    "report of": "report_of",
-    "report by": "report_of",
-    "report from": "report_of",
-    "author": "author",
-    "authors": "author",
-    "author(s)": "author",
-    "report author": "author",
-    "lead officer": "author",
-}
-#: Meetings these reports go to, as they should be named whatever case the report uses.
-KNOWN_BODIES = [
-    "Police and Crime Panel",
-    "Police, Fire and Crime Panel",
-    "Community Outcomes Meeting",
-    "Accountability and Performance Board",
-    "Joint Audit Committee",
-    "Police and Crime Commissioner",
-]
-_BODY_WORDS = re.compile(r"\b(MEETING|PANEL|COMMITTEE|BOARD|CABINET|COUNCIL|FORUM)\b", re.IGNORECASE)
-_SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "at", "by", "with", "or"}
 _MONTH_START = re.compile(
     r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
-_NUMBER_LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<rest>\S.*)$")
-_LETTER_LABEL = re.compile(r"^\(?(?P<letter>[A-Za-z])\)\s+(?P<rest>\S.*)$")
-_ROMAN_LABEL = re.compile(r"^\(?(?P<roman>(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))\)\s+(?P<rest>\S.*)$")
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\uf0b7\uf0a7\u25a0\u25a1\u2013\-\*o]\s+(?P<rest>\S.*)$")
-_KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ()/&-]{0,30}?)\s*:\s*(?P<value>.*)$")
-_TERMINAL = re.compile(r"[.!?:;][\"')\]\u2019\u201d]*$")
-_AGENDA = re.compile(r"^(agenda\s+)?item\s+\w+$", re.IGNORECASE)
-
-
-@dataclass
-class _Label:
-    kind: str  # "number", "letter", "roman", "bullet" or "" for none
-    value: str  # "2.5.6", "a", "ii", ""
-    rest: str
-
-
-def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= 0.85
-
-
-def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip()))
-
-
-def clean_heading(text: str) -> str:
-    text = text.strip().rstrip("#").strip()
-    if text.endswith((".", ":")) and not re.search(r"\b[A-Za-z]\.$", text):
-        text = text[:-1].rstrip()
-    return text
-
-
-def canonical_body(text: str) -> str:
-    """The meeting's name in its usual form: "COMMUNITY OUTCOMES MEETING" -> "Community Outcomes Meeting"."""
-    text = text.strip().rstrip(".:")
-    for known in KNOWN_BODIES:
-        if known.casefold() in text.casefold():
-            return known
-    if is_caps(text):
-        words = text.lower().split()
-        return " ".join(w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
-    return text
-
-
-def split_name_role(text: str) -> tuple[str, str]:
-    """"Wendy Stevens – Research Manager" -> ("Wendy Stevens", "Research Manager")."""
-    parts = re.split(r"\s+[\u2013\u2014-]\s+|,\s+", text.strip(), maxsplit=1)
-    name = parts[0].strip()
-    role = parts[1].strip() if len(parts) > 1 else ""
-    return name, role
-
-
-# --------------------------------------------------------------------------------------------
-# Labels and their sequence
-
-
-def _number_tuple(value: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in value.split("."))
-
-
-def plausible_next(previous: tuple[int, ...] | None, candidate: tuple[int, ...]) -> bool:
-    """Whether ``candidate`` can follow ``previous`` in a report's paragraph numbering.
-
-    A child starts at 1 (``2.4`` -> ``2.4.1``); a sibling or an ancestor's sibling goes up by a
-    little (numbering sometimes skips one). This tells ``2.4.10`` (a paragraph) from ``15 June``.
-    """
-    if previous is None:
-        return 1 <= candidate[0] <= 9 and all(part <= 2 for part in candidate[1:])
-    if len(candidate) == len(previous) + 1 and candidate[:-1] == previous and candidate[-1] in (1, 2):
-        return True
-    for depth in range(min(len(previous), len(candidate))):
-        if candidate[:depth] != previous[:depth]:
-            break
-        if previous[depth] < candidate[depth] <= previous[depth] + 3 and all(
-            part in (1, 2) for part in candidate[depth + 1 :]
-        ):
-            return True
-    return False
-
-
-def _letter_follows(previous: str | None, letter: str) -> str | None:
-    """The letter label this is (OCR's ``I)`` after ``k)`` is ``l)``), or None if out of sequence."""
-    lower = letter.lower()
-    if previous is None:
-        return lower if lower == "a" else None
-    expected = chr(ord(previous) + 1)
-    if lower == expected:
-        return lower
-    if letter in "Il1" and expected == "l":
-        return "l"
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Front matter
-
-
-@dataclass
-class FrontMatter:
-    body: str = ""
-    date: str | None = None
-    title: str = ""
-    author: str = ""
-    author_role: str = ""
-    report_of: str = ""
-    report_of_role: str = ""
-    taken: set[int] = field(default_factory=set)  # indexes of the blocks that were the title block
-
-
-def read_front_matter(blocks: list) -> FrontMatter:
-    """Read the title block: labelled lines, a meeting name in capitals, a date line.
-
-    A line above or among them that is none of these (a banner, a logo's caption) is left to
-    the body; the title block ends where the body visibly starts (a numbered line, a capitals
-    heading) or after a few lines that are not title-block lines.
-    """
-    front = FrontMatter()
-    misses = 0
-    for index, block in enumerate(blocks[:25]):
-        if isinstance(block, Table):
-            lines = key_value_lines(block)
-            if lines is None:
-                break
-            for line in lines:
-                _front_line(front, line.text)
-            front.taken.add(index)
-            continue
-        text = block.text.strip()
-        if not text:
-            continue
-        if _front_line(front, text):
-            front.taken.add(index)
-            misses = 0
-            continue
-        misses += 1
-        if _NUMBER_LABEL.match(text) or is_caps(text) or misses >= 3:
-            break
-    return front
-
-
-def _front_line(front: FrontMatter, text: str) -> bool:
-    """Take ``text`` into the front matter if it is a title-block line; say whether it was."""
-    match = _KEY_VALUE.match(text)
-    if match:
-        key = match.group("key").strip().lower()
-        value = match.group("value").strip()
-        target = FRONT_MATTER_KEYS.get(key)
-        if target is None:
-            return False
-        if target == "body":
-            front.body = canonical_body(value)
-        elif target == "date":
-            found = find_date(value)
-            front.date = found.isoformat() if found else front.date
-        elif target == "title":
-            front.title = value
-        elif target == "author":
-            front.author, front.author_role = split_name_role(value)
-        elif target == "report_of":
-            front.report_of, front.report_of_role = split_name_role(value)
-        return True
-    if _AGENDA.match(text):
-        return True
-    found = find_date(text)
-    if found and len(text) <= 40 and not front.date:
-        front.date = found.isoformat()
-        return True
-    if is_caps(text) and _BODY_WORDS.search(text) and not front.body and len(text.split()) <= 10:
-        front.body = canonical_body(text)
-        return True
-    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,7 +158,7 @@ class _Parser:
         first = line.text.lstrip("\"'\u2018\u201c(")[:1]
         if first.islower():
             return True
-        if _KEY_VALUE.match(line.text) and len(line.text.split(":")[0].split()) <= 3:
+        if KEY_VALUE.match(line.text) and len(line.text.split(":")[0].split()) <= 3:
             return False
         if line.page_start and self.last_line is not None and self.last_line.full and not ends_sentence(current):
             return True
@@ -383,34 +193,34 @@ class _Parser:
             )
 
     # -- lines --------------------------------------------------------------------------------
-    def label_of(self, text: str) -> _Label:
-        match = _NUMBER_LABEL.match(text)
+    def label_of(self, text: str) -> Label:
+        match = NUMBER_LABEL.match(text)
         if match:
             rest = match.group("rest")
-            number = _number_tuple(match.group("num"))
+            number = number_tuple(match.group("num"))
             if (
                 not rest[:1].islower()
                 and not _MONTH_START.match(rest)
                 and not re.match(r"^[%/:-]", rest)
                 and plausible_next(self.number, number)
             ):
-                return _Label("number", match.group("num"), rest)
-        match = _ROMAN_LABEL.match(text)
+                return Label("number", match.group("num"), rest)
+        match = ROMAN_LABEL.match(text)
         if match:
             roman = match.group("roman")
-            if not (len(roman) == 1 and _letter_follows(self.letter, roman)):
-                return _Label("roman", roman, match.group("rest"))
-        match = _LETTER_LABEL.match(text)
+            if not (len(roman) == 1 and letter_follows(self.letter, roman)):
+                return Label("roman", roman, match.group("rest"))
+        match = LETTER_LABEL.match(text)
         if match:
-            letter = _letter_follows(self.letter, match.group("letter"))
+            letter = letter_follows(self.letter, match.group("letter"))
             if letter:
-                return _Label("letter", letter, match.group("rest"))
-        match = _BULLET.match(text)
+                return Label("letter", letter, match.group("rest"))
+        match = BULLET.match(text)
         if match and (text[0] != "o" or self.open is not None and self.open.kind == "list_item"):
-            return _Label("bullet", "", match.group("rest"))
-        return _Label("", "", text)
+            return Label("bullet", "", match.group("rest"))
+        return Label("", "", text)
 
-    def numbered_heading(self, line: TextLine, label: _Label, next_numbers: list[tuple[int, ...]]) -> bool:
+    def numbered_heading(self, line: TextLine, label: Label, next_numbers: list[tuple[int, ...]]) -> bool:
         rest = label.rest.strip()
         words = rest.split()
         if line.bold and len(words) <= 25:
@@ -421,10 +231,10 @@ class _Parser:
             return False
         if ends_sentence(rest) and not rest.endswith(")."):
             return False
-        number = _number_tuple(label.value)
+        number = number_tuple(label.value)
         if next_numbers and next_numbers[0] == number + (1,):
             return True
-        content = [w for w in words if w.lower() not in _SMALL_WORDS]
+        content = [w for w in words if w.lower() not in SMALL_WORDS]
         capitalised = sum(1 for w in content if w[:1].isupper())
         return len(content) >= 2 and capitalised / len(content) >= 0.75
 
@@ -432,7 +242,7 @@ class _Parser:
         """(is a heading, is a capitals heading) for an unlabelled line."""
         text = line.text.strip()
         words = text.split()
-        if not words or len(words) > 15 or _KEY_VALUE.match(text) and not is_caps(text):
+        if not words or len(words) > 15 or KEY_VALUE.match(text) and not is_caps(text):
             return False, False
         if is_caps(text) and not text.endswith(".") and len(words) <= 12:
             return True, True
@@ -443,7 +253,7 @@ class _Parser:
     def feed(self, line: TextLine, next_numbers: list[tuple[int, ...]]) -> None:
         label = self.label_of(line.text)
         if label.kind == "number":
-            numbers = _number_tuple(label.value)
+            numbers = number_tuple(label.value)
             if self.numbered_heading(line, label, next_numbers):
                 self.number = numbers
                 self.add_section(label.value, clean_heading(label.rest), line.page, is_caps(label.rest))
@@ -490,7 +300,7 @@ def merge_heading_lines(blocks: list) -> list:
             and previous.full
             and not block.new_block
             and block.page == previous.page
-            and not _NUMBER_LABEL.match(block.text)
+            and not NUMBER_LABEL.match(block.text)
         ):
             merged[-1] = TextLine(
                 text=f"{previous.text} {block.text}",
@@ -534,7 +344,6 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
         elif block.text.strip():
             parser.feed(block, upcoming[index])
     parser.close()
-    attach_measures(report)
     if not report.date:
         for block in body_blocks[:15]:
             if isinstance(block, TextLine):
@@ -554,7 +363,7 @@ def _upcoming_numbers(blocks: list) -> list[list[tuple[int, ...]]]:
         result[index] = following
         block = blocks[index]
         if isinstance(block, TextLine):
-            match = _NUMBER_LABEL.match(block.text)
+            match = NUMBER_LABEL.match(block.text)
             if match and not match.group("rest")[:1].islower():
-                following = [_number_tuple(match.group("num"))]
+                following = [number_tuple(match.group("num"))]
     return result

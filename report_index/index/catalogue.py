@@ -1,0 +1,83 @@
+"""The catalogue kept beside the index (each report's metadata, the acronyms the reports define,
+the initiatives discovered in them), the user's initiative lists kept with the index, and naming
+one ingested report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import UnknownReportError
+from ..models import Report
+from .files import CATALOGUE_FILE
+from .store import open_index
+
+
+
+
+def write_catalogue(ix, index_dir: Path) -> None:
+    """A small summary of the index beside it: each report's metadata, the acronyms the reports
+    define and the initiatives discovered in them. Searching reads this instead of the report
+    models. Rewritten (atomically) after each commit."""
+    reports: list[dict] = []
+    definitions: dict[str, list[str]] = {}
+    initiatives: dict[str, dict] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.documents(kind="report"):
+            reports.append(
+                {key: fields.get(key, "") for key in ("report_id", "title", "date", "body", "source", "sha256")}
+            )
+            vocab = json.loads(fields.get("vocab") or "{}")
+            for acronym, long_form in vocab.get("definitions", {}).items():
+                forms = definitions.setdefault(acronym, [])
+                if long_form not in forms:
+                    forms.append(long_form)
+            for item in vocab.get("initiatives", []):
+                known = initiatives.setdefault(item["id"], dict(item))
+                known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *item.get("aliases", [])]))
+    data = {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
+    temporary = index_dir / (CATALOGUE_FILE + ".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(index_dir / CATALOGUE_FILE)
+
+
+def read_catalogue(index_dir: Path) -> dict:
+    """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing."""
+    try:
+        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        write_catalogue(open_index(index_dir), index_dir)
+        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+
+
+def catalogue_reports(index_dir: Path) -> list[Report]:
+    """The ingested reports' metadata only (no passages): enough to name and filter reports."""
+    return [
+        Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],
+               date=r["date"] or None, body=r["body"])
+        for r in read_catalogue(index_dir)["reports"]
+    ]
+
+
+def find_report(reports: Iterable[Report], name: str) -> Report:
+    """The one report ``name`` identifies: an id, an id prefix, a date, or a file name."""
+    reports = list(reports)
+    wanted = name.strip().lower()
+    exact = [r for r in reports if r.id.lower() == wanted]
+    if exact:
+        return exact[0]
+    candidates = [
+        r
+        for r in reports
+        if r.id.lower().startswith(wanted)
+        or (r.date or "") == wanted
+        or Path(r.source).name.lower() == wanted
+        or Path(r.source).stem.lower() == wanted
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise UnknownReportError(f"no ingested report matches '{name}'. `report-index reports` lists them.")
+    listed = ", ".join(r.id for r in candidates[:8])
+    raise UnknownReportError(f"'{name}' matches {len(candidates)} reports ({listed}); give the full id.")

@@ -1,0 +1,107 @@
+"""The pipeline: one file into a finished ``Report``.
+
+``read_report`` runs every stage on one file, in order: the source is read (``sources``), its
+structure parsed (``structure``), its measures tables read (``measures``), the date completed from
+the file name and the title from ``metadata.csv`` (``sources.metadata``), and the initiatives it
+mentions recognised (``initiatives``, through an ``Annotator``). The ingest and its worker
+processes both call it; nothing here writes to the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import ExtractionError
+from .measures.tables import attach_measures
+from .models import Report
+from .sources import read_document
+from .sources.metadata import Override
+from .structure import canonical_body, parse_report
+from .text.dates import date_from_filename
+
+
+def extract_report(
+    path: Path, data: bytes, override: Override | None = None, report_id: str = "", *, ocr: bool = False
+) -> Report:
+    """The Report model of one file: read, parse, then dates from the file name and overrides.
+
+    With ``ocr``, a PDF with no text layer is read with OCR (see ``ocr.py``)."""
+    sha = hashlib.sha256(data).hexdigest()
+    raw = read_document(path, ocr=ocr)
+    report = parse_report(raw, report_id, sha)
+    attach_measures(report)
+    report.source = str(path)
+    if not report.date:
+        named = date_from_filename(path.name)
+        if named:
+            report.date, report.date_source = named.isoformat(), "filename"
+    if override:
+        if override.date:
+            report.date, report.date_source = override.date, "metadata.csv"
+        if override.title:
+            report.title = override.title
+        if override.body:
+            report.body = canonical_body(override.body)
+    if not report.title:
+        report.title = path.stem.replace("_", " ").replace("-", " ").strip()
+    if not report.paragraphs:
+        raise ExtractionError("no paragraphs of text were found in it")
+    return report
+
+
+class Annotator:
+    """Reads initiative mentions into report models with the gazetteer (curated list plus the
+    user's files). spaCy is loaded only when a report actually needs reading."""
+
+    def __init__(self, gazetteer_files: list[Path]):
+        from .initiatives.recognition import gazetteer_fingerprint, load_gazetteer
+
+        self.initiatives = load_gazetteer(*gazetteer_files)
+        self.fingerprint = gazetteer_fingerprint(self.initiatives)
+        self._recogniser = None
+
+    def load(self) -> None:
+        """Build the rules now (spaCy), rather than for the first report that needs them."""
+        if self._recogniser is None:
+            from .initiatives.recognition import Recogniser
+
+            self._recogniser = Recogniser(self.initiatives)
+
+    def annotate(self, report: Report) -> None:
+        self.load()
+        report.mentions, report.discovered = self._recogniser.annotate(report)
+
+
+def extract_and_annotate(
+    path: Path, sha: str, override: Override | None, annotator: Annotator, *, ocr: bool
+) -> tuple[Report | None, str]:
+    """One file's report with its initiative mentions, or None and the reason it failed."""
+    report, reason = extract(path, sha, override, ocr=ocr)
+    if report is not None:
+        reason = annotate(report, annotator)
+    return (report, "") if not reason else (None, reason)
+
+
+def extract(path: Path, sha: str, override: Override | None, *, ocr: bool) -> tuple[Report | None, str]:
+    """One file's report (no initiative mentions yet), or None and the reason it failed."""
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            return None, "the file changed while it was being ingested; run the ingest again"
+        return extract_report(path, data, override, ocr=ocr), ""
+    except OSError as exc:
+        return None, f"could not be read ({exc.strerror})"
+    except ExtractionError as exc:
+        return None, str(exc)
+    except Exception as exc:  # an extractor bug must not cost the rest of the corpus
+        return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"
+
+
+def annotate(report: Report, annotator: Annotator) -> str:
+    """Read a report's initiative mentions into it; the reason it failed, or ""."""
+    try:
+        annotator.annotate(report)
+    except Exception as exc:  # a recogniser bug must not cost the rest of the corpus
+        return f"unexpected extraction error: {type(exc).__name__}: {exc}"
+    return ""
