@@ -553,7 +553,7 @@ def figure_changes(a: str, b: str) -> list[FigureChange]:
     """Figures of ``a`` and ``b`` that count the same thing with different values. Where a thing
     is counted more than once, the values both give are set aside and a change is reported only
     when one value is left on each side."""
-    from .initiatives.recognition import find_figures
+    from .initiatives.figures import find_figures
 
     def grouped(text: str) -> dict[str, list[Figure]]:
         out: dict[str, list[Figure]] = {}
@@ -583,7 +583,7 @@ def figure_changes(a: str, b: str) -> list[FigureChange]:
 
 def resolve_topic(query: str, initiatives: list[Initiative]) -> Topic:
     """An initiative when ``query`` names one (any alias, any case), else the query's words."""
-    from .initiatives.recognition import resolve
+    from .initiatives.gazetteer import resolve
 
     if not squash(query):
         raise ReportIndexError("the topic is empty: give an initiative (\"WYASP\") or words (\"modern slavery\").")

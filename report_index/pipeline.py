@@ -55,7 +55,8 @@ class Annotator:
     user's files). spaCy is loaded only when a report actually needs reading."""
 
     def __init__(self, gazetteer_files: list[Path]):
-        from .initiatives.recognition import gazetteer_fingerprint, load_gazetteer
+        from .initiatives.gazetteer import load_gazetteer
+        from .initiatives.recognition import gazetteer_fingerprint
 
         self.initiatives = load_gazetteer(*gazetteer_files)
         self.fingerprint = gazetteer_fingerprint(self.initiatives)

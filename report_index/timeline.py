@@ -91,7 +91,7 @@ class TimelineEntry:
 
 def known_initiatives(index_dir: Path, reports: list[Report]) -> list[Initiative]:
     """The curated gazetteer, the user's lists kept with the index, and what ingest discovered."""
-    from .initiatives.recognition import load_gazetteer
+    from .initiatives.gazetteer import load_gazetteer
 
     found = {item.id: item for item in load_gazetteer(*user_gazetteer_files(index_dir))}
     for report in reports:
@@ -107,7 +107,7 @@ def known_initiatives(index_dir: Path, reports: list[Report]) -> list[Initiative
 
 def find_initiative(name: str, initiatives: list[Initiative]) -> Initiative:
     """The initiative ``name`` means (any alias or acronym, any case); an error with suggestions if none."""
-    from .initiatives.recognition import resolve, suggest
+    from .initiatives.gazetteer import resolve, suggest
 
     found = resolve(name, initiatives)
     if found is not None:
@@ -139,7 +139,7 @@ def summaries(reports: list[Report], initiatives: list[Initiative]) -> list[Init
 def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntry]:
     """Every report in date order, with its mentions of ``initiative`` (or none) and a one-line
     change against the last report before it that mentioned it."""
-    from .initiatives.recognition import describe_change
+    from .initiatives.figures import describe_change
 
     entries: list[TimelineEntry] = []
     previous: list[Mention] = []

@@ -9,18 +9,9 @@ import pytest
 
 from report_index.errors import ReportIndexError
 from report_index.pipeline import extract_report
-from report_index.initiatives.recognition import (
-    ANNOTATOR_VERSION,
-    Recogniser,
-    describe_change,
-    find_figures,
-    find_status,
-    gazetteer_fingerprint,
-    initiative_id,
-    load_gazetteer,
-    resolve,
-    suggest,
-)
+from report_index.initiatives.figures import describe_change, find_figures, find_status
+from report_index.initiatives.gazetteer import initiative_id, load_gazetteer, resolve, suggest
+from report_index.initiatives.recognition import ANNOTATOR_VERSION, Recogniser, gazetteer_fingerprint
 from report_index.models import Initiative, Mention, Paragraph, Report
 
 from .conftest import FIXTURES, GOLD, PDF_2021, PDF_2022, SEED_2021, SEED_2022
@@ -721,7 +712,8 @@ def test_gazetteer_matches_are_the_entity_ruler_s() -> None:
     two initiatives share a surface, a plain word starts a sentence or an acronym is split."""
     import spacy
 
-    from report_index.initiatives.recognition import LABEL, _is_acronym, _is_plain_word, _surfaces
+    from report_index.initiatives.gazetteer import is_acronym, is_plain_word, surfaces
+    from report_index.initiatives.recognition import LABEL
     from report_index.text.clean import fold_quotes_in_place
 
     initiatives = load_gazetteer() + [
@@ -736,11 +728,11 @@ def test_gazetteer_matches_are_the_entity_ruler_s() -> None:
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     patterns = []
     for initiative in initiatives:
-        for surface in map(fold_quotes_in_place, _surfaces(initiative)):
-            if _is_acronym(surface):
+        for surface in map(fold_quotes_in_place, surfaces(initiative)):
+            if is_acronym(surface):
                 for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
                     patterns.append({"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": form}]})
-            elif _is_plain_word(surface):
+            elif is_plain_word(surface):
                 patterns.append({"label": LABEL, "id": initiative.id, "pattern": [{"ORTH": surface, "IS_SENT_START": False}]})
             else:
                 patterns.append({"label": LABEL, "id": initiative.id, "pattern": surface})

@@ -33,7 +33,7 @@ def choose_id(report: Report, path: Path, taken: set[str]) -> str:
 def keep_gazetteers(index_dir: Path, files: Iterable[Path]) -> list[Path]:
     """Copy the user's ``--initiatives`` files into the index folder, so later runs and queries
     use them too; return every user gazetteer file the index now has."""
-    from ..initiatives.recognition import load_gazetteer
+    from ..initiatives.gazetteer import load_gazetteer
 
     files = [Path(f) for f in files]
     for file in files:

@@ -59,210 +59,33 @@ protected" before "83% of these report the initiative having a positive impact")
 
 from __future__ import annotations
 
-import csv
-import difflib
 import hashlib
-import io
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import ReportIndexError
 from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
 from ..text.acronyms import CONNECTORS, initials_match
+from .figures import best_status, find_figures, find_status
+from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surfaces
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
 ANNOTATOR_VERSION = "1"
 
 LABEL = "INITIATIVE"
-_FIELDS = ("name", "id", "aliases", "description", "kind")
 
 # --------------------------------------------------------------------------------------------
 # Text helpers
-
-def initiative_id(name: str) -> str:
-    """The slug used for ids: ``"Stalking Protection Orders"`` -> ``"stalking-protection-orders"``."""
-    text = unicodedata.normalize("NFKD", fold_quotes_in_place(name)).encode("ascii", "ignore").decode("ascii")
-    text = text.lower().replace("&", " and ").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-@lru_cache(maxsize=8192)
-def _slug(text: str) -> str:
-    return initiative_id(text)
-
-
-def _is_acronym(alias: str) -> bool:
-    """``SPO``, ``SPOs``, ``NMM2``, ``WYR&V``: matched case-sensitively."""
-    core = alias[:-1] if len(alias) > 2 and alias.endswith("s") and alias[-2].isupper() else alias
-    return bool(re.fullmatch(r"[A-Z][A-Z0-9&]+", core)) and sum(c.isupper() for c in core) >= 2
-
-
-def _is_plain_word(alias: str) -> bool:
-    """A one-word name that is also an ordinary English word (``Prevent``): capital and mid-sentence only."""
-    return bool(re.fullmatch(r"[A-Z][a-z]+", alias))
 
 
 # --------------------------------------------------------------------------------------------
 # The gazetteer
 
 
-def _package_entries() -> list[dict[str, Any]]:
-    text = resources.files("report_index").joinpath("data/initiatives.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Initiative:
-    """An Initiative from one gazetteer entry; ``where`` names the entry in error messages."""
-    unknown = sorted(set(entry) - set(_FIELDS))
-    if unknown:
-        raise ValueError(f"{where}: unknown field {unknown[0]!r} (fields are {', '.join(_FIELDS)})")
-    name = entry.get("name")
-    if not isinstance(name, str) or not squash(name):
-        raise ValueError(f"{where}: \"name\" is missing or empty")
-    name = squash(name)
-    aliases = entry.get("aliases") or []
-    if isinstance(aliases, str):
-        aliases = aliases.split(";")
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ValueError(f"{where} ({name}): \"aliases\" must be a list of strings or a ';'-separated string")
-    for key in ("description", "kind", "id"):
-        if entry.get(key) is not None and not isinstance(entry.get(key), str):
-            raise ValueError(f"{where} ({name}): \"{key}\" must be a string")
-    ident = initiative_id(entry.get("id") or "") or initiative_id(name)
-    if not ident:
-        raise ValueError(f"{where} ({name}): the name gives no usable id (it has no letters or digits)")
-    seen: set[str] = {name.lower()}
-    clean: list[str] = []
-    for alias in aliases:
-        alias = squash(alias)
-        if alias and alias.lower() not in seen:
-            seen.add(alias.lower())
-            clean.append(alias)
-    return Initiative(
-        id=ident,
-        name=name,
-        aliases=clean,
-        description=squash(entry.get("description") or ""),
-        kind=squash(entry.get("kind") or "").lower(),
-        source=source,
-    )
-
-
-def _read_user_file(path: Path) -> list[Initiative]:
-    def fail(problem: str) -> ReportIndexError:
-        return ReportIndexError(f"initiatives file {path}: {problem}")
-
-    suffix = path.suffix.lower()
-    if suffix not in (".json", ".csv"):
-        raise fail("unsupported file type (use a .json list of objects or a .csv with columns name,aliases,description,kind)")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except IsADirectoryError:
-        raise fail("it is a folder, not a file") from None
-    except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
-    if not text.strip():
-        raise fail("the file is empty")
-    entries: list[tuple[str, dict[str, Any]]] = []
-    if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-        if isinstance(data, dict) and isinstance(data.get("initiatives"), list):
-            data = data["initiatives"]
-        if not isinstance(data, list):
-            raise fail("expected a JSON list of objects, each with at least a \"name\"")
-        for number, item in enumerate(data, 1):
-            if not isinstance(item, dict):
-                raise fail(f"entry {number} is not an object with a \"name\"")
-            entries.append((f"entry {number}", item))
-    else:
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
-            if "name" not in header:
-                raise fail("the CSV has no \"name\" column (columns are name,aliases,description,kind)")
-            unknown = [h for h in header if h and h not in _FIELDS]
-            if unknown:
-                raise fail(f"unknown column {unknown[0]!r} (columns are name,aliases,description,kind and optionally id)")
-            for row in reader:
-                if None in row:
-                    raise fail(f"row {reader.line_num} has more cells than the header")
-                values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                if not any(values.values()):
-                    continue
-                entries.append((f"row {reader.line_num}", {k: v for k, v in values.items() if v or k == "name"}))
-        except csv.Error as exc:
-            raise fail(f"not a valid CSV file: {exc}") from None
-    if not entries:
-        raise fail("it lists no initiatives")
-    result: list[Initiative] = []
-    ids: dict[str, str] = {}
-    for where, entry in entries:
-        try:
-            initiative = _entry_to_initiative(entry, "user", where)
-        except ValueError as exc:
-            raise fail(str(exc)) from None
-        if initiative.id in ids:
-            raise fail(f"{where} ({initiative.name}) has the same id {initiative.id!r} as {ids[initiative.id]}")
-        ids[initiative.id] = f"{where} ({initiative.name})"
-        result.append(initiative)
-    return result
-
-
-def load_gazetteer(*extra: Path) -> list[Initiative]:
-    """The curated gazetteer plus the user's own files, which override entries with the same id.
-
-    A user file is a JSON list of objects with ``name`` (required), ``id``, ``aliases`` (a list, or
-    one string separated by ``;``), ``description`` and ``kind``; or a CSV with columns
-    ``name,aliases,description,kind`` (and optionally ``id``), aliases separated by ``;``. An entry
-    without an id gets the slug of its name. A malformed file raises
-    :class:`~report_index.errors.ReportIndexError` naming the file and the problem.
-    """
-    merged: dict[str, Initiative] = {}
-    for number, entry in enumerate(_package_entries(), 1):
-        initiative = _entry_to_initiative(entry, "gazetteer", f"gazetteer entry {number}")
-        merged[initiative.id] = initiative
-    for path in extra:
-        for initiative in _read_user_file(Path(path)):
-            merged[initiative.id] = initiative  # replaces in place, or appends
-    return list(merged.values())
-
-
-def gazetteer_fingerprint(initiatives: list[Initiative]) -> str:
-    """A stable hash of the initiatives (in any order) and :data:`ANNOTATOR_VERSION`."""
-    rows = sorted((asdict(i) for i in initiatives), key=lambda row: (row["id"], row["name"]))
-    payload = json.dumps({"annotator": ANNOTATOR_VERSION, "initiatives": rows}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-
-
 # --------------------------------------------------------------------------------------------
 # Looking initiatives up by name
-
-
-def _keys(text: str) -> list[str]:
-    """Lookup keys of a name as typed: its slug, with and without a plural s and a leading 'the'."""
-    slug = initiative_id(text)
-    if slug.startswith("the-"):
-        slug = slug[4:]
-    keys = [slug]
-    if slug.endswith("s") and len(slug) > 3:
-        keys.append(slug[:-1])
-    else:
-        keys.append(slug + "s")
-    return keys
 
 
 class _WordFilter:
@@ -282,279 +105,11 @@ class _WordFilter:
         return bool(self._words(doc) or (self._camel and self._camel.search(text)))
 
 
-def _surfaces(initiative: Initiative) -> list[str]:
-    return [initiative.name, *initiative.aliases]
-
-
-def resolve(name: str, initiatives: list[Initiative]) -> Initiative | None:
-    """The initiative ``name`` means, by id, name, alias or acronym.
-
-    Case does not matter, curly and straight apostrophes are the same (``Clare’s Law``), and a
-    plural or singular form finds the other (``SPOs``, ``Stalking Prevention Order``).
-    """
-    if not name or not squash(name):
-        return None
-    for key in _keys(name):  # the name as typed first, then its plural or singular
-        for initiative in initiatives:
-            if key == initiative.id or key in {_slug(s) for s in _surfaces(initiative)}:
-                return initiative
-    return None
-
-
-def suggest(name: str, initiatives: list[Initiative], n: int = 5) -> list[str]:
-    """Canonical names close to an unknown ``name`` (difflib), best first."""
-    query = squash(fold_quotes_in_place(name)).lower()
-    if not query:
-        return []
-    surface_to_name: dict[str, str] = {}
-    for initiative in initiatives:
-        for surface in (*_surfaces(initiative), initiative.id):
-            surface_to_name.setdefault(fold_quotes_in_place(surface).lower(), initiative.name)
-    ranked: list[str] = []
-    # names that contain every word of the query first ("stalking" -> Stalking Protection Orders)
-    words = re.findall(r"[a-z0-9]+", query)
-    for surface, canonical in surface_to_name.items():
-        if words and all(re.search(rf"\b{re.escape(w)}", surface) for w in words) and canonical not in ranked:
-            ranked.append(canonical)
-    for surface in difflib.get_close_matches(query, list(surface_to_name), n=n * 3, cutoff=0.6):
-        canonical = surface_to_name[surface]
-        if canonical not in ranked:
-            ranked.append(canonical)
-    return ranked[:n]
-
-
 # --------------------------------------------------------------------------------------------
 # Status: what stage the words around a mention say the initiative is at
 
-#: Cues per status, strongest first: when several statuses are cued, the first in this list wins.
-#: "will" on its own is the weakest sign of a plan, "continues to" the weakest sign of being live.
-STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
-    ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
-    ("planned", re.compile(
-        r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
-        r"|being drawn up|being developed|being implemented|to be (?:launched|introduced|rolled out|established|piloted)"
-        r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
-        r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
-    ("expanded", re.compile(
-        r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
-        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up)\b", re.I)),
-    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
-    ("live", re.compile(
-        r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
-        r"|rolled out|roll-out of|launched|now established|established|ha(?:s|ve) (?:now |recently |already )?been (?:delivered|implemented|introduced|embedded)"
-        r"|business as usual|in place|up and running)\b", re.I)),
-    ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
-    ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),
-]
-
-
-@lru_cache(maxsize=4096)
-def _status_cue(text: str) -> tuple[int, str | None]:
-    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status).
-    Kept for texts seen again: a sentence naming several initiatives is read for each."""
-    folded = fold_quotes_in_place(text)
-    for rank, (status, pattern) in enumerate(STATUS_CUES):
-        if pattern.search(folded):
-            return rank, status
-    return len(STATUS_CUES), None
-
-
-def find_status(text: str, at: int | None = None) -> str | None:
-    """The status the words of ``text`` give: planned, pilot, live, expanded, review, ended or None.
-
-    With ``at`` (the offset of a mention in ``text``), cues in the mention's own clause come first:
-    in "The scheme was decommissioned after the X Programme went live", X is live.
-    """
-    if at is not None:
-        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
-        for left, right in zip(bounds, bounds[1:]):
-            if left <= at < right:
-                own = _status_cue(text[left:right])[1]
-                if own:
-                    return own
-                break
-    return _status_cue(text)[1]
-
-
-_CLAUSE_BREAK = re.compile(r";|\b(?:but|after|before|whereas|while|although|however)\b", re.I)
-
-
-def _best_status(texts: Iterable[str]) -> str | None:
-    """The status of several sentences together: the strongest cue of any of them."""
-    return min((_status_cue(t) for t in texts), default=(0, None), key=lambda cue: cue[0])[1]
-
 
 # --------------------------------------------------------------------------------------------
-# Figures: numbers with what they count
-
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_NUMBER_WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
-_NUMBER_WORDS.update({w: float(v) for w, v in _TENS.items()})
-_NUMBER_WORDS.update({"hundred": 100.0, "a hundred": 100.0, "one hundred": 100.0, "a thousand": 1000.0, "one thousand": 1000.0})
-_NUMWORD = (
-    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"|(?:a |one )?hundred|(?:a |one )thousand|nineteen|eighteen|seventeen|sixteen|fifteen|fourteen|thirteen|twelve|eleven|ten"
-    r"|nine|eight|seven|six|five|four|three|two|one|zero)"
-)
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_NUM = rf"(?:{_DIGITS}|{_NUMWORD})"
-_NUMBER = re.compile(rf"(?<![\w/'£$.,-]){_NUM}(?![\w/]|-\w|[.,]\d)", re.I)
-_MONEY = re.compile(rf"£\s?(?P<num>{_DIGITS})(?:\s?(?P<scale>bn|billion|m|million|k|thousand)\b)?", re.I)
-_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.I)
-_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+|all\s+|its\s+|our\s+|their\s+)?(?P<whole>{_NUM})(?![\w/]|-\w)", re.I)
-_QUALIFIER = re.compile(
-    r"(?:\b(?:just over|just under|over|more than|almost|nearly|around|about|approximately|up to|at least|fewer than|less than|under|some|a further|further|an additional|additional))\s+$",
-    re.I,
-)
-_WORD = re.compile(r"\s+([A-Za-z][A-Za-z'\-]*)")
-_MONTHS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-}
-_TIME_UNITS = {
-    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "fortnight",
-    "fortnights", "month", "months", "year", "years", "weekly", "monthly", "daily", "yearly", "annually",
-    "quarterly", "hourly", "fortnightly", "times", "am", "pm",
-}
-#: Words that never are the thing counted.
-_NOT_COUNTED = {
-    "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was",
-    "were", "be", "been", "being", "has", "have", "had", "which", "that", "who", "whom", "this", "these", "those", "it",
-    "its", "their", "them", "they", "we", "our", "us", "per", "than", "so", "not", "will", "would", "can", "could",
-    "may", "should", "out", "up", "down", "also", "including", "each", "both", "all", "only", "such", "but", "if",
-    "percent", "cent", "million", "billion", "thousand", "hundred", "m", "k", "bn", "times",
-}
-#: Words between a number and what it counts: "seven other Forces", "32 external transferees".
-_MODIFIERS = {
-    "other", "more", "additional", "further", "new", "extra", "external", "internal", "separate", "different",
-    "individual", "specialist", "dedicated", "existing", "current", "former", "active", "live", "local", "national",
-    "regional", "young", "older", "vulnerable", "front", "frontline", "front-line", "trained", "named", "key",
-}
-_IRREGULAR_PLURALS = {"children", "people", "staff", "police", "men", "women", "personnel", "youth", "media", "data"}
-
-
-def _number_value(text: str) -> float:
-    text = text.lower().strip()
-    if text in _NUMBER_WORDS:
-        return _NUMBER_WORDS[text]
-    if "-" in text:
-        tens, unit = text.split("-", 1)
-        return _TENS[tens] + _NUMBER_WORDS[unit]
-    return float(text.replace(",", ""))
-
-
-def _plural(word: str) -> bool:
-    lower = word.lower()
-    return lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith("ss") and len(lower) > 2)
-
-
-def _counted(text: str, start: int, value: float) -> tuple[str, int] | None:
-    """What a number counts, from the words after it: ("victims", end offset) or None."""
-    words: list[tuple[str, int]] = []
-    position = start
-    for _ in range(4):
-        match = _WORD.match(text, position)
-        if not match:
-            break
-        words.append((match.group(1), match.end()))
-        position = match.end()
-    for index, (word, end) in enumerate(words):
-        bare = re.sub(r"'s?$", "", word)
-        lower = bare.lower()
-        if not bare or lower in _NOT_COUNTED or lower in _MONTHS or lower in _TIME_UNITS:
-            return None
-        if lower in _MODIFIERS and index + 1 < len(words):
-            continue
-        last = index + 1 >= len(words)
-        if bare[0].isupper() and not bare.isupper() and not _plural(bare) and not last:
-            continue  # part of a name: "five West Yorkshire districts"
-        if bare[0].islower() and not _plural(bare) and value != 1:
-            if not last and _plural(re.sub(r"'s?$", "", words[index + 1][0])):
-                continue  # an adjective: "two young children"
-            return None
-        return bare, end - (len(word) - len(bare))
-    return None
-
-
-def _is_year(token: str) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d\d", token))
-
-
-def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
-    """The figures in ``text`` with what they count.
-
-    ``over 100 victims`` -> 100 "victims"; ``83%`` -> 83 "%"; ``four of the five Districts`` -> 4 of 5
-    "Districts"; ``£2.4 m`` -> 2400000 "£"; ``seven other Forces`` -> 7 "Forces". Dates, years,
-    periods (``2019/20``), ordinals, durations (``six months``), numbers inside names (``Niche
-    Missing Module 2``, character spans in ``exclude``) and bare numbers that count nothing are not
-    figures.
-    """
-    folded = fold_quotes_in_place(text)
-    taken: list[tuple[int, int]] = [tuple(span) for span in exclude]  # type: ignore[misc]
-    figures: list[tuple[int, Figure]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
-
-    for match in _MONEY.finditer(folded):
-        if not free(match.start(), match.end()):
-            continue
-        value = float(match.group("num").replace(",", ""))
-        scale = (match.group("scale") or "").lower()
-        value *= {"m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3}.get(scale, 1.0)
-        taken.append((match.start(), match.end()))
-        figures.append((match.start(), Figure(text=text[match.start():match.end()], value=value, unit="£")))
-
-    for match in _NUMBER.finditer(folded):
-        start, end = match.start(), match.end()
-        if not free(start, end):
-            continue
-        token = match.group(0)
-        value = _number_value(token)
-        before = folded[:start]
-        qualifier = _QUALIFIER.search(before)
-        first = qualifier.start() if qualifier else start
-        # a percentage: "83%", "70% of people"
-        percent = _PERCENT.match(folded, end)
-        if percent:
-            stop = percent.end()
-            counts = ""
-            of = re.match(r"\s+of\s+(?:the\s+|all\s+)?([A-Za-z][a-z]+)", folded[stop:])
-            if of and of.group(1).lower() not in _NOT_COUNTED and _plural(of.group(1)):
-                counts, stop = of.group(1), stop + of.end()
-            taken.append((first, stop))
-            figures.append((first, Figure(text=text[first:stop], value=value, unit="%", counts=counts)))
-            continue
-        # a date or a year is not a figure: "May 2022", "4 July", "in 2021"
-        preceding = re.search(r"([A-Za-z]+)\s+$", before)
-        previous_word = preceding.group(1).lower() if preceding else ""
-        following = re.match(r"\s*([A-Za-z]+)", folded[end:])
-        next_word = following.group(1) if following else ""
-        if previous_word in _MONTHS or next_word.lower() in _MONTHS:
-            continue
-        if _is_year(token) and not (next_word[:1].islower() and _plural(next_word) and next_word not in _TIME_UNITS):
-            continue
-        # a part of a whole: "four of the five Districts"
-        whole = _OF.match(folded, end)
-        if whole:
-            of_value = _number_value(whole.group("whole"))
-            counted = _counted(folded, whole.end(), of_value)
-            stop = counted[1] if counted else whole.end()
-            taken.append((first, stop))
-            figures.append((first, Figure(text=text[first:stop], value=value, of=of_value, counts=counted[0] if counted else "")))
-            continue
-        # a count: "over 100 victims", "seven other Forces", "all four Districts"
-        counted = _counted(folded, end, value)
-        if not counted:
-            continue
-        every = re.search(r"\ball\s+$", before, re.I)
-        if every and not qualifier:
-            first = every.start()
-        taken.append((first, counted[1]))
-        figures.append((first, Figure(text=text[first:counted[1]], value=value, counts=counted[0], of=value if every else None)))
-    return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
 
 
 # --------------------------------------------------------------------------------------------
@@ -700,7 +255,7 @@ class _Group:
 
 def _acronym_prefixed(name: str) -> bool:
     words = name.split()
-    return len(words) > 2 and _is_acronym(words[0])
+    return len(words) > 2 and is_acronym(words[0])
 
 
 def _content_words(name: str) -> list[str]:
@@ -710,7 +265,7 @@ def _content_words(name: str) -> list[str]:
 def _merge_key(name: str) -> str:
     """A discovered name without a leading 'the' or acronym prefix (``WYP``, ``WY``), lower-case."""
     words = squash(fold_quotes_in_place(name)).split(" ")
-    while words and (words[0].lower() == "the" or (_is_acronym(words[0]) and len(words) > 2)):
+    while words and (words[0].lower() == "the" or (is_acronym(words[0]) and len(words) > 2)):
         words = words[1:]
     return initiative_id(" ".join(w for w in words if w.lower() not in CONNECTORS))
 
@@ -780,14 +335,14 @@ class Recogniser:
             label = f"{LABEL}||{initiative.id}"  # as spaCy's entity ruler names an id's patterns
             key = strings.add(label)
             self._ids[key] = initiative.id
-            for position, surface in enumerate(_surfaces(initiative)):
+            for position, surface in enumerate(surfaces(initiative)):
                 surface = fold_quotes_in_place(surface)
-                if _is_acronym(surface):
+                if is_acronym(surface):
                     for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
                         self._add_word(key, form, plain=False)
                         self._via[(initiative.id, form.lower())] = "acronym"
                     continue
-                if _is_plain_word(surface):
+                if is_plain_word(surface):
                     self._add_word(key, surface, plain=True)
                 else:
                     self._names.add(label, [self.nlp.make_doc(surface)])
@@ -854,7 +409,7 @@ class Recogniser:
             ident = self._ids[key]
             via = self._via.get((ident, squash(fold_quotes_in_place(matched)).lower()))
             if via is None:
-                via = "acronym" if _is_acronym(fold_quotes_in_place(matched)) else "alias"
+                via = "acronym" if is_acronym(fold_quotes_in_place(matched)) else "alias"
             hits.append(_Hit(index, span.start_char, span.end_char, ident, matched, via))
         return hits
 
@@ -1031,7 +586,7 @@ class Recogniser:
         """Acronyms defined in the report ("Long Name (ACR)") and their later uses."""
         acronyms: dict[str, str | _Group] = {}
         gazetteer_acronyms = {
-            fold_quotes_in_place(s) for i in self.initiatives for s in i.aliases if _is_acronym(fold_quotes_in_place(s))
+            fold_quotes_in_place(s) for i in self.initiatives for s in i.aliases if is_acronym(fold_quotes_in_place(s))
         }
         by_para: dict[int, list[_Hit]] = {}
         for hit in hits:
@@ -1039,7 +594,7 @@ class Recogniser:
         for index, text in enumerate(folded):
             for match in _ACRONYM_DEF.finditer(text):
                 acronym = match.group("acr")
-                if not _is_acronym(acronym) or acronym in gazetteer_acronyms:
+                if not is_acronym(acronym) or acronym in gazetteer_acronyms:
                     continue
                 before = text[:match.start()].rstrip()
                 for hit in by_para.get(index, []):
@@ -1211,7 +766,7 @@ class Recogniser:
                         numbers.append(number)
                 numbers.sort()
                 first = entry["sentences"][0]
-                status = _best_status(text[sentences[n].start_char:sentences[n].end_char] for n in numbers)
+                status = best_status(text[sentences[n].start_char:sentences[n].end_char] for n in numbers)
                 figures: list[Figure] = []
                 for n in numbers:
                     s_start, s_end = sentences[n].start_char, sentences[n].end_char
@@ -1273,79 +828,8 @@ def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:
 # Comparing two reports
 
 
-def _singular(word: str) -> str:
-    lower = word.lower()
-    if lower.endswith("ies") and len(lower) > 4:
-        return lower[:-3] + "y"
-    if lower.endswith("s") and not lower.endswith("ss"):
-        return lower[:-1]
-    return lower
-
-
-def _summary(mentions: list[Mention]) -> tuple[str | None, dict[str, Figure]]:
-    """A report's status for an initiative and its first figure of each kind (named mentions first)."""
-    ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
-    status = next((m.status for m in ordered if m.status), None)
-    figures: dict[str, Figure] = {}
-    for mention in ordered:
-        for figure in mention.figures:
-            key = f"{figure.unit}|{_singular(figure.counts)}"
-            if figure.unit == "" and not figure.counts:
-                continue
-            figures.setdefault(key, figure)
-    return status, figures
-
-
-def _shown(figure: Figure) -> str:
-    """The number as the report writes it: "40", "four", "83%", "£2.4 m"."""
-    if figure.unit == "£":
-        return figure.text.strip()
-    match = _NUMBER.search(fold_quotes_in_place(figure.text))
-    number = match.group(0) if match else (f"{figure.value:g}" if figure.value is not None else "?")
-    if figure.unit == "%":
-        return f"{number}%"
-    return number
-
-
-def _whole(figure: Figure) -> str:
-    text = fold_quotes_in_place(figure.text)
-    matches = list(_NUMBER.finditer(text))
-    if figure.of is not None and len(matches) >= 2:
-        return matches[1].group(0)
-    return f"{figure.of:g}" if figure.of is not None else ""
-
-
-def describe_change(previous: list[Mention], current: list[Mention]) -> str:
-    """One line comparing two reports' mentions of one initiative.
-
-    "pilot -> live; 40 -> 120 victims"; "first mentioned (live; four of the five Districts)" when
-    ``previous`` is empty; "no longer mentioned" when ``current`` is; "" when nothing comparable
-    changed.
-    """
-    if not previous and not current:
-        return ""
-    if not previous:
-        status, figures = _summary(current)
-        details = ([status] if status else []) + [squash(f.text) for f in figures.values()]
-        return "first mentioned" + (f" ({'; '.join(details)})" if details else "")
-    if not current:
-        return "no longer mentioned"
-    old_status, old_figures = _summary(previous)
-    new_status, new_figures = _summary(current)
-    parts: list[str] = []
-    if old_status and new_status and old_status != new_status:
-        parts.append(f"{old_status} -> {new_status}")
-    elif new_status and not old_status:
-        parts.append(f"now {new_status}")
-    for key, new in new_figures.items():
-        old = old_figures.get(key)
-        if old is None or old.value is None or new.value is None:
-            continue
-        if old.value == new.value and old.of == new.of:
-            continue
-        counts = f" {new.counts}" if new.counts else ""
-        if old.of is not None and new.of is not None and old.of != new.of:
-            parts.append(f"{_shown(old)} of {_whole(old)} -> {_shown(new)} of {_whole(new)}{counts}")
-        else:
-            parts.append(f"{_shown(old)} -> {_shown(new)}{counts}")
-    return "; ".join(parts)
+def gazetteer_fingerprint(initiatives: list[Initiative]) -> str:
+    """A stable hash of the initiatives (in any order) and :data:`ANNOTATOR_VERSION`."""
+    rows = sorted((asdict(i) for i in initiatives), key=lambda row: (row["id"], row["name"]))
+    payload = json.dumps({"annotator": ANNOTATOR_VERSION, "initiatives": rows}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

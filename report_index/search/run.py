@@ -171,7 +171,7 @@ def _tokens(text: str) -> list[str]:
 def search_vocabulary(index_dir: Path, catalogue: dict) -> Vocabulary:
     """Curated terms, the initiative gazetteer (with the user's lists) and what the corpus
     itself defines or names."""
-    from ..initiatives.recognition import load_gazetteer
+    from ..initiatives.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer(*user_gazetteer_files(index_dir))
     discovered = catalogue.get("initiatives", [])
@@ -195,7 +195,7 @@ def _filters(index_dir: Path, catalogue: dict, date_from, date_to, report, initi
     if report:
         filters.append(Term("report_id", find_report(catalogue_reports(index_dir), report).id))
     if initiative:
-        from ..initiatives.recognition import load_gazetteer
+        from ..initiatives.gazetteer import load_gazetteer
         from ..models import Initiative
         from ..timeline import find_initiative
 

@@ -1,0 +1,348 @@
+"""What a sentence says of an initiative: its status (planned, pilot, live, expanded, review,
+ended) from the words around the mention, the figures it gives ("over 100 victims", "83%", "four
+of the five Districts", "£2.4 m"), and how two reports' statuses and figures differ."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from ..models import Figure, Mention
+from ..text.clean import fold_quotes_in_place, squash
+
+
+#: Cues per status, strongest first: when several statuses are cued, the first in this list wins.
+#: "will" on its own is the weakest sign of a plan, "continues to" the weakest sign of being live.
+STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
+    ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
+    ("planned", re.compile(
+        r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
+        r"|being drawn up|being developed|being implemented|to be (?:launched|introduced|rolled out|established|piloted)"
+        r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
+        r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
+    ("expanded", re.compile(
+        r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
+        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up)\b", re.I)),
+    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
+    ("live", re.compile(
+        r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
+        r"|rolled out|roll-out of|launched|now established|established|ha(?:s|ve) (?:now |recently |already )?been (?:delivered|implemented|introduced|embedded)"
+        r"|business as usual|in place|up and running)\b", re.I)),
+    ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
+    ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),
+]
+
+
+@lru_cache(maxsize=4096)
+def _status_cue(text: str) -> tuple[int, str | None]:
+    """The strongest status cue in ``text``: (its rank in :data:`STATUS_CUES`, the status).
+    Kept for texts seen again: a sentence naming several initiatives is read for each."""
+    folded = fold_quotes_in_place(text)
+    for rank, (status, pattern) in enumerate(STATUS_CUES):
+        if pattern.search(folded):
+            return rank, status
+    return len(STATUS_CUES), None
+
+
+def find_status(text: str, at: int | None = None) -> str | None:
+    """The status the words of ``text`` give: planned, pilot, live, expanded, review, ended or None.
+
+    With ``at`` (the offset of a mention in ``text``), cues in the mention's own clause come first:
+    in "The scheme was decommissioned after the X Programme went live", X is live.
+    """
+    if at is not None:
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+        for left, right in zip(bounds, bounds[1:]):
+            if left <= at < right:
+                own = _status_cue(text[left:right])[1]
+                if own:
+                    return own
+                break
+    return _status_cue(text)[1]
+
+
+_CLAUSE_BREAK = re.compile(r";|\b(?:but|after|before|whereas|while|although|however)\b", re.I)
+
+
+def best_status(texts: Iterable[str]) -> str | None:
+    """The status of several sentences together: the strongest cue of any of them."""
+    return min((_status_cue(t) for t in texts), default=(0, None), key=lambda cue: cue[0])[1]
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+_NUMWORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?:a |one )?hundred|(?:a |one )thousand|nineteen|eighteen|seventeen|sixteen|fifteen|fourteen|thirteen|twelve|eleven|ten"
+    r"|nine|eight|seven|six|five|four|three|two|one|zero)"
+)
+
+
+_NUMBER_WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(_UNITS)}
+_NUMBER_WORDS.update({w: float(v) for w, v in _TENS.items()})
+_NUMBER_WORDS.update({"hundred": 100.0, "a hundred": 100.0, "one hundred": 100.0, "a thousand": 1000.0, "one thousand": 1000.0})
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+_NUM = rf"(?:{_DIGITS}|{_NUMWORD})"
+
+
+_NUMBER = re.compile(rf"(?<![\w/'£$.,-]){_NUM}(?![\w/]|-\w|[.,]\d)", re.I)
+
+
+_MONEY = re.compile(rf"£\s?(?P<num>{_DIGITS})(?:\s?(?P<scale>bn|billion|m|million|k|thousand)\b)?", re.I)
+
+
+_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b)", re.I)
+
+
+_OF = re.compile(rf"\s+(?:out\s+)?of\s+(?:the\s+|all\s+|its\s+|our\s+|their\s+)?(?P<whole>{_NUM})(?![\w/]|-\w)", re.I)
+
+
+_QUALIFIER = re.compile(
+    r"(?:\b(?:just over|just under|over|more than|almost|nearly|around|about|approximately|up to|at least|fewer than|less than|under|some|a further|further|an additional|additional))\s+$",
+    re.I,
+)
+
+
+_WORD = re.compile(r"\s+([A-Za-z][A-Za-z'\-]*)")
+
+
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+
+
+_TIME_UNITS = {
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "fortnight",
+    "fortnights", "month", "months", "year", "years", "weekly", "monthly", "daily", "yearly", "annually",
+    "quarterly", "hourly", "fortnightly", "times", "am", "pm",
+}
+
+
+#: Words that never are the thing counted.
+_NOT_COUNTED = {
+    "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was",
+    "were", "be", "been", "being", "has", "have", "had", "which", "that", "who", "whom", "this", "these", "those", "it",
+    "its", "their", "them", "they", "we", "our", "us", "per", "than", "so", "not", "will", "would", "can", "could",
+    "may", "should", "out", "up", "down", "also", "including", "each", "both", "all", "only", "such", "but", "if",
+    "percent", "cent", "million", "billion", "thousand", "hundred", "m", "k", "bn", "times",
+}
+
+
+#: Words between a number and what it counts: "seven other Forces", "32 external transferees".
+_MODIFIERS = {
+    "other", "more", "additional", "further", "new", "extra", "external", "internal", "separate", "different",
+    "individual", "specialist", "dedicated", "existing", "current", "former", "active", "live", "local", "national",
+    "regional", "young", "older", "vulnerable", "front", "frontline", "front-line", "trained", "named", "key",
+}
+
+
+_IRREGULAR_PLURALS = {"children", "people", "staff", "police", "men", "women", "personnel", "youth", "media", "data"}
+
+
+def _number_value(text: str) -> float:
+    text = text.lower().strip()
+    if text in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text]
+    if "-" in text:
+        tens, unit = text.split("-", 1)
+        return _TENS[tens] + _NUMBER_WORDS[unit]
+    return float(text.replace(",", ""))
+
+
+def _plural(word: str) -> bool:
+    lower = word.lower()
+    return lower in _IRREGULAR_PLURALS or (lower.endswith("s") and not lower.endswith("ss") and len(lower) > 2)
+
+
+def _counted(text: str, start: int, value: float) -> tuple[str, int] | None:
+    """What a number counts, from the words after it: ("victims", end offset) or None."""
+    words: list[tuple[str, int]] = []
+    position = start
+    for _ in range(4):
+        match = _WORD.match(text, position)
+        if not match:
+            break
+        words.append((match.group(1), match.end()))
+        position = match.end()
+    for index, (word, end) in enumerate(words):
+        bare = re.sub(r"'s?$", "", word)
+        lower = bare.lower()
+        if not bare or lower in _NOT_COUNTED or lower in _MONTHS or lower in _TIME_UNITS:
+            return None
+        if lower in _MODIFIERS and index + 1 < len(words):
+            continue
+        last = index + 1 >= len(words)
+        if bare[0].isupper() and not bare.isupper() and not _plural(bare) and not last:
+            continue  # part of a name: "five West Yorkshire districts"
+        if bare[0].islower() and not _plural(bare) and value != 1:
+            if not last and _plural(re.sub(r"'s?$", "", words[index + 1][0])):
+                continue  # an adjective: "two young children"
+            return None
+        return bare, end - (len(word) - len(bare))
+    return None
+
+
+def _is_year(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token))
+
+
+def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
+    """The figures in ``text`` with what they count.
+
+    ``over 100 victims`` -> 100 "victims"; ``83%`` -> 83 "%"; ``four of the five Districts`` -> 4 of 5
+    "Districts"; ``£2.4 m`` -> 2400000 "£"; ``seven other Forces`` -> 7 "Forces". Dates, years,
+    periods (``2019/20``), ordinals, durations (``six months``), numbers inside names (``Niche
+    Missing Module 2``, character spans in ``exclude``) and bare numbers that count nothing are not
+    figures.
+    """
+    folded = fold_quotes_in_place(text)
+    taken: list[tuple[int, int]] = [tuple(span) for span in exclude]  # type: ignore[misc]
+    figures: list[tuple[int, Figure]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for match in _MONEY.finditer(folded):
+        if not free(match.start(), match.end()):
+            continue
+        value = float(match.group("num").replace(",", ""))
+        scale = (match.group("scale") or "").lower()
+        value *= {"m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3, "thousand": 1e3}.get(scale, 1.0)
+        taken.append((match.start(), match.end()))
+        figures.append((match.start(), Figure(text=text[match.start():match.end()], value=value, unit="£")))
+
+    for match in _NUMBER.finditer(folded):
+        start, end = match.start(), match.end()
+        if not free(start, end):
+            continue
+        token = match.group(0)
+        value = _number_value(token)
+        before = folded[:start]
+        qualifier = _QUALIFIER.search(before)
+        first = qualifier.start() if qualifier else start
+        # a percentage: "83%", "70% of people"
+        percent = _PERCENT.match(folded, end)
+        if percent:
+            stop = percent.end()
+            counts = ""
+            of = re.match(r"\s+of\s+(?:the\s+|all\s+)?([A-Za-z][a-z]+)", folded[stop:])
+            if of and of.group(1).lower() not in _NOT_COUNTED and _plural(of.group(1)):
+                counts, stop = of.group(1), stop + of.end()
+            taken.append((first, stop))
+            figures.append((first, Figure(text=text[first:stop], value=value, unit="%", counts=counts)))
+            continue
+        # a date or a year is not a figure: "May 2022", "4 July", "in 2021"
+        preceding = re.search(r"([A-Za-z]+)\s+$", before)
+        previous_word = preceding.group(1).lower() if preceding else ""
+        following = re.match(r"\s*([A-Za-z]+)", folded[end:])
+        next_word = following.group(1) if following else ""
+        if previous_word in _MONTHS or next_word.lower() in _MONTHS:
+            continue
+        if _is_year(token) and not (next_word[:1].islower() and _plural(next_word) and next_word not in _TIME_UNITS):
+            continue
+        # a part of a whole: "four of the five Districts"
+        whole = _OF.match(folded, end)
+        if whole:
+            of_value = _number_value(whole.group("whole"))
+            counted = _counted(folded, whole.end(), of_value)
+            stop = counted[1] if counted else whole.end()
+            taken.append((first, stop))
+            figures.append((first, Figure(text=text[first:stop], value=value, of=of_value, counts=counted[0] if counted else "")))
+            continue
+        # a count: "over 100 victims", "seven other Forces", "all four Districts"
+        counted = _counted(folded, end, value)
+        if not counted:
+            continue
+        every = re.search(r"\ball\s+$", before, re.I)
+        if every and not qualifier:
+            first = every.start()
+        taken.append((first, counted[1]))
+        figures.append((first, Figure(text=text[first:counted[1]], value=value, counts=counted[0], of=value if every else None)))
+    return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
+
+
+def _singular(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith("ies") and len(lower) > 4:
+        return lower[:-3] + "y"
+    if lower.endswith("s") and not lower.endswith("ss"):
+        return lower[:-1]
+    return lower
+
+
+def _summary(mentions: list[Mention]) -> tuple[str | None, dict[str, Figure]]:
+    """A report's status for an initiative and its first figure of each kind (named mentions first)."""
+    ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
+    status = next((m.status for m in ordered if m.status), None)
+    figures: dict[str, Figure] = {}
+    for mention in ordered:
+        for figure in mention.figures:
+            key = f"{figure.unit}|{_singular(figure.counts)}"
+            if figure.unit == "" and not figure.counts:
+                continue
+            figures.setdefault(key, figure)
+    return status, figures
+
+
+def _shown(figure: Figure) -> str:
+    """The number as the report writes it: "40", "four", "83%", "£2.4 m"."""
+    if figure.unit == "£":
+        return figure.text.strip()
+    match = _NUMBER.search(fold_quotes_in_place(figure.text))
+    number = match.group(0) if match else (f"{figure.value:g}" if figure.value is not None else "?")
+    if figure.unit == "%":
+        return f"{number}%"
+    return number
+
+
+def _whole(figure: Figure) -> str:
+    text = fold_quotes_in_place(figure.text)
+    matches = list(_NUMBER.finditer(text))
+    if figure.of is not None and len(matches) >= 2:
+        return matches[1].group(0)
+    return f"{figure.of:g}" if figure.of is not None else ""
+
+
+def describe_change(previous: list[Mention], current: list[Mention]) -> str:
+    """One line comparing two reports' mentions of one initiative.
+
+    "pilot -> live; 40 -> 120 victims"; "first mentioned (live; four of the five Districts)" when
+    ``previous`` is empty; "no longer mentioned" when ``current`` is; "" when nothing comparable
+    changed.
+    """
+    if not previous and not current:
+        return ""
+    if not previous:
+        status, figures = _summary(current)
+        details = ([status] if status else []) + [squash(f.text) for f in figures.values()]
+        return "first mentioned" + (f" ({'; '.join(details)})" if details else "")
+    if not current:
+        return "no longer mentioned"
+    old_status, old_figures = _summary(previous)
+    new_status, new_figures = _summary(current)
+    parts: list[str] = []
+    if old_status and new_status and old_status != new_status:
+        parts.append(f"{old_status} -> {new_status}")
+    elif new_status and not old_status:
+        parts.append(f"now {new_status}")
+    for key, new in new_figures.items():
+        old = old_figures.get(key)
+        if old is None or old.value is None or new.value is None:
+            continue
+        if old.value == new.value and old.of == new.of:
+            continue
+        counts = f" {new.counts}" if new.counts else ""
+        if old.of is not None and new.of is not None and old.of != new.of:
+            parts.append(f"{_shown(old)} of {_whole(old)} -> {_shown(new)} of {_whole(new)}{counts}")
+        else:
+            parts.append(f"{_shown(old)} -> {_shown(new)}{counts}")
+    return "; ".join(parts)
