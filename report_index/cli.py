@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .errors import ReportIndexError
-from .index.files import resolve_index_dir
+from .index.files import resolve_index_dir, user_gazetteer_files
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -283,7 +283,7 @@ def search(
         )
     )
     if as_json:
-        data = results.to_json()
+        data = results.to_dict()
         if explain:
             data["explain"] = {"searched": results.rewritten, "parsed": results.parsed}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -358,7 +358,7 @@ def similar(obj: _Context, hit_id: str, limit: int, as_json: bool) -> None:
 
     results = _run(lambda: run_similar(obj.index_dir, hit_id, limit=limit))
     if as_json:
-        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return
     if not results.hits:
         click.echo(f"No passages are like {hit_id}.")
@@ -441,15 +441,16 @@ def measures(obj: _Context, query: str | None, as_json: bool, as_csv: bool, plot
 def initiatives(obj: _Context, as_json: bool) -> None:
     """Every initiative the reports mention: how often, in which reports, first and last seen."""
     from .index.store import load_reports
-    from .timeline import known_initiatives, summaries
+    from .initiatives.gazetteer import known_initiatives
+    from .timeline import summaries
 
     def build():
         reports = load_reports(obj.index_dir)
-        return summaries(reports, known_initiatives(obj.index_dir, reports))
+        return summaries(reports, known_initiatives(user_gazetteer_files(obj.index_dir), [i for r in reports for i in r.discovered]))
 
     found = _run(build)
     if as_json:
-        click.echo(json.dumps({"initiatives": [s.to_json() for s in found]}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"initiatives": [s.to_dict() for s in found]}, indent=2, ensure_ascii=False))
         return
     if not found:
         click.echo("No initiatives are mentioned in the ingested reports.")
@@ -519,11 +520,12 @@ def progress(obj: _Context, name: str, as_json: bool, output: Path | None) -> No
     With --output, a brief of the timeline is also written, each quotation cited.
     """
     from .index.store import load_reports
-    from .timeline import find_initiative, known_initiatives, timeline
+    from .initiatives.gazetteer import find_initiative, known_initiatives
+    from .timeline import timeline
 
     def build():
         reports = load_reports(obj.index_dir)
-        wanted = find_initiative(name, known_initiatives(obj.index_dir, reports))
+        wanted = find_initiative(name, known_initiatives(user_gazetteer_files(obj.index_dir), [i for r in reports for i in r.discovered]))
         return wanted, timeline(reports, wanted)
 
     initiative, entries = _run(build)
@@ -534,7 +536,7 @@ def progress(obj: _Context, name: str, as_json: bool, output: Path | None) -> No
     if as_json:
         data = {
             "initiative": {"id": initiative.id, "name": initiative.name, "aliases": initiative.aliases},
-            "timeline": [entry.to_json() for entry in entries],
+            "timeline": [entry.to_dict() for entry in entries],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -612,12 +614,12 @@ def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt:
     from .compare import compare_reports
     from .index.catalogue import find_report
     from .index.store import load_reports
-    from .timeline import known_initiatives
+    from .initiatives.gazetteer import known_initiatives
 
     def build():
         reports = load_reports(obj.index_dir)
         a, b = find_report(reports, report_a), find_report(reports, report_b)
-        return compare_reports(a, b, known_initiatives(obj.index_dir, reports), topic=topic)
+        return compare_reports(a, b, known_initiatives(user_gazetteer_files(obj.index_dir), [i for r in reports for i in r.discovered]), topic=topic)
 
     comparison = _run(build)
     if output is not None or fmt == "markdown":
@@ -629,7 +631,7 @@ def compare(obj: _Context, report_a: str, report_b: str, topic: str | None, fmt:
             click.echo(compare_brief(comparison, "markdown", generated=_today()), nl=False)
             return
     if fmt == "json":
-        click.echo(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False))
         return
     _render_comparison(comparison)
 

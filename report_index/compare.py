@@ -123,7 +123,7 @@ class Side:
         wanted = squash(sentence)
         return next((p for p in self.passages if wanted in squash(p.text)), self.first)
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         first = self.first
         return {
             "section": first.section,
@@ -157,7 +157,7 @@ class FigureChange:
         counts = f" {self.b.counts}" if self.b.counts else ""
         return f"{_number(self.a)} -> {_number(self.b)}{counts}"
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "counts": self.counts,
             "a": {"text": self.a.text, "value": self.a.value, "unit": self.a.unit, "of": self.a.of},
@@ -184,17 +184,17 @@ class AlignedPair:
     def changed(self) -> bool:
         return bool(self.added or self.removed or self.reworded or self.figures_changed)
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
-            "a": self.a.to_json(),
-            "b": self.b.to_json(),
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
             "similarity": round(self.similarity, 3),
             "changed": self.changed,
             "added": list(self.added),
             "removed": list(self.removed),
             "reworded": [{"a": r.a, "b": r.b, "similarity": round(r.similarity, 3)} for r in self.reworded],
             "unchanged_sentences": self.unchanged,
-            "figures_changed": [f.to_json() for f in self.figures_changed],
+            "figures_changed": [f.to_dict() for f in self.figures_changed],
             "initiatives": list(self.initiatives),
         }
 
@@ -208,7 +208,7 @@ class InitiativeChange:
     mentions: int
     first: Paragraph | None
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "id": self.initiative.id,
             "name": self.initiative.name,
@@ -228,7 +228,7 @@ class Topic:
     initiative: Initiative | None = None
     words: tuple[str, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         item = self.initiative
         return {
             "query": self.query,
@@ -265,17 +265,17 @@ class Comparison:
             counts[(" > ".join(pair.a.first.heading_path), " > ".join(pair.b.first.heading_path))] += 1
         return [(a, b, n) for (a, b), n in counts.most_common()]
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "a": report_summary(self.a),
             "b": report_summary(self.b),
-            "topic": self.topic.to_json() if self.topic else None,
+            "topic": self.topic.to_dict() if self.topic else None,
             "sections": [{"a": a, "b": b, "pairs": n} for a, b, n in self.sections()],
-            "pairs": [pair.to_json() for pair in self.pairs],
-            "only_a": [side.to_json() for side in self.only_a],
-            "only_b": [side.to_json() for side in self.only_b],
-            "initiatives_only_a": [item.to_json() for item in self.initiatives_only_a],
-            "initiatives_only_b": [item.to_json() for item in self.initiatives_only_b],
+            "pairs": [pair.to_dict() for pair in self.pairs],
+            "only_a": [side.to_dict() for side in self.only_a],
+            "only_b": [side.to_dict() for side in self.only_b],
+            "initiatives_only_a": [item.to_dict() for item in self.initiatives_only_a],
+            "initiatives_only_b": [item.to_dict() for item in self.initiatives_only_b],
         }
 
 

@@ -260,3 +260,101 @@ class IngestSummary:
     def counts(self) -> dict[str, int]:
         keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"]
         return {key: len(self.of(key)) for key in keys}
+
+
+# --------------------------------------------------------------------------------------------
+# Search
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A part of the query that was widened: what the user typed and what it also matches."""
+
+    span: str  # what the user typed
+    variants: list[str]  # what it may also be written as
+    reason: str  # "acronym", "long form", "synonym", "hyphen", "compound", "spelling"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": self.span, "variants": list(self.variants), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage a search found, with what it takes to cite it."""
+
+    id: str  # "<report id>#<ordinal>"
+    report_id: str
+    report_title: str
+    report_date: str | None
+    report_body: str
+    source: str
+    section: str
+    heading: str
+    page: int | None
+    kind: str
+    text: str
+    snippet: str  # the passage excerpt with matched words between ** and **
+    score: float
+    heading_path: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
+
+    @property
+    def ordinal(self) -> int:
+        """The passage's position in its report."""
+        return int(self.id.rsplit("#", 1)[-1]) if "#" in self.id else -1
+
+    def snippet_segments(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is_match) pieces, for rendering."""
+        pieces: list[tuple[str, bool]] = []
+        for i, part in enumerate(self.snippet.split("**")):
+            if part:
+                pieces.append((part, i % 2 == 1))
+        return pieces
+
+    def location(self, with_heading: bool = False) -> list[str]:
+        """Where the passage stands: ["para 2.5.6", "Domestic Abuse", "p. 6"]."""
+        parts = [f"para {self.section}"] if self.section else []
+        if self.heading and (with_heading or not self.section):
+            parts.append(self.heading)
+        if self.page:
+            parts.append(f"p. {self.page}")
+        return parts
+
+    def citation(self) -> str:
+        """"Safeguarding Report, Police and Crime Panel, 2022-06-10, para 2.5.6, p. 6"."""
+        head = [part for part in (self.report_title, self.report_body, self.report_date) if part]
+        return ", ".join(head + self.location())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "report_id": self.report_id, "report_title": self.report_title,
+            "report_date": self.report_date, "report_body": self.report_body, "source": self.source,
+            "section": self.section, "heading": self.heading, "page": self.page, "kind": self.kind,
+            "text": self.text, "snippet": self.snippet, "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """What a search answered: the best hits and how many passages match in all."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    rewritten: str = ""  # the query as searched, with its variants
+    parsed: str = ""  # Whoosh's reading of it
+    expansions: tuple[Expansion, ...] = ()
+    suggestion: str | None = None  # "did you mean", only when it has hits
+    facets: dict[str, dict[str, int]] | None = None
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
+        if self.expansions:
+            data["expansions"] = [e.to_dict() for e in self.expansions]
+        if self.facets is not None:
+            data["facets"] = self.facets
+        if explain:
+            data["explain"] = {"searched": self.rewritten, "parsed": self.parsed}
+        return data

@@ -50,7 +50,7 @@ class MeasureSeries:
             values[point.period] = point.value
         return values
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "name": self.name,
             "breakdown": self.breakdown,
@@ -131,7 +131,7 @@ def _merge_restatements(series: MeasureSeries) -> None:
 
 
 def series_json(series_list: list[MeasureSeries]) -> dict:
-    return {"measures": [s.to_json() for s in series_list]}
+    return {"measures": [s.to_dict() for s in series_list]}
 
 
 def _number(value: float | None) -> str:

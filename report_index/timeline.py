@@ -6,11 +6,8 @@ needs neither the PDFs nor spaCy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
-from .errors import ReportIndexError
-from .index.files import user_gazetteer_files
 from .models import Initiative, Mention, Report
 
 
@@ -30,7 +27,7 @@ class InitiativeSummary:
         dates = [r.date for r in self.reports if r.date]
         return max(dates) if dates else None
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         item = self.initiative
         return {
             "id": item.id,
@@ -62,7 +59,7 @@ class TimelineEntry:
                 return para.text
         return mention.sentence
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "report_id": self.report.id,
             "report_date": self.report.date,
@@ -87,34 +84,6 @@ class TimelineEntry:
             ],
             "change": self.change,
         }
-
-
-def known_initiatives(index_dir: Path, reports: list[Report]) -> list[Initiative]:
-    """The curated gazetteer, the user's lists kept with the index, and what ingest discovered."""
-    from .initiatives.gazetteer import load_gazetteer
-
-    found = {item.id: item for item in load_gazetteer(*user_gazetteer_files(index_dir))}
-    for report in reports:
-        for item in report.discovered:
-            if item.id not in found:
-                found[item.id] = replace(item, aliases=list(item.aliases))
-                continue
-            known = found[item.id]
-            # an acronym or short form defined only in a later report still resolves
-            known.aliases.extend(a for a in item.aliases if a not in known.aliases and a != known.name)
-    return list(found.values())
-
-
-def find_initiative(name: str, initiatives: list[Initiative]) -> Initiative:
-    """The initiative ``name`` means (any alias or acronym, any case); an error with suggestions if none."""
-    from .initiatives.gazetteer import resolve, suggest
-
-    found = resolve(name, initiatives)
-    if found is not None:
-        return found
-    close = suggest(name, initiatives)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise ReportIndexError(f"no initiative called '{name}' is known.{hint} `report-index initiatives` lists them.")
 
 
 def summaries(reports: list[Report], initiatives: list[Initiative]) -> list[InitiativeSummary]:

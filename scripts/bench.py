@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
         ours_s = time.perf_counter() - start
         rows.append((f"index build ({passages} passages, same documents)", f"{ours_s:.1f} s ({cores} writer processes)",
                      f"{plain_s:.1f} s (default Whoosh writer)", ">= 2x faster", plain_s >= 2 * ours_s))
-        rows.append((f"whole ingest of those passages", f"{ingest_s:.1f} s, index {size_mb:.0f} MB",
+        rows.append(("whole ingest of those passages", f"{ingest_s:.1f} s, index {size_mb:.0f} MB",
                      f"{plain_s:.1f} s (default Whoosh writer, documents only)", "(for information)", None))
 
         # ---- queries

@@ -22,7 +22,7 @@ from report_index.errors import QueryError
 from report_index.index.schema import build_schema
 from report_index.measures.tables import parse_value, period_key
 from report_index.models import RawDocument, Table, TextLine
-from report_index.search.run import parse_query
+from report_index.index.searcher import parse_query
 from report_index.text.clean import normalise
 from report_index.structure.sections import merge_heading_lines, parse_report
 from report_index.structure.title_block import FRONT_MATTER_KEYS, read_front_matter

@@ -95,7 +95,7 @@ def test_measures_are_searchable_with_their_values(corpus_index):
 
 def test_no_hits_is_an_empty_answer(corpus_index):
     results = search(corpus_index, "xylophone")
-    assert results.total == 0 and results.hits == []
+    assert results.total == 0 and results.hits == ()
 
 
 @pytest.mark.parametrize("bad", ["", "   ", '"unclosed phrase', "(stalking", "the of and"])

@@ -11,7 +11,8 @@ from whoosh.query import Term
 from report_index.index import ranking
 from report_index.index.store import open_index
 from report_index.ingest.run import ingest
-from report_index.search.run import parse_query, search
+from report_index.index.searcher import parse_query
+from report_index.search.run import search
 
 from .conftest import GOLD, SEED_2021, SEED_2022
 

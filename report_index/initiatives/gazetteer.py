@@ -10,10 +10,11 @@ import io
 import json
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import ReportIndexError
 from ..models import Initiative
@@ -226,3 +227,26 @@ def suggest(name: str, initiatives: list[Initiative], n: int = 5) -> list[str]:
         if canonical not in ranked:
             ranked.append(canonical)
     return ranked[:n]
+
+
+def known_initiatives(files: Iterable[Path], discovered: Iterable[Initiative]) -> list[Initiative]:
+    """The curated gazetteer, the user's lists (``files``) and the initiatives ingest discovered."""
+    found = {item.id: item for item in load_gazetteer(*files)}
+    for item in discovered:
+        if item.id not in found:
+            found[item.id] = replace(item, aliases=list(item.aliases))
+            continue
+        known = found[item.id]
+        # an acronym or short form defined only in a later report still resolves
+        known.aliases.extend(a for a in item.aliases if a not in known.aliases and a != known.name)
+    return list(found.values())
+
+
+def find_initiative(name: str, initiatives: list[Initiative]) -> Initiative:
+    """The initiative ``name`` means (any alias or acronym, any case); an error with suggestions if none."""
+    found = resolve(name, initiatives)
+    if found is not None:
+        return found
+    close = suggest(name, initiatives)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise ReportIndexError(f"no initiative called '{name}' is known.{hint} `report-index initiatives` lists them.")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable, Iterable
 
+from ..models import Expansion
 from ..text.clean import fold_quotes
 
 #: Weight of a variant relative to the words the user typed.
@@ -112,13 +113,6 @@ def build_vocabulary(tokens: Tokens, *sources: Iterable[Iterable[str]]) -> Vocab
 
 # --------------------------------------------------------------------------------------------
 # Rewriting queries
-
-
-@dataclass
-class Expansion:
-    span: str  # what the user typed
-    variants: list[str]  # what it may also be written as
-    reason: str  # "acronym", "long form", "synonym", "hyphen", "compound", "spelling"
 
 
 @dataclass
