@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class Record:
+    """What every record has: ``to_dict()``, its fields as plain lists, dicts and values (JSON)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
 @dataclass
-class TextLine:
+class TextLine(Record):
     """One line of text as laid out in the source.
 
     ``x0`` is the indent in points from the page's text margin (0 for plain-text sources);
@@ -31,7 +38,7 @@ class TextLine:
 
 
 @dataclass
-class Table:
+class Table(Record):
     """A table found in the source: a header row and body rows of cell strings."""
 
     header: list[str]
@@ -48,7 +55,7 @@ Block = TextLine | Table
 
 
 @dataclass
-class RawDocument:
+class RawDocument(Record):
     """What a reader extracted from one file, before any interpretation."""
 
     source: str
@@ -60,7 +67,7 @@ class RawDocument:
 
 
 @dataclass
-class MeasureValue:
+class MeasureValue(Record):
     """One figure of a performance measure: the period as the report gives it, the number, the cell."""
 
     period: str
@@ -69,7 +76,7 @@ class MeasureValue:
 
 
 @dataclass
-class Measure:
+class Measure(Record):
     """One row of a performance-measures table: a measure (and breakdown) with its figures."""
 
     name: str
@@ -87,7 +94,7 @@ class Measure:
 
 
 @dataclass
-class Figure:
+class Figure(Record):
     """A figure said about an initiative: "over 100 victims", "83%", "four of the five Districts"."""
 
     text: str  # the words as the report has them
@@ -98,7 +105,7 @@ class Figure:
 
 
 @dataclass
-class Initiative:
+class Initiative(Record):
     """A named initiative: a scheme, operation, order, team, campaign, partnership, tool..."""
 
     id: str  # stable slug: "smartwater", "stalking-protection-orders"
@@ -110,7 +117,7 @@ class Initiative:
 
 
 @dataclass
-class Mention:
+class Mention(Record):
     """One place a report speaks of an initiative."""
 
     initiative: str  # Initiative.id
@@ -125,7 +132,7 @@ class Mention:
 
 
 @dataclass
-class Section:
+class Section(Record):
     """A heading in the report's outline."""
 
     number: str | None  # "2.5" for a numbered heading, None for an unnumbered one
@@ -139,7 +146,7 @@ class Section:
 
 
 @dataclass
-class Paragraph:
+class Paragraph(Record):
     """A searchable passage: a paragraph, a list item or a table row."""
 
     ordinal: int  # position in the report, from 0
@@ -203,6 +210,22 @@ class Report:
                 return para
         return None
 
+    def summary(self) -> dict[str, Any]:
+        """The report's metadata and size, as ``reports --json`` lists it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "body": self.body,
+            "author": self.author,
+            "report_of": self.report_of,
+            "source": self.source,
+            "pages": self.page_count,
+            "sections": len(self.sections),
+            "paragraphs": len(self.paragraphs),
+            "date_source": self.date_source,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """``dataclasses.asdict(self)``, made without its deep copy of every string and number
         (a report holds tens of thousands; every ingested report is saved this way)."""
@@ -225,6 +248,28 @@ class Report:
         return cls(**data)
 
 
+def chronological(date: str | None, *then: Any) -> tuple:
+    """The one sort key for putting reports in date order: oldest first, undated reports after
+    every dated one, ties broken by ``then`` (a report id, a passage's ordinal)."""
+    return (date is None or date == "", date or "", *then)
+
+
+@dataclass(frozen=True)
+class ReportList:
+    """The ingested reports, oldest meeting first."""
+
+    reports: tuple[Report, ...]
+
+    def __iter__(self):
+        return iter(self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reports": [report.summary() for report in self.reports]}
+
+
 def _plain(value: Any) -> Any:
     """A record as plain lists, dicts and values; what ``asdict`` gives for the records here."""
     if isinstance(value, list):
@@ -238,7 +283,7 @@ def _plain(value: Any) -> Any:
 
 
 @dataclass
-class FileOutcome:
+class FileOutcome(Record):
     path: str
     status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
     report_id: str = ""
@@ -246,7 +291,7 @@ class FileOutcome:
 
 
 @dataclass
-class IngestSummary:
+class IngestSummary(Record):
     outcomes: list[FileOutcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
 

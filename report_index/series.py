@@ -7,12 +7,10 @@ flagged as restated, so nobody quotes a figure without knowing it was revised.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from .measures.tables import normalise_name, period_key
-from .models import Report
+from .models import Report, chronological
 
 
 @dataclass
@@ -89,7 +87,7 @@ def matches(name: str, breakdown: str | None, query: str | None) -> bool:
 def collect_series(reports: list[Report], query: str | None = None) -> list[MeasureSeries]:
     """Every measure of ``reports`` (optionally those matching ``query``) as a series over time."""
     by_key: dict[tuple[str, str], MeasureSeries] = {}
-    for report in sorted(reports, key=lambda r: (r.date or "", r.id)):
+    for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
         for measure in report.measures:
             if not matches(measure.name, measure.breakdown, query):
                 continue
@@ -134,30 +132,18 @@ def series_json(series_list: list[MeasureSeries]) -> dict:
     return {"measures": [s.to_dict() for s in series_list]}
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+@dataclass(frozen=True)
+class MeasureList:
+    """The measures series a query selected (``query`` None: all of them)."""
 
+    series: tuple[MeasureSeries, ...]
+    query: str | None = None
 
-def series_csv(series_list: list[MeasureSeries]) -> str:
-    """One row per series, one column per period (the latest figure), ready for a spreadsheet."""
-    periods = ordered_periods(p for s in series_list for p in s.periods())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["measure", "breakdown", *periods, "difference", "trend", "comment", "flags", "reports"])
-    for series in series_list:
-        latest = series.latest_values()
-        writer.writerow(
-            [
-                series.name,
-                series.breakdown or "",
-                *[_number(latest.get(period)) if period in latest else "" for period in periods],
-                _number(series.difference),
-                series.trend or "",
-                series.comment,
-                " | ".join(series.flags),
-                " ".join(series.reports),
-            ]
-        )
-    return out.getvalue()
+    def __iter__(self):
+        return iter(self.series)
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def to_dict(self) -> dict:
+        return series_json(list(self.series))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Initiative, Mention, Report
+from .models import Initiative, Mention, Report, chronological
 
 
 @dataclass
@@ -91,7 +91,7 @@ def summaries(reports: list[Report], initiatives: list[Initiative]) -> list[Init
     by_id = {item.id: item for item in initiatives}
     counts: dict[str, int] = {}
     seen_in: dict[str, list[Report]] = {}
-    for report in sorted(reports, key=lambda r: (r.date or "", r.id)):
+    for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
         for mention in report.mentions:
             counts[mention.initiative] = counts.get(mention.initiative, 0) + 1
             listed = seen_in.setdefault(mention.initiative, [])
@@ -112,7 +112,7 @@ def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntr
 
     entries: list[TimelineEntry] = []
     previous: list[Mention] = []
-    for report in sorted(reports, key=lambda r: (r.date or "9999", r.id)):
+    for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
         mentions = [m for m in report.mentions if m.initiative == initiative.id]
         entry = TimelineEntry(report, mentions)
         if mentions:
@@ -120,3 +120,38 @@ def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntr
             previous = mentions
         entries.append(entry)
     return entries
+
+
+@dataclass(frozen=True)
+class InitiativeList:
+    """Every initiative the reports mention, most mentioned first."""
+
+    items: tuple[InitiativeSummary, ...]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def to_dict(self) -> dict:
+        return {"initiatives": [item.to_dict() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How one initiative has progressed: every report in date order with what it says of it."""
+
+    initiative: Initiative
+    entries: tuple[TimelineEntry, ...]
+
+    @property
+    def mentioned(self) -> int:
+        return sum(1 for entry in self.entries if entry.mentioned)
+
+    def to_dict(self) -> dict:
+        item = self.initiative
+        return {
+            "initiative": {"id": item.id, "name": item.name, "aliases": list(item.aliases)},
+            "timeline": [entry.to_dict() for entry in self.entries],
+        }

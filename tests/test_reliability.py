@@ -353,7 +353,7 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
     events: list[str] = []
     import report_index.cli as cli_module
 
-    real_progress = cli_module._progress
+    real_progress = cli_module.progress_reporter
 
     def progress():
         on_file, close = real_progress()
@@ -364,7 +364,7 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
 
         return on_file, closing
 
-    monkeypatch.setattr(cli_module, "_progress", progress)
+    monkeypatch.setattr(cli_module, "progress_reporter", progress)
     real_echo = cli_module.click.echo
 
     def echo(message=None, *args, **kwargs):

@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from ..errors import IndexBusyError, IndexMissingError, ReportIndexError, SchemaMismatchError
-from ..models import Report
+from ..models import Report, chronological
 from .files import CATALOGUE_FILE, INDEX_NAME, META_FILE, user_gazetteer_files
 from .lock import busy_message
 from .schema import SCHEMA_VERSION, build_schema
@@ -164,7 +164,7 @@ def load_reports(index_dir: Path) -> list[Report]:
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         reports = [Report.from_dict(json.loads(f["model"])) for f in searcher.documents(kind="report")]
-    return sorted(reports, key=lambda r: (r.date or "9999", r.id))
+    return sorted(reports, key=lambda r: chronological(r.date, r.id))
 
 
 def recorded_sources(index_dir: Path) -> list[str]:

@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 
 from ..compare import AlignedPair, Comparison, Side, citation_number
 from ..models import Initiative, Mention, Paragraph, Report
-from ..timeline import TimelineEntry
+from ..timeline import Timeline, TimelineEntry
 
 #: File extensions a brief can be written to, and the format each gives.
 FORMATS = {".md": "markdown", ".html": "html"}
@@ -223,11 +223,9 @@ def _mention_cite(report: Report, mention: Mention) -> str:
     return ", ".join(filter(None, [report_label(report), _mention_place(report, mention)]))
 
 
-def progress_brief(
-    initiative: Initiative, entries: list[TimelineEntry], format: str = "markdown", generated: str | None = None
-) -> str:
-    """The progress of ``initiative`` (``progress.timeline``) as a Markdown or HTML brief."""
-    return render(progress_blocks(initiative, entries, generated), format)
+def progress_brief(found: Timeline, format: str = "markdown", generated: str | None = None) -> str:
+    """An initiative's progress (``Index.progress``) as a Markdown or HTML brief."""
+    return render(progress_blocks(found.initiative, list(found.entries), generated), format)
 
 
 # --------------------------------------------------------------------------------------------

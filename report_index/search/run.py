@@ -17,7 +17,7 @@ from ..index.catalogue import catalogue_reports, find_report
 from ..index.files import user_gazetteer_files
 from ..index.searcher import Filters, Searcher, check_query, open_searcher, tokens
 from ..initiatives.gazetteer import find_initiative, known_initiatives, load_gazetteer
-from ..models import Initiative, SearchResults
+from ..models import Initiative, SearchResults, chronological
 from ..text.clean import fold_quotes
 from ..text.dates import parse_date
 from .vocabulary import Rewritten, Vocabulary, build_vocabulary, rewrite
@@ -116,7 +116,7 @@ def search(
             counts, total = opened.facets(parsed, filters)
         suggestion = _suggestion(opened, query, rewritten, filters)
     if sort == "date":
-        hits.sort(key=lambda h: (h.report_date or "9999", h.report_id, h.ordinal))
+        hits.sort(key=lambda h: chronological(h.report_date, h.report_id, h.ordinal))
     return SearchResults(
         query=query,
         total=total,

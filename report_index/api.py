@@ -1,0 +1,170 @@
+"""The Python API: what the command line and the web app call, and what a script or notebook can.
+
+    import report_index
+
+    ix = report_index.open_index(".report-index")
+    for hit in ix.search("Stalking Protection Orders", limit=5).hits:
+        print(hit.citation(), hit.snippet)
+    ix.progress("SmartWater")
+    ix.compare("2021-06-15", "2022-06-10", topic="WYASP")
+
+``open_index`` returns an ``Index`` that keeps the index, its catalogue and its vocabulary open
+between calls and opens them again when an ingest has committed. Every method returns frozen
+typed records (``report_index.models``, ``timeline``, ``compare``, ``series``), each with a
+``to_dict()`` that gives the JSON the command line prints. ``ingest`` and ``reindex`` build and
+rebuild indexes. Errors a user can cause are ``report_index.errors.ReportIndexError`` with a
+message that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .compare import Comparison, compare_reports
+from .errors import ReportIndexError
+from .index.catalogue import find_report
+from .index.files import resolve_index_dir, user_gazetteer_files
+from .index.store import index_signature, load_reports
+from .initiatives.gazetteer import find_initiative, known_initiatives
+from .models import IngestSummary, Initiative, Paragraph, Report, ReportList, SearchResults
+from .search.run import search as _search
+from .search.run import similar as _similar
+from .series import MeasureList, collect_series
+from .structure.outline import section_passages
+from .timeline import InitiativeList, Timeline, summaries, timeline
+
+__all__ = ["Index", "ingest", "open_index", "reindex"]
+
+
+class Index:
+    """An index open for reading. Cheap to make; what it reads is kept until the index changes."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = resolve_index_dir(path)
+        self._signature: tuple | None = None
+        self._reports: tuple[Report, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r})"
+
+    # ---- reading reports
+
+    def _loaded(self) -> tuple[Report, ...]:
+        signature = index_signature(self.path)
+        if self._signature is None or signature != self._signature or not signature:
+            self._reports = tuple(load_reports(self.path))
+            self._signature = signature
+        return self._reports
+
+    def reports(self) -> ReportList:
+        """Every ingested report, oldest meeting first."""
+        return ReportList(self._loaded())
+
+    def report(self, name: str) -> Report:
+        """The report ``name`` identifies: an id, an id prefix, a date or a file name."""
+        return find_report(self._loaded(), name)
+
+    def section(self, report: str, section: str) -> tuple[Paragraph, ...]:
+        """The passages of one section ("2.5", "2.5.6", "KEY INFORMATION") of a report."""
+        return tuple(section_passages(self.report(report), section))
+
+    # ---- searching
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        report: str | None = None,
+        initiative: str | None = None,
+        sort: str = "relevance",
+        expand: bool = True,
+        facets: bool = False,
+    ) -> SearchResults:
+        """The passages that best answer ``query`` (words, "phrases", AND/OR/NOT), with citations."""
+        return _search(
+            self.path, query, limit=limit, date_from=date_from, date_to=date_to, report=report,
+            initiative=initiative, sort=sort, expand=expand, facets=facets,
+        )
+
+    def similar(self, hit_id: str, *, limit: int = 10) -> SearchResults:
+        """Passages like the one ``hit_id`` names, from other reports first."""
+        return _similar(self.path, hit_id, limit=limit)
+
+    # ---- initiatives
+
+    def known_initiatives(self) -> list[Initiative]:
+        """The curated list, the user's lists kept with the index, and what ingest discovered."""
+        reports = self._loaded()
+        return known_initiatives(user_gazetteer_files(self.path), [i for r in reports for i in r.discovered])
+
+    def initiatives(self) -> InitiativeList:
+        """Every initiative the reports mention, most mentioned first."""
+        return InitiativeList(tuple(summaries(list(self._loaded()), self.known_initiatives())))
+
+    def progress(self, name: str) -> Timeline:
+        """How the initiative ``name`` (any name, alias or acronym) has progressed, report by report."""
+        reports = self._loaded()
+        wanted = find_initiative(name, self.known_initiatives())
+        return Timeline(wanted, tuple(timeline(list(reports), wanted)))
+
+    # ---- measures and comparison
+
+    def measures(self, query: str | None = None) -> MeasureList:
+        """Every performance measure as a series across reports; ``query`` keeps those whose name has its words."""
+        return MeasureList(tuple(collect_series(list(self._loaded()), query)), query)
+
+    def compare(self, a: str, b: str, *, topic: str | None = None) -> Comparison:
+        """What report ``b`` says that report ``a`` did not, what it dropped, and which figures moved."""
+        reports = self._loaded()
+        return compare_reports(find_report(reports, a), find_report(reports, b), self.known_initiatives(), topic=topic)
+
+
+def open_index(path: str | os.PathLike[str] | None = None) -> Index:
+    """The index at ``path`` (default: ``$REPORT_INDEX_DIR``, else ``./.report-index``), open for
+    reading. Raises ReportIndexError (IndexMissingError) if there is no index there yet, with the
+    command that makes one."""
+    index = Index(path)
+    index._loaded()
+    return index
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    index: str | os.PathLike[str] | None = None,
+    *,
+    prune: bool = False,
+    wait: float = 0.0,
+    initiative_files: Iterable[str | os.PathLike[str]] = (),
+    ocr: bool = False,
+    jobs: int | None = None,
+    on_file: Callable[[Path, int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> IngestSummary:
+    """Bring the index at ``index`` up to date with the report files under ``paths`` (see the
+    README's "ingest"). Returns what happened to each file; a file that fails is in the summary
+    with its reason, never raised."""
+    from .ingest.run import ingest as run_ingest
+
+    folders = [Path(p) for p in paths]
+    if not folders:
+        raise ReportIndexError("give at least one file or folder to ingest")
+    return run_ingest(
+        folders, resolve_index_dir(index), prune=prune, on_file=on_file, wait=wait,
+        initiative_files=[Path(f) for f in initiative_files], ocr=ocr, on_wait=on_wait, jobs=jobs,
+    )
+
+
+def reindex(
+    index: str | os.PathLike[str] | None = None,
+    *,
+    on_file: Callable[[Path, int, int], None] | None = None,
+) -> IngestSummary:
+    """Rebuild the index from the files it was built from (after an upgrade)."""
+    from .ingest.run import reindex as run_reindex
+
+    return run_reindex(resolve_index_dir(index), on_file=on_file)
