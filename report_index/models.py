@@ -18,7 +18,7 @@ class Record:
         return _plain(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextLine(Record):
     """One line of text as laid out in the source.
 
@@ -37,7 +37,7 @@ class TextLine(Record):
     page_start: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Table(Record):
     """A table found in the source: a header row and body rows of cell strings."""
 
@@ -54,7 +54,7 @@ class Table(Record):
 Block = TextLine | Table
 
 
-@dataclass
+@dataclass(frozen=True)
 class RawDocument(Record):
     """What a reader extracted from one file, before any interpretation."""
 
@@ -66,7 +66,7 @@ class RawDocument(Record):
     page_readers: list[str] = field(default_factory=list, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class MeasureValue(Record):
     """One figure of a performance measure: the period as the report gives it, the number, the cell."""
 
@@ -75,7 +75,7 @@ class MeasureValue(Record):
     raw: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Measure(Record):
     """One row of a performance-measures table: a measure (and breakdown) with its figures."""
 
@@ -93,7 +93,7 @@ class Measure(Record):
     table: int | None = None  # index into Report.tables
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figure(Record):
     """A figure said about an initiative: "over 100 victims", "83%", "four of the five Districts"."""
 
@@ -104,7 +104,7 @@ class Figure(Record):
     of: float | None = None  # the whole, in "four of the five Districts" -> 5
 
 
-@dataclass
+@dataclass(frozen=True)
 class Initiative(Record):
     """A named initiative: a scheme, operation, order, team, campaign, partnership, tool..."""
 
@@ -116,7 +116,7 @@ class Initiative(Record):
     source: str = "gazetteer"  # "gazetteer", "user" (the user's file) or "discovered"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mention(Record):
     """One place a report speaks of an initiative."""
 
@@ -131,7 +131,7 @@ class Mention(Record):
     figures: list[Figure] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Section(Record):
     """A heading in the report's outline."""
 
@@ -145,7 +145,7 @@ class Section(Record):
         return f"{self.number} {self.heading}" if self.number else self.heading
 
 
-@dataclass
+@dataclass(frozen=True)
 class Paragraph(Record):
     """A searchable passage: a paragraph, a list item or a table row."""
 
@@ -169,7 +169,7 @@ class Paragraph(Record):
         return self.heading_path[-1] if self.heading_path else ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     """The structured model of one report."""
 
@@ -282,7 +282,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileOutcome(Record):
     path: str
     status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
@@ -290,7 +290,7 @@ class FileOutcome(Record):
     reason: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class IngestSummary(Record):
     outcomes: list[FileOutcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk

@@ -10,6 +10,7 @@ processes both call it; nothing here writes to the index.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import ExtractionError
@@ -24,30 +25,30 @@ from .text.dates import date_from_filename
 def extract_report(
     path: Path, data: bytes, override: Override | None = None, report_id: str = "", *, ocr: bool = False
 ) -> Report:
-    """The Report model of one file: read, parse, then dates from the file name and overrides.
+    """The Report model of one file, without its initiatives: read, parse, measures, then the
+    date from the file name and the corrections of ``metadata.csv``.
 
-    With ``ocr``, a PDF with no text layer is read with OCR (see ``ocr.py``)."""
+    With ``ocr``, a PDF with no text layer is read with OCR (see ``sources.ocr``)."""
     sha = hashlib.sha256(data).hexdigest()
     raw = read_document(path, ocr=ocr)
-    report = parse_report(raw, report_id, sha)
-    attach_measures(report)
-    report.source = str(path)
+    report = attach_measures(parse_report(raw, report_id, sha))
+    fixes: dict = {"source": str(path)}
     if not report.date:
         named = date_from_filename(path.name)
         if named:
-            report.date, report.date_source = named.isoformat(), "filename"
+            fixes.update(date=named.isoformat(), date_source="filename")
     if override:
         if override.date:
-            report.date, report.date_source = override.date, "metadata.csv"
+            fixes.update(date=override.date, date_source="metadata.csv")
         if override.title:
-            report.title = override.title
+            fixes["title"] = override.title
         if override.body:
-            report.body = canonical_body(override.body)
-    if not report.title:
-        report.title = path.stem.replace("_", " ").replace("-", " ").strip()
+            fixes["body"] = canonical_body(override.body)
+    if not (fixes.get("title") or report.title):
+        fixes["title"] = path.stem.replace("_", " ").replace("-", " ").strip()
     if not report.paragraphs:
         raise ExtractionError("no paragraphs of text were found in it")
-    return report
+    return replace(report, **fixes)
 
 
 class Annotator:
@@ -69,9 +70,22 @@ class Annotator:
 
             self._recogniser = Recogniser(self.initiatives)
 
-    def annotate(self, report: Report) -> None:
+    def annotate(self, report: Report) -> Report:
+        """The report with the initiatives it mentions and those first discovered in it."""
         self.load()
-        report.mentions, report.discovered = self._recogniser.annotate(report)
+        mentions, discovered = self._recogniser.annotate(report)
+        return replace(report, mentions=mentions, discovered=discovered)
+
+
+def read_report(
+    path: Path, annotator: Annotator, *, override: Override | None = None, ocr: bool = False, sha: str | None = None
+) -> Report:
+    """One file into a finished report: every stage, initiatives included. Raises
+    ExtractionError (with the reason a user can act on) when the file is not a readable report."""
+    data = path.read_bytes()
+    if sha is not None and hashlib.sha256(data).hexdigest() != sha:
+        raise ExtractionError("the file changed while it was being ingested; run the ingest again")
+    return annotator.annotate(extract_report(path, data, override, ocr=ocr))
 
 
 def extract_and_annotate(
@@ -79,9 +93,9 @@ def extract_and_annotate(
 ) -> tuple[Report | None, str]:
     """One file's report with its initiative mentions, or None and the reason it failed."""
     report, reason = extract(path, sha, override, ocr=ocr)
-    if report is not None:
-        reason = annotate(report, annotator)
-    return (report, "") if not reason else (None, reason)
+    if report is None:
+        return None, reason
+    return annotate(report, annotator)
 
 
 def extract(path: Path, sha: str, override: Override | None, *, ocr: bool) -> tuple[Report | None, str]:
@@ -99,10 +113,9 @@ def extract(path: Path, sha: str, override: Override | None, *, ocr: bool) -> tu
         return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"
 
 
-def annotate(report: Report, annotator: Annotator) -> str:
-    """Read a report's initiative mentions into it; the reason it failed, or ""."""
+def annotate(report: Report, annotator: Annotator) -> tuple[Report | None, str]:
+    """The report with its initiative mentions, or None and the reason it failed."""
     try:
-        annotator.annotate(report)
+        return annotator.annotate(report), ""
     except Exception as exc:  # a recogniser bug must not cost the rest of the corpus
-        return f"unexpected extraction error: {type(exc).__name__}: {exc}"
-    return ""
+        return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"

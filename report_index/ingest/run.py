@@ -200,7 +200,7 @@ def _read_again(writer, ix, previous, fingerprint: str, annotator: Annotator, pa
     with ix.searcher() as searcher:
         report = stored_report(searcher, previous.report_id)
     try:
-        annotator.annotate(report)
+        report = annotator.annotate(report)
     except Exception as exc:  # keep the report as it was indexed
         return FileOutcome(str(path), "failed", reason=f"initiatives could not be read: {type(exc).__name__}: {exc}")
     writer.delete_by_term("report_id", previous.report_id)

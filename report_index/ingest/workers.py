@@ -35,7 +35,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -120,7 +120,7 @@ class LocalRunner:
         from .commit import write_report
 
         report = self._pending.pop(id(job))
-        report.id, report.source = job.report_id, job.source
+        report = replace(report, id=job.report_id, source=job.source)
         write_report(self._writer, report, job.fingerprint, self._annotation)
 
     def finish(self) -> list:
@@ -471,9 +471,7 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                 if kind == "extract":
                     report, reason = extract_and_annotate(Path(message[2]), message[3], message[4], annotator, ocr=ocr)
                 else:
-                    report = message[2]
-                    reason = annotate(report, annotator)
-                    report = None if reason else report
+                    report, reason = annotate(message[2], annotator)
                 if report is None:
                     conn.send(("failed", key, reason))
                 else:
@@ -482,7 +480,7 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
             elif kind == "index":
                 _, key, report_id, source, fingerprint, annotation = message
                 report = pending.pop(key)
-                report.id, report.source = report_id, source
+                report = replace(report, id=report_id, source=source)
                 if writer is None:
                     writer = segment_writer(Path(index_dir))
                 try:

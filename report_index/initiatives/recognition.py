@@ -62,7 +62,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 from ..models import Figure, Initiative, Mention, Paragraph, Report
@@ -533,12 +533,12 @@ class Recogniser:
                     initiative.aliases.append(alias)
         known = {**self.by_id, **discovered}
         mentions = self._mentions(report, docs, texts, folded, hits, known)
-        for initiative in discovered.values():
+        for key, initiative in discovered.items():
             first = next((m for m in mentions if m.initiative == initiative.id and m.via != "follow-up"), None)
             if first:
-                initiative.description = f"Discovered in {report.title or report.id or 'a report'}" + (
+                discovered[key] = replace(initiative, description=f"Discovered in {report.title or report.id or 'a report'}" + (
                     f" ({report.date})" if report.date else ""
-                ) + f", para {first.section or first.paragraph}: {_clip(first.sentence)}"
+                ) + f", para {first.section or first.paragraph}: {_clip(first.sentence)}")
         return mentions, list(discovered.values())
 
     # ---------------------------------------------------------------- pass 2: discovered names

@@ -161,20 +161,20 @@ def measures_from_table(table: Table, index: int | None = None) -> list[Measure]
         ]
         if all(v.value is None for v in values) and not any(v.raw for v in values):
             continue  # a heading row inside the table
-        measure = Measure(name=name, breakdown=breakdown or None, values=values, section="", table=index)
+        found: dict = {}
         if roles["difference"] is not None:
-            measure.difference_raw = cells[roles["difference"]]
-            measure.difference = parse_value(measure.difference_raw)
+            found["difference_raw"] = cells[roles["difference"]]
+            found["difference"] = parse_value(found["difference_raw"])
         if roles["trend"] is not None:
-            measure.trend_raw = cells[roles["trend"]]
-            measure.trend = parse_trend(measure.trend_raw)
+            found["trend_raw"] = cells[roles["trend"]]
+            found["trend"] = parse_trend(found["trend_raw"])
         if roles["comment"] is not None:
-            measure.comment = squash(cells[roles["comment"]])
-        measure.flags = check_difference(measure)
+            found["comment"] = squash(cells[roles["comment"]])
         page = table.page_of(number)
         if page is not None:
-            measure.pages = [page]
-        measures.append(measure)
+            found["pages"] = [page]
+        measure = Measure(name=name, breakdown=breakdown or None, values=values, section="", table=index, **found)
+        measures.append(replace(measure, flags=check_difference(measure)))
     return measures
 
 
@@ -224,8 +224,8 @@ def measure_text(measure: Measure) -> str:
     return text
 
 
-def attach_measures(report: Report) -> None:
-    """Read the report's measures tables into ``report.measures`` and make each measure one
+def attach_measures(report: Report) -> Report:
+    """The report with its measures tables read into ``measures`` and each measure made one
     passage (kind "measure") in place of its table row; comments from a Measure | Comment table
     are joined to their measures and that table's rows are dropped as passages."""
     measures: list[Measure] = []
@@ -239,15 +239,15 @@ def attach_measures(report: Report) -> None:
         elif is_comment_table(table):
             comment_tables[index] = _comments(table)
     if not measures:
-        return
+        return report
     used_comment_tables: set[int] = set()
-    for measure in measures:
+    for number, measure in enumerate(measures):
         key = normalise_name(measure.name)
         for index, comments in comment_tables.items():
             if key in comments and not measure.comment:
-                measure.comment, page = comments[key]
-                if page is not None and page not in measure.pages:
-                    measure.pages.append(page)
+                comment, page = comments[key]
+                pages = measure.pages + ([page] if page is not None and page not in measure.pages else [])
+                measure = measures[number] = replace(measure, comment=comment, pages=pages)
                 used_comment_tables.add(index)
 
     passages: list[Paragraph] = []
@@ -257,7 +257,7 @@ def attach_measures(report: Report) -> None:
             # the measures of this table, in row order, take the place of its rows
             while pending and pending[0][1].table == para.table:
                 number, measure = pending.pop(0)
-                measure.section = para.section
+                measures[number] = replace(measure, section=para.section)
                 passages.append(
                     Paragraph(
                         ordinal=0,
@@ -274,5 +274,4 @@ def attach_measures(report: Report) -> None:
         if para.kind == "table_row" and para.table in used_comment_tables:
             continue
         passages.append(para)
-    report.paragraphs = [replace(p, ordinal=i) for i, p in enumerate(passages)]
-    report.measures = measures
+    return replace(report, paragraphs=[replace(p, ordinal=i) for i, p in enumerate(passages)], measures=measures)

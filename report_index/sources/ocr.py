@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ExtractionError
@@ -50,8 +51,7 @@ def read_scanned_pdf(path: Path, language: str = LANGUAGE) -> RawDocument:
             raw = read_pdf(copy)
         except NoTextLayerError:
             raise ExtractionError("no text layer, and OCR found no text in it (a blank page or a picture?)") from None
-    raw.source = str(path)
-    return raw
+    return replace(raw, source=str(path))
 
 
 def ocr_copy(path: Path, folder: Path, language: str = LANGUAGE) -> Path:

@@ -11,7 +11,7 @@ is joined back together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
 from ..text.dates import find_date
@@ -349,9 +349,7 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
             if isinstance(block, TextLine):
                 found = find_date(block.text)
                 if found and len(block.text) <= 60:
-                    report.date = found.isoformat()
-                    report.date_source = "text"
-                    break
+                    return replace(report, date=found.isoformat(), date_source="text")
     return report
 
 
