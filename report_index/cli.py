@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 import os
 import sys
 from datetime import date
@@ -28,8 +29,28 @@ INTERRUPTED = "Interrupted: nothing was committed, the index is as it was before
 BRIEF_FORMATS = {".md": "markdown", ".html": "html"}
 
 
-class _Group(click.Group):
+class _ExamplesLast:
+    """A command whose docstring's "Examples:" part is shown last in ``--help``, after the options."""
+
+    def __init__(self, *args, help: str | None = None, epilog: str | None = None, **kwargs):
+        if help and epilog is None:
+            help = inspect.cleandoc(help)
+            for marker in ("\b\nExamples:", "\b\nExample:"):
+                if marker in help:
+                    help, examples = help.split(marker, 1)
+                    epilog = marker + examples.rstrip()
+                    break
+        super().__init__(*args, help=help, epilog=epilog, **kwargs)
+
+
+class _Command(_ExamplesLast, click.Command):
+    pass
+
+
+class _Group(_ExamplesLast, click.Group):
     """Runs a command so that Ctrl-C ends it with a message and exit code 130, never a traceback."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -495,6 +516,43 @@ def show(ctx, report, section, output) -> None:
         return
     found = call(index.report, report)
     _echo(output_json(found) if output == "json" else text.outline(found, _style()))
+
+
+# --------------------------------------------------------------------------------------------
+# debug
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--stage", "stages", multiple=True, metavar="NAME",
+    help="Show only this stage (repeatable): file, pages, lines, tables, title-block, sections, measures, report, passages, initiatives.",
+)
+@click.option("--initiatives", "with_initiatives", is_flag=True, help="Also recognise initiative mentions (loads spaCy).")
+@click.option("--ocr", is_flag=True, help="Read a PDF with no text layer with OCR (needs ocrmypdf and tesseract).")
+@output_options()
+@click.pass_context
+def debug(ctx, file, stages, with_initiatives, ocr, output) -> None:
+    """Show what each stage makes of FILE, without indexing it: which reader read each page, the
+    lines with their layout hints, the tables and their cells, the title block, the section
+    tree, the measures and the passages. A stage that fails is named with its reason (exit 1).
+
+    \b
+    Examples:
+      report-index debug corpus/2022-06-10_police-and-crime-panel_safeguarding-report.pdf --stage tables
+      report-index debug paper.pdf --stage lines --json
+    """
+    from .output.debug import debug_json, debug_text, stage_names
+    from .trace import trace_file
+
+    try:
+        wanted = stage_names(stages) if stages else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stage") from None
+    trace = call(trace_file, file, ocr=ocr, initiatives=with_initiatives or "initiatives" in (wanted or ()))
+    _echo((debug_json if output == "json" else debug_text)(trace, stages=wanted))
+    if trace.failure is not None:
+        ctx.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":  # pragma: no cover

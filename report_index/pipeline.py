@@ -31,7 +31,15 @@ def extract_report(
     With ``ocr``, a PDF with no text layer is read with OCR (see ``sources.ocr``)."""
     sha = hashlib.sha256(data).hexdigest()
     raw = read_document(path, ocr=ocr)
-    report = attach_measures(parse_report(raw, report_id, sha))
+    report = complete_report(attach_measures(parse_report(raw, report_id, sha)), path, override)
+    if not report.paragraphs:
+        raise ExtractionError("no paragraphs of text were found in it")
+    return report
+
+
+def complete_report(report: Report, path: Path, override: Override | None = None) -> Report:
+    """What the text does not say: the source file, the date from the file name when the text
+    has none, the corrections of ``metadata.csv`` (``override``), the file name for a missing title."""
     fixes: dict = {"source": str(path)}
     if not report.date:
         named = date_from_filename(path.name)
@@ -46,8 +54,6 @@ def extract_report(
             fixes["body"] = canonical_body(override.body)
     if not (fixes.get("title") or report.title):
         fixes["title"] = path.stem.replace("_", " ").replace("-", " ").strip()
-    if not report.paragraphs:
-        raise ExtractionError("no paragraphs of text were found in it")
     return replace(report, **fixes)
 
 

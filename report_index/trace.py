@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 from .errors import ExtractionError, ReportIndexError
 from .measures.tables import attach_measures, is_comment_table
 from .models import Block, RawDocument, Report, Table, TextLine
+from .pipeline import Annotator, complete_report
 from .sources import PDF_SUFFIXES, TEXT_SUFFIXES, read_document
 from .structure.sections import merge_heading_lines, parse_report
 from .structure.title_block import FrontMatter, read_front_matter
-from .text.dates import date_from_filename
 
 #: The stages a failure can be reported in, in the order they run.
 STEPS = ("read", "title-block", "structure", "measures", "passages", "initiatives")
@@ -356,15 +356,16 @@ def trace_file(path: Path, *, ocr: bool = False, initiatives: bool = False) -> F
         done.append("title-block")
         report = _run("structure", parse_report, raw, "", sha)
         done.append("structure")
-        _run("measures", attach_measures, report)
+        report = _run("measures", attach_measures, report)
         measured = True
         done.append("measures")
-        title_from_name = _complete(report, path)  # as extract_report does, before its check for passages
+        title_from_name = not report.title
+        report = complete_report(report, path)  # as extract_report does, before its check for passages
         if not report.paragraphs:
             raise _Failed(StageFailure("passages", "no paragraphs of text were found in it"))
         done.append("passages")
         if initiatives:
-            _run("initiatives", _annotate, report)
+            report = _run("initiatives", _annotate, report)
             done.append("initiatives")
     except _Failed as failed:
         failure = failed.failure
@@ -390,25 +391,8 @@ def trace_file(path: Path, *, ocr: bool = False, initiatives: bool = False) -> F
     )
 
 
-def _complete(report: Report, path: Path) -> bool:
-    """What ``extract_report`` does after the measures (without ``metadata.csv``): the source,
-    the date from the file name when the text has none, the file name for a missing title.
-    Whether the title came from the file name."""
-    report.source = str(path)
-    if not report.date:
-        named = date_from_filename(path.name)
-        if named:
-            report.date, report.date_source = named.isoformat(), "filename"
-    if report.title:
-        return False
-    report.title = path.stem.replace("_", " ").replace("-", " ").strip()
-    return True
-
-
-def _annotate(report: Report) -> None:
-    from .pipeline import Annotator
-
-    Annotator([]).annotate(report)
+def _annotate(report: Report) -> Report:
+    return Annotator([]).annotate(report)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ no text layer; the values are the gold ones (``fixtures/gold_seeds.json``)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
