@@ -40,8 +40,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import ReportIndexError
-from .models import Figure, Initiative, Paragraph, Report
+from .models import Initiative, Paragraph, Report
 from .text.clean import fold_quotes, squash
+from .initiatives import figures as _figures
+from .initiatives.figures import FigureChange, find_figures
+from .text.sentences import sentences
 
 #: Passage kinds compared as narrative.
 NARRATIVE_KINDS = ("paragraph", "list_item")
@@ -143,27 +146,6 @@ class Reworded:
     a: str
     b: str
     similarity: float
-
-
-@dataclass(frozen=True)
-class FigureChange:
-    """A figure that counts the same thing in both passages with a different value."""
-
-    counts: str  # "victims"; "%" or "£" for a bare percentage or sum
-    a: Figure
-    b: Figure
-
-    def __str__(self) -> str:
-        counts = f" {self.b.counts}" if self.b.counts else ""
-        return f"{_number(self.a)} -> {_number(self.b)}{counts}"
-
-    def to_dict(self) -> dict:
-        return {
-            "counts": self.counts,
-            "a": {"text": self.a.text, "value": self.a.value, "unit": self.a.unit, "of": self.a.of},
-            "b": {"text": self.b.text, "value": self.b.value, "unit": self.b.unit, "of": self.b.of},
-            "change": str(self),
-        }
 
 
 @dataclass(frozen=True)
@@ -475,27 +457,6 @@ def _assign(scores: PassageScores) -> list[tuple[list[int], list[int], float]]:
 # --------------------------------------------------------------------------------------------
 # Sentences and figures
 
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|no|nos|dr|mr|mrs|ms|st|cllr|approx|inc|ltd|w/c)\.$", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
-
-
-def sentences(text: str) -> list[str]:
-    """``text`` cut into sentences (not after ``e.g.``, ``Dr.``, ``No.`` and the like)."""
-    text = squash(text)
-    out: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        piece = text[start:match.start() + len(match.group(0).rstrip())].strip()
-        if _ABBREVIATIONS.search(text[start:match.start()].strip()) or len(piece) < 3:
-            continue
-        out.append(piece)
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
-
 def _sentence_words(sentence: str) -> list[str]:
     return _WORD.findall(fold_quotes(sentence).lower())
 
@@ -527,54 +488,10 @@ def diff_sentences(a: str, b: str) -> tuple[list[str], list[str], list[Reworded]
     return added, removed, reworded, unchanged
 
 
-def _counted_key(figure: Figure) -> str:
-    counts = figure.counts.lower()
-    if counts.endswith("ies") and len(counts) > 4:
-        counts = counts[:-3] + "y"
-    elif counts.endswith("s") and not counts.endswith("ss"):
-        counts = counts[:-1]
-    if counts:
-        return f"{figure.unit}|{counts}"
-    return figure.unit  # a bare percentage or sum: "%" or "£"; a bare number counts nothing
-
-
-def _number(figure: Figure) -> str:
-    if figure.unit == "£":
-        return squash(figure.text)
-    value = f"{figure.value:,g}" if figure.value is not None else "?"
-    if figure.unit == "%":
-        value += "%"
-    if figure.of is not None and figure.of != figure.value:
-        value += f" of {figure.of:,g}"
-    return value
-
-
 def figure_changes(a: str, b: str) -> list[FigureChange]:
-    """Figures of ``a`` and ``b`` that count the same thing with different values. Where a thing
-    is counted more than once, the values both give are set aside and a change is reported only
-    when one value is left on each side."""
-    from .initiatives.figures import find_figures
-
-    def grouped(text: str) -> dict[str, list[Figure]]:
-        out: dict[str, list[Figure]] = {}
-        for figure in find_figures(text):
-            key = _counted_key(figure)
-            if key and figure.value is not None:
-                out.setdefault(key, []).append(figure)
-        return out
-
-    ga, gb = grouped(a), grouped(b)
-    changes = []
-    for key, figures_b in gb.items():
-        figures_a = ga.get(key)
-        if not figures_a:
-            continue
-        both = {(f.value, f.of) for f in figures_a} & {(f.value, f.of) for f in figures_b}
-        left_a = [f for f in figures_a if (f.value, f.of) not in both]
-        left_b = [f for f in figures_b if (f.value, f.of) not in both]
-        if len(left_a) == 1 and len(left_b) == 1:
-            changes.append(FigureChange(left_b[0].counts or left_b[0].unit, left_a[0], left_b[0]))
-    return changes
+    """The figures of passages ``a`` and ``b`` that count the same thing with another value
+    (``initiatives.figures.figure_changes``, as the progress timeline compares them)."""
+    return _figures.figure_changes(find_figures(a), find_figures(b))
 
 
 # --------------------------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def test_figure_changes_need_the_same_thing_counted():
     assert figure_changes("It protected 40 victims.", "It protected 40 victims and 3 Districts.") == []
     assert figure_changes("40 victims", "120 offenders") == []
     assert [str(c) for c in figure_changes("live in three of the four Districts", "live in four of the five Districts")] == [
-        "3 of 4 -> 4 of 5 Districts"
+        "three of four -> four of five Districts"  # as the reports write them, as the timeline shows them
     ]
 
 

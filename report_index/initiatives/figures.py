@@ -5,6 +5,7 @@ of the five Districts", "£2.4 m"), and how two reports' statuses and figures di
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -279,17 +280,75 @@ def _singular(word: str) -> str:
     return lower
 
 
-def _summary(mentions: list[Mention]) -> tuple[str | None, dict[str, Figure]]:
-    """A report's status for an initiative and its first figure of each kind (named mentions first)."""
+def figure_key(figure: Figure) -> str:
+    """What a figure counts, for telling whether two figures count the same thing: its unit and
+    the singular of its noun ("|victim", "%|woman"); a bare percentage or sum is its unit ("%",
+    "£"); a bare number counts nothing ("")."""
+    counts = _singular(figure.counts) if figure.counts else ""
+    return f"{figure.unit}|{counts}" if counts else figure.unit
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A figure that counts the same thing in both texts, with another value."""
+
+    counts: str  # "victims"; "%" or "£" for a bare percentage or sum
+    a: Figure
+    b: Figure
+
+    def __str__(self) -> str:
+        """"40 -> 120 victims", "four of five -> five of six Districts", "£2.4 m -> £3 m"."""
+        counts = f" {self.b.counts}" if self.b.counts else ""
+        old, new = self.a, self.b
+        if old.of is not None and new.of is not None and old.of != new.of:
+            return f"{_shown(old)} of {_whole(old)} -> {_shown(new)} of {_whole(new)}{counts}"
+        return f"{_shown(old)} -> {_shown(new)}{counts}"
+
+    def to_dict(self) -> dict:
+        return {
+            "counts": self.counts,
+            "a": {"text": self.a.text, "value": self.a.value, "unit": self.a.unit, "of": self.a.of},
+            "b": {"text": self.b.text, "value": self.b.value, "unit": self.b.unit, "of": self.b.of},
+            "change": str(self),
+        }
+
+
+def figure_changes(before: Iterable[Figure], after: Iterable[Figure]) -> list[FigureChange]:
+    """The one comparison of figures: those of ``before`` and ``after`` that count the same thing
+    (``figure_key``) with another value. Where a thing is counted more than once, the values both
+    give are set aside, and a change is reported only when one value is left on each side (two
+    counts of victims in one text may be of different places: which one changed cannot be told)."""
+
+    def grouped(figures: Iterable[Figure]) -> dict[str, list[Figure]]:
+        out: dict[str, list[Figure]] = {}
+        for figure in figures:
+            key = figure_key(figure)
+            if key and figure.value is not None:
+                out.setdefault(key, []).append(figure)
+        return out
+
+    ga, gb = grouped(before), grouped(after)
+    changes = []
+    for key, figures_b in gb.items():
+        figures_a = ga.get(key)
+        if not figures_a:
+            continue
+        both = {(f.value, f.of) for f in figures_a} & {(f.value, f.of) for f in figures_b}
+        left_a = [f for f in figures_a if (f.value, f.of) not in both]
+        left_b = [f for f in figures_b if (f.value, f.of) not in both]
+        if len(left_a) == 1 and len(left_b) == 1:
+            changes.append(FigureChange(left_b[0].counts or left_b[0].unit, left_a[0], left_b[0]))
+    return changes
+
+
+def _status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
+    """A report's status for an initiative and the figures it gives of it, named mentions first,
+    each figure once."""
     ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
     status = next((m.status for m in ordered if m.status), None)
-    figures: dict[str, Figure] = {}
+    figures: list[Figure] = []
     for mention in ordered:
-        for figure in mention.figures:
-            key = f"{figure.unit}|{_singular(figure.counts)}"
-            if figure.unit == "" and not figure.counts:
-                continue
-            figures.setdefault(key, figure)
+        figures.extend(f for f in mention.figures if f not in figures)
     return status, figures
 
 
@@ -317,32 +376,26 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
 
     "pilot -> live; 40 -> 120 victims"; "first mentioned (live; four of the five Districts)" when
     ``previous`` is empty; "no longer mentioned" when ``current`` is; "" when nothing comparable
-    changed.
+    changed. Figures are compared by ``figure_changes``, as ``compare`` compares passages.
     """
     if not previous and not current:
         return ""
     if not previous:
-        status, figures = _summary(current)
-        details = ([status] if status else []) + [squash(f.text) for f in figures.values()]
+        status, figures = _status_and_figures(current)
+        first: dict[str, Figure] = {}
+        for figure in figures:
+            if figure_key(figure) and figure.unit + figure.counts:
+                first.setdefault(figure_key(figure), figure)
+        details = ([status] if status else []) + [squash(f.text) for f in first.values()]
         return "first mentioned" + (f" ({'; '.join(details)})" if details else "")
     if not current:
         return "no longer mentioned"
-    old_status, old_figures = _summary(previous)
-    new_status, new_figures = _summary(current)
+    old_status, old_figures = _status_and_figures(previous)
+    new_status, new_figures = _status_and_figures(current)
     parts: list[str] = []
     if old_status and new_status and old_status != new_status:
         parts.append(f"{old_status} -> {new_status}")
     elif new_status and not old_status:
         parts.append(f"now {new_status}")
-    for key, new in new_figures.items():
-        old = old_figures.get(key)
-        if old is None or old.value is None or new.value is None:
-            continue
-        if old.value == new.value and old.of == new.of:
-            continue
-        counts = f" {new.counts}" if new.counts else ""
-        if old.of is not None and new.of is not None and old.of != new.of:
-            parts.append(f"{_shown(old)} of {_whole(old)} -> {_shown(new)} of {_whole(new)}{counts}")
-        else:
-            parts.append(f"{_shown(old)} -> {_shown(new)}{counts}")
+    parts.extend(str(change) for change in figure_changes(old_figures, new_figures))
     return "; ".join(parts)

@@ -9,7 +9,6 @@ import difflib
 import io
 import json
 import re
-import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -19,16 +18,15 @@ from typing import Any, Iterable
 from ..errors import ReportIndexError
 from ..models import Initiative
 from ..text.clean import fold_quotes_in_place, squash
+from ..text.slug import slug
 
 
 _FIELDS = ("name", "id", "aliases", "description", "kind")
 
 
 def initiative_id(name: str) -> str:
-    """The slug used for ids: ``"Stalking Protection Orders"`` -> ``"stalking-protection-orders"``."""
-    text = unicodedata.normalize("NFKD", fold_quotes_in_place(name)).encode("ascii", "ignore").decode("ascii")
-    text = text.lower().replace("&", " and ").replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    """An initiative's id: the slug of its name (``text.slug``)."""
+    return slug(name)
 
 
 @lru_cache(maxsize=8192)

@@ -67,7 +67,8 @@ from typing import Any, Iterable
 
 from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
-from ..text.acronyms import CONNECTORS, initials_match
+from ..text.acronyms import CONNECTORS, acronym_brackets, initials_match
+from ..text.sentences import sentence_spans
 from .figures import best_status, find_figures, find_status
 from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surfaces
 
@@ -178,7 +179,6 @@ _QUOTED = re.compile(r"(?<![\w'])'(?P<a>[A-Z][^'\n]{2,100}?)'(?!\w)|\"(?P<b>[A-Z
 _HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][A-Za-z0-9_]{2,}")
 _CAMEL = r"^(?:[A-Z][a-z]{2,}[A-Z][A-Za-z0-9]*|[a-z]{1,3}[A-Z][a-z][A-Za-z0-9]*)$"
 _SURNAME = re.compile(r"^(?:Ma?c|Van|Von|De[ls]?|Di|Du|La|Le|Fitz|Mc)[A-Z]")
-_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z0-9&]*[A-Z0-9]s?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w&])(?P<acr>[A-Z][A-Z0-9&]{1,9})\s*\(\s*$")
 
 #: Phrases that refer back to the initiative last named. Generic ones take any initiative; typed
@@ -319,7 +319,6 @@ class Recogniser:
         self.initiatives = list(initiatives)
         self.by_id = {i.id: i for i in self.initiatives}
         self.nlp = spacy.blank("en")
-        self._sentencizer = self.nlp.add_pipe("sentencizer")
         # The gazetteer's surfaces: acronyms and plain words are one token each, as written (a
         # plain word only mid-sentence); other names and aliases are phrases in any case. Both
         # are phrase matchers, which run in C over the word ids: a token matcher would ask Python
@@ -379,9 +378,12 @@ class Recogniser:
         self._words.add(f"W{number}", [Doc(self.nlp.vocab, words=[word])])
 
     def _sentenced(self, doc: Any) -> Any:
-        """``doc`` with its sentences marked: only passages naming something need them."""
+        """``doc`` with its sentences marked by the project's one splitter (``text.sentences``):
+        only passages naming something need them."""
         if not doc.has_annotation("SENT_START"):
-            self._sentencizer(doc)
+            starts = {start for start, _ in sentence_spans(doc.text)}
+            for token in doc:
+                token.is_sent_start = token.i == 0 or token.idx in starts
         return doc
 
     def _gazetteer_hits(self, index: int, doc: Any, text: str) -> list[_Hit]:
@@ -592,16 +594,13 @@ class Recogniser:
         for hit in hits:
             by_para.setdefault(hit.para, []).append(hit)
         for index, text in enumerate(folded):
-            for match in _ACRONYM_DEF.finditer(text):
-                acronym = match.group("acr")
+            for acronym, bracket, _ in acronym_brackets(text):
                 if not is_acronym(acronym) or acronym in gazetteer_acronyms:
                     continue
-                before = text[:match.start()].rstrip()
+                before = text[:bracket].rstrip()
                 for hit in by_para.get(index, []):
                     if hit.end == len(before) and initials_match(acronym, text[hit.start:hit.end]):
                         target = hit.group if hit.group is not None else hit.initiative
-                        if acronym.endswith("s") and acronym[-2].isupper():
-                            acronym = acronym[:-1]
                         earlier = acronyms.setdefault(acronym, target)
                         if isinstance(earlier, _Group) and isinstance(target, _Group):
                             earlier.absorb(target)  # two spellings of one long form

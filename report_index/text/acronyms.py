@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .clean import fold_quotes, fold_quotes_in_place
 
@@ -45,23 +45,48 @@ def initials_match(acronym: str, long_form: str) -> bool:
     return match(0, 0, 0)
 
 
-_DEFINITION = re.compile(
-    r"(?P<long>(?:[A-Z][\w'\u2019&-]*|and|of|for|the|in|on|to|&)(?:[ -](?:[A-Z0-9][\w'\u2019&-]*|and|of|for|the|in|on|to|&)){1,9})"
-    r"\s*\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)"
+#: An acronym in brackets, as a report defines one after its long form: capitals (digits, ``&``)
+#: ending in a capital or digit, perhaps with a plural "s": "(BWF)", "(SPOs)", "(WYR&V)".
+ACRONYM_IN_BRACKETS = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z0-9&]*[A-Z0-9]s?)\s*\)")
+#: The words a long form is made of, up to the bracket: capitalised words and the small words
+#: between them.
+_LONG_FORM = re.compile(
+    r"(?:(?:[A-Z0-9][\w'\u2019&-]*|and|of|for|the|in|on|to|&)[ -]){0,9}(?:[A-Z0-9][\w'\u2019&-]*|and|of|for|the|in|on|to|&)\s*$"
 )
+
+
+def acronym_brackets(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each acronym ``text`` defines in brackets: the acronym (a plural "s" dropped) and where
+    the bracket starts and ends. The one finder of definitions: ``find_definitions`` and the
+    initiatives stage both read them from here."""
+    for match in ACRONYM_IN_BRACKETS.finditer(text):
+        acronym = match.group("acr")
+        if len(acronym) > 2 and acronym.endswith("s") and acronym[-2].isupper():
+            acronym = acronym[:-1]
+        yield acronym, match.start(), match.end()
+
+
+def long_form(acronym: str, before: str) -> str | None:
+    """The long form an acronym defined right after ``before`` stands for: the shortest run of
+    the words ending ``before`` that starts with a capital and whose initials give the acronym."""
+    run = _LONG_FORM.search(before)
+    if run is None:
+        return None
+    words = run.group(0).split()
+    for start in range(len(words) - 1, -1, -1):
+        candidate = " ".join(words[start:])
+        if words[start][0].isupper() and initials_match(acronym, candidate):
+            return candidate
+    return None
 
 
 def find_definitions(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms a report defines, "Long Name (ACR)": {"BWF": "Body Worn Footage", ...}."""
     found: dict[str, str] = {}
     for text in texts:
-        for match in _DEFINITION.finditer(fold_quotes(text)):
-            acronym = match.group("acr")
-            words = match.group("long").split()
-            # the shortest tail of the capitalised run whose initials give the acronym
-            for start in range(len(words) - 1, -1, -1):
-                candidate = " ".join(words[start:])
-                if words[start][0].isupper() and initials_match(acronym, candidate):
-                    found.setdefault(acronym, candidate)
-                    break
+        folded = fold_quotes(text)
+        for acronym, start, _ in acronym_brackets(folded):
+            long = long_form(acronym, folded[:start])
+            if long is not None:
+                found.setdefault(acronym, long)
     return found
