@@ -1,8 +1,17 @@
 """report-index: ingest UK policing accountability reports, understand their structure, search them.
 
-The stages are plain functions over typed records (see ``models``):
-``reader.read_document`` -> ``structure.parse_report`` -> ``ingest.ingest`` (Whoosh index) ->
-``search.search``.
+The stages are plain functions over frozen typed records (``models``): ``sources`` reads a file,
+``structure`` parses it, ``measures`` and ``initiatives`` read its tables and the schemes it
+names, ``pipeline`` runs them on one file, ``ingest`` writes reports to the index (``index``,
+the only door to Whoosh), and ``search``, ``timeline``, ``compare`` and ``series`` answer
+questions. ``api`` is what front ends and scripts call:
+
+    import report_index
+    ix = report_index.open_index(".report-index")
+    ix.search("Stalking Protection Orders").hits
 """
 
+from .api import Index, ingest, open_index, reindex
+
 __version__ = "0.1.0"
+__all__ = ["Index", "ingest", "open_index", "reindex", "__version__"]

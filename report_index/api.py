@@ -22,18 +22,16 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .compare import Comparison, compare_reports
+from typing import TYPE_CHECKING
+
 from .errors import ReportIndexError
-from .index.catalogue import find_report
 from .index.files import resolve_index_dir, user_gazetteer_files
-from .index.store import index_signature, load_reports
-from .initiatives.gazetteer import find_initiative, known_initiatives
 from .models import IngestSummary, Initiative, Paragraph, Report, ReportList, SearchResults
-from .search.run import search as _search
-from .search.run import similar as _similar
-from .series import MeasureList, collect_series
-from .structure.outline import section_passages
-from .timeline import InitiativeList, Timeline, summaries, timeline
+
+if TYPE_CHECKING:  # each method imports what it needs: a command loads only its own stages
+    from .compare import Comparison
+    from .series import MeasureList
+    from .timeline import InitiativeList, Timeline
 
 __all__ = ["Index", "ingest", "open_index", "reindex"]
 
@@ -52,6 +50,8 @@ class Index:
     # ---- reading reports
 
     def _loaded(self) -> tuple[Report, ...]:
+        from .index.store import index_signature, load_reports
+
         signature = index_signature(self.path)
         if self._signature is None or signature != self._signature or not signature:
             self._reports = tuple(load_reports(self.path))
@@ -64,10 +64,14 @@ class Index:
 
     def report(self, name: str) -> Report:
         """The report ``name`` identifies: an id, an id prefix, a date or a file name."""
+        from .index.catalogue import find_report
+
         return find_report(self._loaded(), name)
 
     def section(self, report: str, section: str) -> tuple[Paragraph, ...]:
         """The passages of one section ("2.5", "2.5.6", "KEY INFORMATION") of a report."""
+        from .structure.outline import section_passages
+
         return tuple(section_passages(self.report(report), section))
 
     # ---- searching
@@ -86,28 +90,39 @@ class Index:
         facets: bool = False,
     ) -> SearchResults:
         """The passages that best answer ``query`` (words, "phrases", AND/OR/NOT), with citations."""
-        return _search(
+        from .search.run import search
+
+        return search(
             self.path, query, limit=limit, date_from=date_from, date_to=date_to, report=report,
             initiative=initiative, sort=sort, expand=expand, facets=facets,
         )
 
     def similar(self, hit_id: str, *, limit: int = 10) -> SearchResults:
         """Passages like the one ``hit_id`` names, from other reports first."""
-        return _similar(self.path, hit_id, limit=limit)
+        from .search.run import similar
+
+        return similar(self.path, hit_id, limit=limit)
 
     # ---- initiatives
 
     def known_initiatives(self) -> list[Initiative]:
         """The curated list, the user's lists kept with the index, and what ingest discovered."""
+        from .initiatives.gazetteer import known_initiatives
+
         reports = self._loaded()
         return known_initiatives(user_gazetteer_files(self.path), [i for r in reports for i in r.discovered])
 
     def initiatives(self) -> InitiativeList:
         """Every initiative the reports mention, most mentioned first."""
+        from .timeline import InitiativeList, summaries
+
         return InitiativeList(tuple(summaries(list(self._loaded()), self.known_initiatives())))
 
     def progress(self, name: str) -> Timeline:
         """How the initiative ``name`` (any name, alias or acronym) has progressed, report by report."""
+        from .initiatives.gazetteer import find_initiative
+        from .timeline import Timeline, timeline
+
         reports = self._loaded()
         wanted = find_initiative(name, self.known_initiatives())
         return Timeline(wanted, tuple(timeline(list(reports), wanted)))
@@ -116,10 +131,15 @@ class Index:
 
     def measures(self, query: str | None = None) -> MeasureList:
         """Every performance measure as a series across reports; ``query`` keeps those whose name has its words."""
+        from .series import MeasureList, collect_series
+
         return MeasureList(tuple(collect_series(list(self._loaded()), query)), query)
 
     def compare(self, a: str, b: str, *, topic: str | None = None) -> Comparison:
         """What report ``b`` says that report ``a`` did not, what it dropped, and which figures moved."""
+        from .compare import compare_reports
+        from .index.catalogue import find_report
+
         reports = self._loaded()
         return compare_reports(find_report(reports, a), find_report(reports, b), self.known_initiatives(), topic=topic)
 

@@ -19,8 +19,6 @@ import click
 
 from . import api, output
 from .errors import ReportIndexError
-from .output import csv as csv_output
-from .output import text
 from .output.style import Style
 
 EXIT_FAILED = 1
@@ -72,6 +70,18 @@ def _colour() -> bool:
 
 def _style() -> Style:
     return Style(colour=_colour())
+
+
+def _text():
+    from .output import text
+
+    return text
+
+
+def _csv():
+    from .output import csv
+
+    return csv
 
 
 def _echo(rendered: str, err: bool = False) -> None:
@@ -210,8 +220,8 @@ def _run_ingest(ctx: click.Context, action, **kwargs) -> None:
     # objects that are about to go anyway.
     gc.freeze()
     index_dir = api.Index(kwargs.get("index")).path
-    _echo(text.ingest_notes(summary), err=True)
-    _echo(text.ingest_summary(summary, index_dir))
+    _echo(_text().ingest_notes(summary), err=True)
+    _echo(_text().ingest_summary(summary, index_dir))
     if summary.failed:
         ctx.exit(EXIT_FAILED)
 
@@ -306,9 +316,9 @@ def search(ctx, query, limit, date_from, date_to, report, initiative, sort, exac
     if output == "json":
         _echo(output_json(results, explain=explain))
     elif output == "csv":
-        _echo(csv_output.hits_csv(results.hits))
+        _echo(_csv().hits_csv(results.hits))
     else:
-        _echo(text.search_results(results, _style(), explain=explain, group=group_by_report))
+        _echo(_text().search_results(results, _style(), explain=explain, group=group_by_report))
 
 
 def output_json(record, **options) -> str:
@@ -333,9 +343,9 @@ def similar(ctx, hit_id, limit, output) -> None:
     if output == "json":
         _echo(output_json(results))
     elif output == "csv":
-        _echo(csv_output.hits_csv(results.hits))
+        _echo(_csv().hits_csv(results.hits))
     else:
-        _echo(text.similar_results(results, hit_id, _style()))
+        _echo(_text().similar_results(results, hit_id, _style()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,9 +380,9 @@ def measures(ctx, query, plot_path, output) -> None:
     if output == "json":
         _echo(output_json(found))
     elif output == "csv":
-        _echo(csv_output.measures_csv(found))
+        _echo(_csv().measures_csv(found))
     else:
-        _echo(text.measures(found, _style()))
+        _echo(_text().measures(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,9 +404,9 @@ def initiatives(ctx, output) -> None:
     if output == "json":
         _echo(output_json(found))
     elif output == "csv":
-        _echo(csv_output.initiatives_csv(found))
+        _echo(_csv().initiatives_csv(found))
     else:
-        _echo(text.initiatives(found, _style()))
+        _echo(_text().initiatives(found, _style()))
 
 
 @main.command()
@@ -427,7 +437,7 @@ def progress(ctx, name, output, brief) -> None:
     elif output in ("markdown", "html"):
         _echo(progress_brief(found, output, generated=date.today().isoformat()))
     else:
-        _echo(text.progress(found, _style()))
+        _echo(_text().progress(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -465,7 +475,7 @@ def compare(ctx, report_a, report_b, topic, output, brief) -> None:
     elif output in ("markdown", "html"):
         _echo(compare_brief(found, output, generated=date.today().isoformat()))
     else:
-        _echo(text.comparison(found, _style()))
+        _echo(_text().comparison(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -487,9 +497,9 @@ def reports(ctx, output) -> None:
     if output == "json":
         _echo(output_json(found))
     elif output == "csv":
-        _echo(csv_output.reports_csv(found))
+        _echo(_csv().reports_csv(found))
     else:
-        _echo(text.report_list(found, _style()))
+        _echo(_text().report_list(found, _style()))
 
 
 @main.command()
@@ -499,7 +509,7 @@ def reports(ctx, output) -> None:
 @index_option
 @click.pass_context
 def show(ctx, report, section, output) -> None:
-    """Print a report's outline, or one section's text.
+    """Print a report's outline, or one section's _text().
 
     \b
     Examples:
@@ -512,10 +522,10 @@ def show(ctx, report, section, output) -> None:
         if output == "json":
             _echo(output_json([p.to_dict() for p in passages]))
         else:
-            _echo(text.section(found, passages, _style()))
+            _echo(_text().section(found, passages, _style()))
         return
     found = call(index.report, report)
-    _echo(output_json(found) if output == "json" else text.outline(found, _style()))
+    _echo(output_json(found) if output == "json" else _text().outline(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------
