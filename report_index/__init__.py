@@ -7,11 +7,12 @@ the only door to Whoosh), and ``search``, ``timeline``, ``compare`` and ``series
 questions. ``api`` is what front ends and scripts call:
 
     import report_index
-    ix = report_index.open_index(".report-index")
+    ix = report_index.Index(".report-index")
+    ix.ingest(["corpus/"])
     ix.search("Stalking Protection Orders").hits
 """
 
-from .api import Index, ingest, open_index, reindex
+from .api import Index, open_index
 
 __version__ = "0.1.0"
-__all__ = ["Index", "ingest", "open_index", "reindex", "__version__"]
+__all__ = ["Index", "open_index", "__version__"]

@@ -2,7 +2,8 @@
 
     import report_index
 
-    ix = report_index.open_index(".report-index")
+    ix = report_index.Index(".report-index")
+    ix.ingest(["corpus/"])
     for hit in ix.search("Stalking Protection Orders", limit=5).hits:
         print(hit.citation(), hit.snippet)
     ix.progress("SmartWater")
@@ -46,6 +47,16 @@ class Index:
 
     def __repr__(self) -> str:
         return f"Index({str(self.path)!r})"
+
+    # ---- building
+
+    def ingest(self, paths: Iterable[str | os.PathLike[str]], **options) -> IngestSummary:
+        """Bring this index up to date with the report files under ``paths`` (see ``ingest``)."""
+        return ingest(paths, self.path, **options)
+
+    def reindex(self, **options) -> IngestSummary:
+        """Rebuild this index from the files it was built from (see ``reindex``)."""
+        return reindex(self.path, **options)
 
     # ---- reading reports
 

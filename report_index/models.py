@@ -7,6 +7,7 @@ paragraphs (the unit of search), each paragraph knowing its section number, head
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +160,14 @@ class Paragraph(Record):
     cells: list[str] | None = None  # table rows only
     table: int | None = None  # table rows and measures: index into Report.tables
     measure: int | None = None  # measure passages: index into Report.measures
+    #: where in ``text`` each of ``pages`` after the first begins (a passage across a page break)
+    page_offsets: list[int] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page the character at ``offset`` of ``text`` is on."""
+        if not self.pages:
+            return None
+        return self.pages[bisect.bisect_right(self.page_offsets, offset)] if len(self.page_offsets) == len(self.pages) - 1 else self.pages[0]
 
     @property
     def page(self) -> int | None:
@@ -341,7 +350,7 @@ class Hit:
     snippet: str  # the passage excerpt with matched words between ** and **
     score: float
     heading_path: tuple[str, ...] = ()
-    pages: tuple[int, ...] = ()
+    pages: tuple[int, ...] = ()  # the pages the matched words are on (``page`` is the first)
 
     @property
     def ordinal(self) -> int:
@@ -357,11 +366,14 @@ class Hit:
         return pieces
 
     def location(self, with_heading: bool = False) -> list[str]:
-        """Where the passage stands: ["para 2.5.6", "Domestic Abuse", "p. 6"]."""
+        """Where the passage stands: ["para 2.5.6", "Domestic Abuse", "p. 6"]; the pages are
+        those the matched words are on ("pp. 4-5" when they are on both)."""
         parts = [f"para {self.section}"] if self.section else []
         if self.heading and (with_heading or not self.section):
             parts.append(self.heading)
-        if self.page:
+        if len(self.pages) > 1:
+            parts.append(f"pp. {self.pages[0]}-{self.pages[-1]}")
+        elif self.page:
             parts.append(f"p. {self.page}")
         return parts
 
@@ -374,7 +386,7 @@ class Hit:
         return {
             "id": self.id, "report_id": self.report_id, "report_title": self.report_title,
             "report_date": self.report_date, "report_body": self.report_body, "source": self.source,
-            "section": self.section, "heading": self.heading, "page": self.page, "kind": self.kind,
+            "section": self.section, "heading": self.heading, "page": self.page, "pages": list(self.pages), "kind": self.kind,
             "text": self.text, "snippet": self.snippet, "score": self.score,
         }
 

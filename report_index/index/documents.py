@@ -59,6 +59,7 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
             "heading": " > ".join(para.heading_path),
             "page": para.page or 0,
             "pages": list(para.pages),
+            "page_offsets": list(para.page_offsets),
             "ordinal": para.ordinal,
             "text": para.text,
             "initiatives": " ".join(mentioned.get(para.ordinal, [])),

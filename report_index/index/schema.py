@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 
-SCHEMA_VERSION = 4  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words
+SCHEMA_VERSION = 5  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words; 5: page offsets
 
 
 
@@ -49,6 +49,7 @@ def build_schema() -> Schema:
         # are shown and sorted on, and a range over them is short anyway
         page=NUMERIC(stored=True, shift_step=0),
         pages=STORED(),
+        page_offsets=STORED(),  # where in the text each page after the first begins
         ordinal=NUMERIC(stored=True, sortable=True, shift_step=0),
         text=TEXT(stored=True, analyzer=analyzer(), phrase=True),
         spell=TEXT(stored=False, analyzer=spelling_analyzer(), phrase=False),

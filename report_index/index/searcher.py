@@ -8,6 +8,7 @@ Queries use Whoosh's syntax: words (any may match; passages with more of them ra
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -320,6 +321,8 @@ def _hit(results, result, reports: dict[str, dict]) -> Hit:
         snippet += " \u2026"
     snippet = snippet.replace(_MARK_START, "**").replace(_MARK_END, "**")
     heading_path = [part for part in (fields.get("heading") or "").split(" > ") if part]
+    pages = list(fields.get("pages") or ())
+    cited = _matched_pages(text, pages, list(fields.get("page_offsets") or ()), results) or pages[:1]
     return Hit(
         id=fields["doc_id"],
         report_id=fields["report_id"],
@@ -329,11 +332,22 @@ def _hit(results, result, reports: dict[str, dict]) -> Hit:
         source=fields.get("source", ""),
         section=fields.get("section", ""),
         heading=heading_path[-1] if heading_path else "",
-        page=fields.get("page") or None,
+        page=cited[0] if cited else (fields.get("page") or None),
         kind=fields.get("kind", ""),
         text=text,
         snippet=snippet,
         score=round(float(result.score), 4) if result.score is not None else 0.0,
         heading_path=tuple(heading_path),
-        pages=tuple(fields.get("pages") or ()),
+        pages=tuple(cited),
     )
+
+
+def _matched_pages(text: str, pages: list[int], offsets: list[int], results) -> list[int]:
+    """The pages of a passage that hold its matched words: the passage's pages when it is on one
+    page (or its page breaks are unknown), else those its matched words fall on."""
+    if len(pages) < 2 or len(offsets) != len(pages) - 1:
+        return pages
+    terms = getattr(results, "termdocs", None) or {}  # passages like a passage have none
+    words = {word.decode("utf-8") if isinstance(word, bytes) else word for field, word in terms if field == "text"}
+    found = sorted({pages[bisect.bisect_right(offsets, token.startchar)] for token in _analyzer()(fold_quotes(text), chars=True) if token.text in words})
+    return found or pages

@@ -48,9 +48,11 @@ class _Open:
     heading_path: list[str]
     texts: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    line_pages: list[int | None] = field(default_factory=list)  # the page of each of ``texts``
 
     def add(self, text: str, page: int | None) -> None:
         self.texts.append(text)
+        self.line_pages.append(page)
         if page is not None and page not in self.pages:
             self.pages.append(page)
 
@@ -58,19 +60,39 @@ class _Open:
     def text(self) -> str:
         return join_lines(self.texts)
 
+    def page_offsets(self) -> list[int]:
+        """Where in ``text`` each of ``pages`` after the first begins."""
+        _, starts = joined_with_offsets(self.texts)
+        offsets: list[int] = []
+        seen = {self.pages[0]} if self.pages else set()
+        for start, page in zip(starts, self.line_pages):
+            if page is not None and page not in seen:
+                seen.add(page)
+                offsets.append(start)
+        return offsets if len(offsets) == len(self.pages) - 1 else []
+
 
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines, mending words hyphenated at a line end ("safe-" + "guarding")."""
+    return joined_with_offsets(lines)[0]
+
+
+def joined_with_offsets(lines: list[str]) -> tuple[str, list[int]]:
+    """``join_lines`` of ``lines``, and where in the joined text each line starts."""
     out = ""
+    starts: list[int] = []
     for line in lines:
         line = line.strip()
         if not out:
+            starts.append(0)
             out = line
         elif re.search(r"[a-z]-$", out) and line[:1].islower() and not re.search(r"\b(?:non|co|so|self|cross)-$", out):
+            starts.append(len(out) - 1)
             out = out[:-1] + line
         else:
+            starts.append(len(out) + 1)
             out = f"{out} {line}"
-    return out
+    return out, starts
 
 
 class _Parser:
@@ -139,6 +161,7 @@ class _Parser:
                         heading_path=self.open.heading_path,
                         pages=self.open.pages,
                         label=self.open.label,
+                        page_offsets=self.open.page_offsets(),
                     )
                 )
         self.open = None
