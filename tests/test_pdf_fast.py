@@ -33,7 +33,7 @@ ROWS = [
 ]
 
 
-def assert_same_as_pdfplumber(path: Path, monkeypatch=None) -> list:
+def assert_same_as_pdfplumber(path: Path) -> list:
     """read_pdf reads every page with pdfium and gives what pdfplumber gives; returns the blocks."""
     fast = pdf.read_pdf(path)
     plumbed_pages = [n for n, reader in enumerate(fast.page_readers, start=1) if reader != "pdfium"]
@@ -49,11 +49,11 @@ def assert_same_as_pdfplumber(path: Path, monkeypatch=None) -> list:
 @pytest.mark.parametrize(
     "path", [*CORPUS.glob("*.pdf"), *FIXTURES.glob("*.pdf")], ids=lambda p: p.name
 )
-def test_bundled_pdfs_read_as_pdfplumber_reads_them(path, monkeypatch):
-    assert_same_as_pdfplumber(path, monkeypatch)
+def test_bundled_pdfs_read_as_pdfplumber_reads_them(path):
+    assert_same_as_pdfplumber(path)
 
 
-def test_benchmark_reports_with_ruled_tables(tmp_path, monkeypatch):
+def test_benchmark_reports_with_ruled_tables(tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import bench
@@ -61,7 +61,7 @@ def test_benchmark_reports_with_ruled_tables(tmp_path, monkeypatch):
         sys.path.remove(str(ROOT / "scripts"))
     bench.make_pdfs(tmp_path, 3)
     for path in sorted(tmp_path.glob("*.pdf")):
-        blocks = assert_same_as_pdfplumber(path, monkeypatch)
+        blocks = assert_same_as_pdfplumber(path)
         tables = [b for b in blocks if isinstance(b, TableBlock)]
         assert [t.ruled for t in tables] == [True] and tables[0].page == 3
 
@@ -239,16 +239,17 @@ DRAWN = {
     "reordered": _reordered,
 }
 
-#: Drawn pages the word by word reading must vouch for itself, not hand to the character by
-#: character one.
+#: Drawn pages the word by word reading must vouch for itself; the others it must hand to the
+#: character by character reading (``PdfPages.by_character``).
 WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered"}
 
 
 @pytest.mark.parametrize("name", list(DRAWN))
-def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
-    if name in WORD_BY_WORD:
-        monkeypatch.setattr(pdfium_reader._PageText, "words_char_by_char", None)  # would fail if called
-    blocks = assert_same_as_pdfplumber(_pdf(tmp_path / f"{name}.pdf", DRAWN[name]), monkeypatch)
+def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path):
+    path = _pdf(tmp_path / f"{name}.pdf", DRAWN[name])
+    blocks = assert_same_as_pdfplumber(path)
+    by_character = pdfium_reader.read_with_pdfium(path).by_character
+    assert by_character == ([] if name in WORD_BY_WORD else [1])
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     if name in ("boxed", "shaded", "paths"):
         assert [t.header for t in tables] == [ROWS[0]]
@@ -257,7 +258,7 @@ def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
         assert tables == []
 
 
-def test_platypus_table_among_justified_paragraphs(tmp_path, monkeypatch):
-    blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"), monkeypatch)
+def test_platypus_table_among_justified_paragraphs(tmp_path):
+    blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"))
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     assert [(t.header, t.rows, t.ruled) for t in tables] == [(ROWS[0], ROWS[1:], True)]
