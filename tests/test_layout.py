@@ -59,6 +59,7 @@ OWNERS = {
     "pdfminer": ("report_index.sources.",),
     "matplotlib": ("report_index.output.plot",),
     "click": ("report_index.cli",),
+    "reportlab": ("report_index.synthetic",),  # a test dependency: imported inside functions only
 }
 
 
@@ -68,6 +69,7 @@ class Import:
     target: str  # a module of the package, or a top-level third-party name
     line: int
     code: str  # the import as written
+    in_function: bool  # run when a function is called, not when the module is imported
 
     def __str__(self) -> str:
         return f"{self.importer} (line {self.line}): {self.code}"
@@ -103,6 +105,12 @@ def imports_of(module: str) -> list[Import]:
     ``from X import y`` names X, and X.y too when that is a module) and the third-party
     libraries (by top-level name)."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"), filename=str(MODULES[module]))
+    in_functions = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        for inner in ast.walk(node)
+    }
     found: list[Import] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -119,7 +127,7 @@ def imports_of(module: str) -> list[Import]:
                 assert target in MODULES, f"{module} (line {node.lineno}) imports {target}, which does not exist: {code}"
             else:
                 target = target.split(".")[0]
-            found.append(Import(module, target, node.lineno, code))
+            found.append(Import(module, target, node.lineno, code, id(node) in in_functions))
     return found
 
 
@@ -160,6 +168,9 @@ def test_the_imports_are_found() -> None:
     assert ("report_index.sources", "report_index.sources.pdf") in edges  # inside read_document
     assert ("report_index.pipeline", "report_index.initiatives.recognition") in edges  # inside Annotator
     assert ("report_index.index.schema", "whoosh") in edges
+    nested = {(imp.importer, imp.target) for imp in IMPORTS if imp.in_function}
+    assert ("report_index.sources", "report_index.sources.pdf") in nested
+    assert ("report_index.pipeline", "report_index.sources") not in nested
     assert len({imp.importer for imp in IMPORTS if internal(imp)}) >= 30
 
 
@@ -263,6 +274,11 @@ def test_each_library_is_imported_by_its_stage_only(library: str) -> None:
         and not any(imp.importer == owner or (owner.endswith(".") and imp.importer.startswith(owner)) for owner in allowed)
     ]
     assert outside == [], f"{library} may be imported only in {', '.join(allowed)}:\n  " + "\n  ".join(outside)
+
+
+def test_test_dependencies_are_imported_only_inside_functions() -> None:
+    """reportlab is installed for the tests only: importing ``synthetic`` must not need it."""
+    assert [str(imp) for imp in IMPORTS if imp.target == "reportlab" and not imp.in_function] == []
 
 
 def test_output_does_not_import_click() -> None:

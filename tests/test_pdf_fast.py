@@ -3,14 +3,14 @@ exactly as pdfplumber does.
 
 Each PDF is read both ways and compared block by block: lines (text, page, indent, bold, breaks,
 full width, page start) and tables (header, rows, row pages, ruled). The inputs are the bundled
-PDFs, reports made by the benchmark's generator (a ruled table on page 3) and small pages drawn
-here with reportlab to reach each way a table or a line can be drawn, and text laid out in ways
-that make the word by word reading check its work.
+PDFs, synthetic reports made by the benchmark's generator (``report_index.synthetic``: a ruled
+table on page 3) and small pages drawn here with reportlab to reach each way a table or a line
+can be drawn, and text laid out in ways that make the word by word reading check its work (and
+hand the page to the character by character reading).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,11 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from report_index.sources import pdf, pdfium_reader
+from report_index import synthetic
 from report_index.models import Table as TableBlock
+from report_index.sources import pdf, pdfium_reader
 
-from .conftest import CORPUS, FIXTURES, ROOT
+from .conftest import CORPUS, FIXTURES
 
 ROWS = [
     ["Measures", "2020/21", "2021/22", "Difference", "Trend"],
@@ -54,16 +55,11 @@ def test_bundled_pdfs_read_as_pdfplumber_reads_them(path):
 
 
 def test_benchmark_reports_with_ruled_tables(tmp_path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import bench
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    bench.make_pdfs(tmp_path, 3)
+    assert synthetic.make_pdfs(tmp_path, 3) == 18
     for path in sorted(tmp_path.glob("*.pdf")):
         blocks = assert_same_as_pdfplumber(path)
         tables = [b for b in blocks if isinstance(b, TableBlock)]
-        assert [t.ruled for t in tables] == [True] and tables[0].page == 3
+        assert [t.ruled for t in tables] == [True] and tables[0].page == synthetic.TABLE_PAGE
 
 
 # --------------------------------------------------------------------------------------------
