@@ -1,11 +1,13 @@
 """The synthetic reports of benchmarks and tests (``report_index.synthetic``) are deterministic and
-say they are synthetic."""
+say they are synthetic; ``evaluation.evaluate_sources`` indexes folders and scores judged queries
+on them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from report_index import synthetic
+from report_index.evaluation import Judged, evaluate_sources
 from report_index.models import Table
 from report_index.pipeline import extract_report
 from report_index.sources.pdf import read_pdf
@@ -40,3 +42,17 @@ def test_pdf_reports_have_their_pages_and_a_ruled_table(tmp_path: Path) -> None:
     synthetic.make_pdfs(tmp_path, 1, pages=synthetic.TABLE_PAGE)
     assert path.read_bytes() == first
 
+
+def test_evaluate_sources_scores_each_run_on_its_own_index(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (report,) = synthetic.make_paragraph_reports(folder, 10, per_report=10)
+    passage = report.read_text(encoding="utf-8").split("\n\n")[3]
+    assert passage.startswith("1.3 Synthetic ")
+    words = " ".join(passage.split()[1:8])  # "Synthetic" and six words after it
+    judged = [Judged(f'"{words}"', "synthetic", [("2019-01-01", words)])]
+    (tmp_path / "empty").mkdir()
+    summary = evaluate_sources([([folder], judged), ([tmp_path / "empty"], judged)])
+    ours = [r.ours for r in summary.results]
+    assert ours[0].mrr == 1.0 and ours[0].recall == 1.0
+    assert ours[1].recall == 0.0  # the second run's index holds no report
