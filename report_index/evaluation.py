@@ -4,6 +4,8 @@ A judged query names its relevant passages by report date and words the passage 
 each query, MRR (1 / rank of the first relevant passage), nDCG@10 (binary gains) and recall@10
 (share of the relevant passages in the top 10) are computed for report-index's search and for
 SQLite FTS5 with the porter tokenizer over the same passages, in the same run.
+``evaluate_sources`` does the whole measurement: it indexes report folders in a temporary folder
+and runs judged queries on each index (``scripts/evaluate.py`` prints its table).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import json
 import math
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .search.run import search
 from .text.clean import comparable
@@ -175,4 +178,18 @@ def evaluate(index_dir: Path, judged: list[Judged], summary: Summary | None = No
         summary.results.append(
             QueryResult(item, score(mine(item.query), item, universe), score(baseline(item.query), item, universe))
         )
+    return summary
+
+
+def evaluate_sources(runs: Sequence[tuple[Sequence[Path], list[Judged]]]) -> Summary:
+    """Each run's judged queries on an index of that run's report files and folders, built in a
+    temporary folder (removed afterwards): the results of every run in one summary."""
+    from .ingest.run import ingest
+
+    summary = Summary()
+    with tempfile.TemporaryDirectory(prefix="report-index-evaluation-") as folder:
+        for number, (sources, judged) in enumerate(runs):
+            index_dir = Path(folder) / f"index-{number}"
+            ingest(list(sources), index_dir)
+            evaluate(index_dir, judged, summary)
     return summary

@@ -1,9 +1,9 @@
 """Benchmark ingest and search against plain baselines measured in the same run.
 
-Builds a deterministic, clearly synthetic corpus in a temporary folder (reportlab PDFs of
-several pages, each report with a ruled measures table; and plain-text reports holding a set of
-paragraphs for the search figures), then prints one table: each figure beside its baseline, the
-target and PASS/FAIL.
+Builds a deterministic, clearly synthetic corpus in a temporary folder with
+``report_index.synthetic`` (reportlab PDFs of several pages, each report with a ruled measures
+table; and plain-text reports holding a set of paragraphs for the search figures), then prints
+one table: each figure beside its baseline, the target and PASS/FAIL.
 
     python scripts/bench.py                 # default sizes: 200 reports (~1,200 pages), 100,000 paragraphs
     python scripts/bench.py --quick         # small sizes, a smoke run of a minute or two
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import resource
 import sqlite3
 import statistics
@@ -35,13 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "synthetic panel safeguarding stalking harassment protection order referral victim offender "
-    "domestic abuse partnership funding review training officer force county district hub team "
-    "outcome measure quarter increase decrease scheme pilot board commissioner strategy service "
-    "exploitation missing children vulnerability coordination recruitment evaluation risk support"
-).split()
-INITIATIVES = ["Clare's Law", "Operation Encompass", "Stalking Protection Orders", "Multi-Agency Safeguarding Hub"]
+from report_index.synthetic import make_paragraph_reports, make_pdfs
+
 QUERIES = [
     ("stalking", {}), ("referral", {}), ("funding", {}), ("exploitation", {}),
     ("stalking AND referral", {}), ("domestic AND abuse", {}),
@@ -49,60 +43,6 @@ QUERIES = [
     ("victim", {"date_from": "2021-01-01", "date_to": "2022-12-31"}), ("training", {"date_from": "2023"}),
     ("pilot", {"initiative": "Operation Encompass"}), ("support", {"initiative": "Clare's Law"}),
 ]
-
-
-def sentence(rng: random.Random, n: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
-    if rng.random() < 0.2:
-        words.insert(rng.randrange(len(words)), rng.choice(INITIATIVES))
-    return "Synthetic " + " ".join(words) + "."
-
-
-# --------------------------------------------------------------------------------------------
-# Corpus
-
-
-def make_pdfs(folder: Path, reports: int, pages: int = 6) -> int:
-    """``reports`` synthetic reports of about ``pages`` A4 pages; returns the page count."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    styles = getSampleStyleSheet()
-    total = 0
-    for number in range(reports):
-        rng = random.Random(number)
-        date = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 27:02d}"
-        story = [Paragraph(f"Synthetic Benchmark Report {number}", styles["Title"]),
-                 Paragraph(f"Meeting: Synthetic Panel, {date}", styles["Normal"])]
-        for page in range(pages):
-            story.append(Paragraph(f"<b>{page + 1}. SYNTHETIC SECTION {page + 1}</b>", styles["Normal"]))
-            for para in range(7):
-                story.append(Paragraph(f"{page + 1}.{para + 1} {sentence(rng, 45)}", styles["Normal"]))
-            if page == 2:
-                rows = [["Measures", "2020/21", "2021/22", "Difference", "Trend"]]
-                rows += [[f"Synthetic measure {i}", str(rng.randrange(500)), str(rng.randrange(500)), str(rng.randrange(-50, 50)), "level"] for i in range(6)]
-                story.append(Table(rows, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])))
-            story.append(PageBreak())
-        path = folder / f"{date}_synthetic-report-{number:04d}.pdf"
-        doc = SimpleDocTemplate(str(path), pagesize=A4, invariant=1)
-        doc.build(story)
-        import pypdfium2
-
-        total += len(pypdfium2.PdfDocument(str(path)))
-    return total
-
-
-def make_paragraph_reports(folder: Path, paragraphs: int, per_report: int = 100) -> None:
-    """Plain-text reports holding ``paragraphs`` numbered paragraphs in all."""
-    rng = random.Random(7)
-    for number in range(max(1, paragraphs // per_report)):
-        date = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 27:02d}"
-        lines = [f"Synthetic Paragraph Report {number}", f"Synthetic Panel {date}", ""]
-        for para in range(per_report):
-            lines += [f"{1 + para // 10}.{1 + para % 10} {sentence(rng, 30)}", ""]
-        (folder / f"{date}_synthetic-paragraphs-{number:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------

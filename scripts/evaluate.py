@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
-from report_index.evaluation import Scores, Summary, evaluate, load_judged
-from report_index.ingest.run import ingest
+from report_index.evaluation import Scores, Summary, evaluate_sources, load_judged
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold_seeds.json"
@@ -45,18 +43,12 @@ def report(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def run_all() -> Summary:
-    with tempfile.TemporaryDirectory() as folder:
-        real, mixed = Path(folder) / "corpus", Path(folder) / "corpus-and-synthetic"
-        ingest([ROOT / "corpus"], real)
-        ingest(SOURCES, mixed)
-        summary = evaluate(real, load_judged(GOLD, category="gold"))
-        return evaluate(mixed, load_judged(QUERIES), summary)
-
-
 def main() -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    print(report(run_all()))
+    summary = evaluate_sources(
+        [([ROOT / "corpus"], load_judged(GOLD, category="gold")), (SOURCES, load_judged(QUERIES))]
+    )
+    print(report(summary))
     return 0
 
 

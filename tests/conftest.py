@@ -1,8 +1,12 @@
-"""Shared fixtures: the bundled corpus, the gold expectations, and an index built from the corpus."""
+"""Shared fixtures: an isolated environment for every test, the bundled corpus, the gold
+expectations, and an index built from the corpus."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,76 @@ SEED_2021 = SEEDS / "001_8fd772f304073688.txt"
 
 def gold_report(seed: str) -> dict:
     return next(r for r in GOLD["reports"] if r["seed"] == seed)
+
+
+# --------------------------------------------------------------------------------------------
+# Isolation: no test sees the user's settings or writes a default index in the repository
+
+#: Variables of the user's environment that change what the tool does; removed for every test.
+#: (Every ``REPORT_INDEX_*`` variable is removed too, whatever its name.)
+CLEARED_VARIABLES = ("NO_COLOR",)
+VARIABLE_PREFIX = "REPORT_INDEX_"
+INDEX_VARIABLE = "REPORT_INDEX_DIR"
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, index_dir: Path) -> None:
+    """Remove every ``REPORT_INDEX_*`` variable and ``NO_COLOR`` from the environment, then point
+    ``REPORT_INDEX_DIR`` at ``index_dir``: an ingest or search given no ``--index`` (in this
+    process or in a subprocess, which inherits the environment) uses that folder, never
+    ``./.report-index`` in the repository or wherever the user's variable points. The working
+    directory is left as it is."""
+    for name in list(os.environ):
+        if name.startswith(VARIABLE_PREFIX) or name in CLEARED_VARIABLES:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv(INDEX_VARIABLE, str(index_dir))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its examples and caches in a temporary folder, not ``./.hypothesis``
+    (it writes some while the tests are collected, before any fixture runs)."""
+    try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+    except ImportError:  # pragma: no cover - a test dependency
+        return
+    config.stash[_HYPOTHESIS_HOME] = Path(tempfile.mkdtemp(prefix="report-index-hypothesis-"))
+    set_hypothesis_home_dir(config.stash[_HYPOTHESIS_HOME])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory):
+    """The isolation of ``isolated_test`` for session- and module-scoped fixtures (such as
+    ``corpus_index``), which are set up before any test's own fixtures."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path_factory.mktemp("session-default-index") / ".report-index")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_test(tmp_path_factory) -> Path:
+    """Every test runs with ``REPORT_INDEX_DIR`` pointing at a fresh folder of its own (not yet
+    created) and without the user's other ``REPORT_INDEX_*`` variables or ``NO_COLOR``; the
+    working directory stays where pytest was started. Gives the default index folder.
+
+    (Its own MonkeyPatch, not the ``monkeypatch`` fixture: a test's ``monkeypatch`` is undone
+    first, a ``monkeypatch.chdir`` included, and then this.)"""
+    index_dir = tmp_path_factory.mktemp("default-index") / ".report-index"
+    cwd = os.getcwd()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, index_dir)
+        yield index_dir
+    moved = os.getcwd()
+    if moved != cwd:  # a test that moved without monkeypatch.chdir must not move the rest
+        os.chdir(cwd)
+        pytest.fail(f"the test changed the working directory to {moved} and left it there")
 
 
 @pytest.fixture(scope="session")

@@ -699,8 +699,8 @@ def test_skipping_the_matchers_on_passages_without_their_words_changes_nothing()
     texts = [fold_quotes_in_place(p.text) for r in reports for p in r.paragraphs]
     docs = [recogniser.nlp.make_doc(text) for text in texts]
     # the filter does skip most passages
-    assert sum(1 for doc, text in zip(docs, texts) if not recogniser._may_match(doc, text)) > len(texts) // 2
-    recogniser._may_match = lambda doc, text: True
+    assert sum(1 for doc, text in zip(docs, texts) if not recogniser.may_match(doc, text)) > len(texts) // 2
+    recogniser.may_match = lambda doc, text: True
     assert [recogniser.annotate(report) for report in reports] == filtered
     assert sum(len(mentions) for mentions, _ in filtered) >= 100
     assert sum(len(discovered) for _, discovered in filtered) >= 5

@@ -3,14 +3,14 @@ exactly as pdfplumber does.
 
 Each PDF is read both ways and compared block by block: lines (text, page, indent, bold, breaks,
 full width, page start) and tables (header, rows, row pages, ruled). The inputs are the bundled
-PDFs, reports made by the benchmark's generator (a ruled table on page 3) and small pages drawn
-here with reportlab to reach each way a table or a line can be drawn, and text laid out in ways
-that make the word by word reading check its work.
+PDFs, synthetic reports made by the benchmark's generator (``report_index.synthetic``: a ruled
+table on page 3) and small pages drawn here with reportlab to reach each way a table or a line
+can be drawn, and text laid out in ways that make the word by word reading check its work (and
+hand the page to the character by character reading).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,11 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from report_index.sources import pdf, pdfium_reader
+from report_index import synthetic
 from report_index.models import Table as TableBlock
+from report_index.sources import pdf, pdfium_reader
 
-from .conftest import CORPUS, FIXTURES, ROOT
+from .conftest import CORPUS, FIXTURES
 
 ROWS = [
     ["Measures", "2020/21", "2021/22", "Difference", "Trend"],
@@ -33,7 +34,7 @@ ROWS = [
 ]
 
 
-def assert_same_as_pdfplumber(path: Path, monkeypatch=None) -> list:
+def assert_same_as_pdfplumber(path: Path) -> list:
     """read_pdf reads every page with pdfium and gives what pdfplumber gives; returns the blocks."""
     fast = pdf.read_pdf(path)
     plumbed_pages = [n for n, reader in enumerate(fast.page_readers, start=1) if reader != "pdfium"]
@@ -49,21 +50,16 @@ def assert_same_as_pdfplumber(path: Path, monkeypatch=None) -> list:
 @pytest.mark.parametrize(
     "path", [*CORPUS.glob("*.pdf"), *FIXTURES.glob("*.pdf")], ids=lambda p: p.name
 )
-def test_bundled_pdfs_read_as_pdfplumber_reads_them(path, monkeypatch):
-    assert_same_as_pdfplumber(path, monkeypatch)
+def test_bundled_pdfs_read_as_pdfplumber_reads_them(path):
+    assert_same_as_pdfplumber(path)
 
 
-def test_benchmark_reports_with_ruled_tables(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import bench
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
-    bench.make_pdfs(tmp_path, 3)
+def test_benchmark_reports_with_ruled_tables(tmp_path):
+    assert synthetic.make_pdfs(tmp_path, 3) == 18
     for path in sorted(tmp_path.glob("*.pdf")):
-        blocks = assert_same_as_pdfplumber(path, monkeypatch)
+        blocks = assert_same_as_pdfplumber(path)
         tables = [b for b in blocks if isinstance(b, TableBlock)]
-        assert [t.ruled for t in tables] == [True] and tables[0].page == 3
+        assert [t.ruled for t in tables] == [True] and tables[0].page == synthetic.TABLE_PAGE
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,16 +235,17 @@ DRAWN = {
     "reordered": _reordered,
 }
 
-#: Drawn pages the word by word reading must vouch for itself, not hand to the character by
-#: character one.
+#: Drawn pages the word by word reading must vouch for itself; the others it must hand to the
+#: character by character reading (``PdfPages.by_character``).
 WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered"}
 
 
 @pytest.mark.parametrize("name", list(DRAWN))
-def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
-    if name in WORD_BY_WORD:
-        monkeypatch.setattr(pdfium_reader._PageText, "words_char_by_char", None)  # would fail if called
-    blocks = assert_same_as_pdfplumber(_pdf(tmp_path / f"{name}.pdf", DRAWN[name]), monkeypatch)
+def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path):
+    path = _pdf(tmp_path / f"{name}.pdf", DRAWN[name])
+    blocks = assert_same_as_pdfplumber(path)
+    by_character = pdfium_reader.read_with_pdfium(path).by_character
+    assert by_character == ([] if name in WORD_BY_WORD else [1])
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     if name in ("boxed", "shaded", "paths"):
         assert [t.header for t in tables] == [ROWS[0]]
@@ -257,7 +254,7 @@ def test_drawn_pages_read_as_pdfplumber_reads_them(name, tmp_path, monkeypatch):
         assert tables == []
 
 
-def test_platypus_table_among_justified_paragraphs(tmp_path, monkeypatch):
-    blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"), monkeypatch)
+def test_platypus_table_among_justified_paragraphs(tmp_path):
+    blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"))
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     assert [(t.header, t.rows, t.ruled) for t in tables] == [(ROWS[0], ROWS[1:], True)]

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from click.testing import CliRunner
 
 from report_index.cli import main
-from report_index.evaluation import Fts5Baseline, Judged, Passage, score
+from report_index.evaluation import Fts5Baseline, Judged, Passage, evaluate_sources, load_judged, score
 from report_index.search.run import coverage, search, similar
 from report_index.search.vocabulary import build_vocabulary, rewrite
 from report_index.text.acronyms import find_definitions
 
-from .conftest import ROOT
+from .conftest import CORPUS, FIXTURES, ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import evaluate as evaluate_script  # noqa: E402
+#: The judged queries of scripts/evaluate.py: the gold ones on the corpus, the others on the
+#: corpus and the synthetic series.
+GOLD_QUERIES = FIXTURES / "gold_seeds.json"
+QUERIES = ROOT / "scripts" / "queries.json"
 
 
 def _tokens(text: str) -> list[str]:
@@ -132,7 +133,9 @@ def test_metrics_on_a_known_ranking():
 
 @pytest.mark.slow
 def test_relevance_targets_hold_against_the_baseline():
-    summary = evaluate_script.run_all()
+    summary = evaluate_sources(
+        [([CORPUS], load_judged(GOLD_QUERIES, category="gold")), ([CORPUS, FIXTURES / "synthetic"], load_judged(QUERIES))]
+    )
     gold = summary.mean("gold")
     assert gold.ndcg >= 0.9 and gold.mrr >= 0.9
     for category in ("acronym", "synonym"):

@@ -18,9 +18,11 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,30 +55,67 @@ def command(index_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "report_index", "--index", str(index_dir), *args]
 
 
-def _env(paced: Path | None = None) -> dict[str, str]:
+def _env(paced: Pace | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "REPORT_INDEX_DIR"}
     env["PYTHONUNBUFFERED"] = "1"
     if paced is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(paced), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env["PYTHONPATH"] = os.pathsep.join([str(paced.folder), *filter(None, [os.environ.get("PYTHONPATH")])])
     return env
 
 
-def paced(folder: Path, seconds: float = 0.1) -> Path:
-    """A sitecustomize that makes reading each file take ``seconds`` more, so that an ingest of
-    the batch lasts a few seconds however fast the machine: long enough for a second process
-    to meet it while it runs."""
+@dataclass
+class Pace:
+    """A sitecustomize (in ``folder``) that makes reading each file take ``seconds`` more, so
+    that an ingest of the batch lasts a few seconds however fast the machine: long enough for a
+    second process to meet it while it runs. It wraps ``report_index.pipeline.extract``, which
+    every file an ingest reads goes through, in the ingest and in its workers; each paced call
+    is recorded (the file's name, a line in ``calls``), so that ``assert_paced`` can tell that
+    the pacing took effect and the test did not merely race."""
+
+    folder: Path
+    seconds: float
+
+    @property
+    def calls(self) -> Path:
+        return self.folder / "calls.txt"
+
+    def paced_files(self) -> list[str]:
+        """The names of the files whose reading was paced, once a call."""
+        return self.calls.read_text(encoding="utf-8").splitlines() if self.calls.exists() else []
+
+    def assert_paced(self, folder: Path) -> None:
+        """Every file in ``folder`` was read through the paced ``extract``."""
+        paced_files = self.paced_files()
+        assert paced_files, (
+            "the pacing did not take effect: nothing went through the sitecustomize's wrapper of "
+            "report_index.pipeline.extract (was it moved or renamed?)"
+        )
+        assert set(paced_files) >= {p.name for p in folder.iterdir()}, sorted(set(paced_files))
+
+
+def paced(folder: Path, seconds: float = 0.1) -> Pace:
+    pace = Pace(folder, seconds)
     folder.mkdir(exist_ok=True)
     (folder / "sitecustomize.py").write_text(
-        "import time\n"
-        "import report_index.pipeline as pipeline\n"
-        "real = pipeline.extract\n"
-        "def extract(*args, **kwargs):\n"
-        f"    time.sleep({seconds})\n"
-        "    return real(*args, **kwargs)\n"
-        "pipeline.extract = extract\n",
+        textwrap.dedent(
+            f"""
+            import time
+            import report_index.pipeline as pipeline
+
+            real = pipeline.extract
+
+            def extract(path, *args, **kwargs):
+                time.sleep({seconds!r})
+                with open({str(pace.calls)!r}, "a", encoding="utf-8") as calls:
+                    calls.write(path.name + "\\n")
+                return real(path, *args, **kwargs)
+
+            pipeline.extract = extract
+            """
+        ),
         encoding="utf-8",
     )
-    return folder
+    return pace
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -107,7 +146,7 @@ def no_process_left_behind():
             process.wait(10)
 
 
-def start(argv: list[str], cwd: Path, pace: Path | None = None, **kwargs) -> subprocess.Popen:
+def start(argv: list[str], cwd: Path, pace: Pace | None = None, **kwargs) -> subprocess.Popen:
     process = subprocess.Popen(argv, cwd=cwd, env=_env(pace), stdin=subprocess.DEVNULL, **kwargs)
     _STARTED.append(process)
     return process
@@ -117,7 +156,7 @@ class Running:
     """An ingest in a subprocess, its stderr on a pseudo-terminal (so it draws its progress
     bar, as for a person at a terminal), collected by a thread."""
 
-    def __init__(self, argv: list[str], cwd: Path, pace: Path | None = None):
+    def __init__(self, argv: list[str], cwd: Path, pace: Pace | None = None):
         master, slave = pty.openpty()
         self.started = time.monotonic()
         self.process = start(argv, cwd, pace, stdout=subprocess.PIPE, stderr=slave)
@@ -446,12 +485,36 @@ def test_the_ingest_lock_makes_others_wait_or_say_busy(tmp_path: Path) -> None:
 # Two ingests at once; searches during an ingest
 
 
+def test_the_pacing_of_these_tests_takes_effect(tmp_path: Path) -> None:
+    """The paced command reads each file through the sitecustomize's wrapper, and so takes at
+    least the delay a file longer: if the wrapped function moved, this fails, rather than the
+    tests below racing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(1, 4):
+        badfiles.good_txt(folder, f"report-{number}.txt").write_text(
+            badfiles.GOOD_TXT.replace(GOOD_TXT_WORD, f"pacedword{number}"), encoding="utf-8"
+        )
+    pace = paced(tmp_path / "pace", seconds=0.3)
+    started = time.monotonic()
+    done = start(command(tmp_path / "index", "ingest", "--jobs", "1", str(folder)), tmp_path, pace,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = done.communicate(timeout=120)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, err
+    assert "3 added" in out
+    pace.assert_paced(folder)
+    assert sorted(pace.paced_files()) == ["report-1.txt", "report-2.txt", "report-3.txt"]
+    assert elapsed >= 3 * pace.seconds
+
+
 @pytest.mark.slow
 def test_second_ingest_waits_with_a_message_and_sees_the_first_ones_work(
     tmp_path: Path, old_index, batch_folder: Path
 ) -> None:
     index_dir, before = old_index
-    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
+    pace = paced(tmp_path / "pace")
+    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=pace)
     first.wait_for_file(3)
     second = start(
         command(index_dir, "ingest", "--wait", "120", str(batch_folder)),
@@ -461,6 +524,7 @@ def test_second_ingest_waits_with_a_message_and_sees_the_first_ones_work(
     second_out, second_err = second.communicate(timeout=120)
 
     assert first_code == 0, first_err
+    pace.assert_paced(batch_folder)
     assert f"{BATCH} added, 0 updated, 0 unchanged, 0 failed." in first_out
     assert second.returncode == 0, second_err
     assert "waiting for another ingest to finish..." in second_err
@@ -479,12 +543,14 @@ def test_second_ingest_without_wait_says_index_busy(tmp_path: Path, old_index, b
     badfiles.good_txt(small, "another.txt").write_text(
         badfiles.GOOD_TXT.replace(GOOD_TXT_WORD, "secondrunword"), encoding="utf-8"
     )
-    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
+    pace = paced(tmp_path / "pace")
+    first = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=pace)
     first.wait_for_file(3)
     second = run(command(index_dir, "ingest", str(small)), tmp_path)
     still_running = first.process.poll() is None
     first_code, _, first_err = first.finish()
 
+    pace.assert_paced(batch_folder)
     assert still_running
     assert second.returncode == 1
     assert second.stderr.startswith("Error: index busy: another ingest")
@@ -501,7 +567,8 @@ def test_searches_during_an_ingest_see_the_old_or_the_new_index(tmp_path: Path, 
     index_dir, before = old_index
     word = "neighbourhood"  # in the old reports and in every batch passage
     old_total = search(index_dir, word).total
-    running = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=paced(tmp_path / "pace"))
+    pace = paced(tmp_path / "pace")
+    running = Running(command(index_dir, "ingest", str(batch_folder)), tmp_path, pace=pace)
     running.wait_for_file(2)
     # Each search opens the index afresh, as each `report-index search` does.
     words: list[int] = []
@@ -511,6 +578,7 @@ def test_searches_during_an_ingest_see_the_old_or_the_new_index(tmp_path: Path, 
         batch.append(search(index_dir, BATCH_WORD).total)
     code, _, stderr = running.finish()
     assert code == 0, stderr
+    pace.assert_paced(batch_folder)
     new_total = search(index_dir, word).total
     assert new_total > old_total
     assert len(words) >= 10, words

@@ -140,6 +140,7 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     # Reading one file kills the process reading it, as a segmentation fault in a PDF library
     # would. Forked workers inherit the patched reader from this process; fresh interpreters
     # get it from a sitecustomize.
+    calls = tmp_path / "read_document calls.txt"
     if workers == "forked":
         import report_index.pipeline as pipeline
 
@@ -156,15 +157,19 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
         monkeypatch.setattr(workers_module, "can_fork", lambda: False)
         hooks = tmp_path / "hooks"
         hooks.mkdir()
+        # each call is recorded (process id and file name), so that the test can tell the
+        # workers really read through the patched reader
         (hooks / "sitecustomize.py").write_text(
             textwrap.dedent(
-                """
+                f"""
                 import faulthandler, os, signal
                 import report_index.pipeline as pipeline
 
                 real = pipeline.read_document
 
                 def read_document(path, *args, **kwargs):
+                    with open({str(calls)!r}, "a", encoding="utf-8") as record:
+                        record.write(f"{{os.getpid()}} {{path.name}}\\n")
                     if "crashing" in path.name:
                         faulthandler.disable()
                         os.kill(os.getpid(), signal.SIGSEGV)
@@ -188,6 +193,13 @@ def test_a_file_that_crashes_the_reader_fails_by_name_and_the_rest_is_indexed(
     assert set(failed) == {"crashing.txt", "truncated.pdf"}
     assert summary.counts()["added"] == 10
     assert len(load_reports(tmp_path / "index")) == 10
+    if workers == "fresh interpreters":
+        lines = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+        recorded = [line.split(" ", 1) for line in lines]
+        assert recorded, "the sitecustomize's patch of report_index.pipeline.read_document did not take effect"
+        assert str(os.getpid()) not in {pid for pid, _ in recorded}  # only the workers loaded it
+        read = {Path(o.path).name for o in summary.outcomes if o.status != "duplicate"}
+        assert {name for _, name in recorded} == read  # every file was read through it
 
 
 def index_contents(index_dir: Path) -> tuple[dict, dict]:
@@ -246,15 +258,17 @@ def test_the_jobs_option_reads_with_that_many_processes(tmp_path: Path, mixed_fo
 
     from report_index.cli import main
 
-    seen: list[int] = []
-    real = PoolRunner.__init__
+    import report_index.ingest.run as ingest_run
 
-    def counting(self, count, *args, **kwargs):
-        seen.append(count)
-        real(self, count, *args, **kwargs)
+    seen: list[int] = []
+
+    class CountingPoolRunner(PoolRunner):
+        def __init__(self, count, *args, **kwargs):
+            seen.append(count)
+            super().__init__(count, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PoolRunner, "__init__", counting)
+        patch.setattr(ingest_run, "PoolRunner", CountingPoolRunner)  # the pool the ingest starts
         result = CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "ingest", "--jobs", "3", str(mixed_folder)])
         single = CliRunner().invoke(main, ["--index", str(tmp_path / "single"), "ingest", "--jobs", "1", str(mixed_folder)])
     assert result.exit_code == 1  # the broken file

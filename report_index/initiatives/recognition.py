@@ -360,10 +360,12 @@ class Recogniser:
             greedy="LONGEST",
         )
         self._matcher.add("BRAND", [[{"TEXT": {"REGEX": _CAMEL}, "LIKE_URL": False}]])
-        # Every match of those rules holds a word this finds (a title-case head noun, Operation or
-        # Project, a camel-case word): most passages have none and skip the matcher, whose name
-        # rule asks Python about every token.
-        self._may_match = _WordFilter(self.nlp, [*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True)
+        #: ``may_match(doc, text)``: whether a passage holds a word the discovery rules need.
+        #: Every match of those rules holds a word this finds (a title-case head noun, Operation or
+        #: Project, a camel-case word): most passages have none and skip the matcher, whose name
+        #: rule asks Python about every token. Set to ``lambda doc, text: True``, the rules run
+        #: on every passage: slower, and the same mentions.
+        self.may_match = _WordFilter(self.nlp, [*(h.title() for h in HEAD_NOUNS), "Operation", "Project"], camel=True)
 
     # ---------------------------------------------------------------- pass 1: rules per passage
 
@@ -418,7 +420,7 @@ class Recogniser:
     def _candidates(self, index: int, doc: Any, text: str, folded: str) -> list[_Candidate]:
         found: list[_Candidate] = []
         heads: dict[int, int] = {}  # end of a HEAD_NAME match -> its earliest start
-        for match_id, start, end in self._matcher(doc) if self._may_match(doc, folded) else ():
+        for match_id, start, end in self._matcher(doc) if self.may_match(doc, folded) else ():
             rule = self.nlp.vocab.strings[match_id]
             if rule == "HEAD_NAME":
                 heads[end] = min(start, heads.get(end, start))

@@ -22,11 +22,14 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\
 @dataclass
 class PdfPages:
     """A PDF's pages as a reader gave them: each page's lines and ruled tables, each page's size
-    (height, width) and the reader that read it (``pdfium`` or ``pdfplumber``)."""
+    (height, width) and the reader that read it (``pdfium`` or ``pdfplumber``). ``by_character``
+    numbers the pages pdfium read character by character, because its word by word reading could
+    not vouch for them (see ``pdfium_reader``)."""
 
     pages: list[list[Block | Line]] = field(default_factory=list)
     sizes: list[tuple[float, float]] = field(default_factory=list)
     readers: list[str] = field(default_factory=list)
+    by_character: list[int] = field(default_factory=list)
 
     def add(self, items: list[Block | Line], size: tuple[float, float], reader: str) -> None:
         self.pages.append(items)

@@ -54,8 +54,9 @@ _first_three = operator.itemgetter(0, 1, 2)
 
 
 def read_with_pdfium(path: Path) -> PdfPages | None:
-    """Each page's lines and tables, the page sizes and which reader read each page; None when
-    pdfium cannot open the file (pdfplumber then reads it, or names what is wrong with it).
+    """Each page's lines and tables, the page sizes, which reader read each page and which pages
+    pdfium read character by character (``PdfPages.by_character``); None when pdfium cannot open
+    the file (pdfplumber then reads it, or names what is wrong with it).
 
     A page this reader cannot vouch for (``_read_pdfium_page`` gives None), or that it fails on,
     is read by pdfplumber: that page alone, not the file."""
@@ -78,7 +79,7 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
             try:
                 width, height = page.get_size()
                 try:
-                    items = _read_pdfium_page(page, number, float(width), float(height), fonts)
+                    items, by_character = _read_pdfium_page(page, number, float(width), float(height), fonts)
                 except ExtractionError:
                     raise
                 except Exception:  # anything pdfium reads differently: pdfplumber reads the page
@@ -91,6 +92,8 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
                     plumbed.close()
                     continue
                 read.add(items, (float(height), float(width)), "pdfium")
+                if by_character:
+                    read.by_character.append(number)
             finally:
                 page.close()
         return read
@@ -104,24 +107,29 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
         document.close()
 
 
-def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
-    """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
-    (a rotated or cropped page, a form XObject, text that is not upright)."""
+def _read_pdfium_page(
+    page, number: int, width: float, height: float, fonts: dict
+) -> tuple[list[Block | Line] | None, bool]:
+    """One page read with pdfium, as pdfplumber would read it, and whether it was read character
+    by character; None when pdfplumber must read it (a rotated or cropped page, a form XObject,
+    text that is not upright)."""
     mediabox = tuple(page.get_mediabox())
     if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
-        return None
+        return None, False
     objects = _page_objects(page)
     if objects is None:
-        return None
+        return None, False
     paths, order = objects
     textpage = page.get_textpage()
     try:
         text = _PageText(textpage, height, fonts, order)
         text.keep_units = bool(paths)
+        by_character = False
         try:
             runs = text.words()
         except _Unsafe:
             runs = in_line_order(text.words_char_by_char())
+            by_character = True
         ruled: list = []
         if paths:
             drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
@@ -129,9 +137,9 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         if ruled:
             chars = text.chars_near([t.bbox for t in ruled])
             ruled = [(t.bbox, _cell_texts(t, chars)) for t in ruled]
-        return layout_page(runs, ruled, number)
+        return layout_page(runs, ruled, number), by_character
     except _ForPdfplumber:
-        return None
+        return None, False
     finally:
         textpage.close()
 
