@@ -12,7 +12,16 @@ questions. ``api`` is what front ends and scripts call:
     ix.search("Stalking Protection Orders").hits
 """
 
-from .api import Index, open_index
+import importlib
 
 __version__ = "0.1.0"
 __all__ = ["Index", "open_index", "__version__"]
+
+
+def __getattr__(name: str):
+    """``report_index.Index`` and ``report_index.open_index``, from ``report_index.api``, loaded on
+    first use: this file runs before every module of the package (a worker process reading a PDF
+    included) and imports none of them itself."""
+    if name in ("Index", "open_index"):
+        return getattr(importlib.import_module(f"{__name__}.api"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
