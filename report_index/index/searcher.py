@@ -70,7 +70,7 @@ def parse_query(schema, text: str):
     """A Whoosh query for ``text``; raises QueryError with a one-line reason."""
     cleaned = check_query(text)
     parser = qparser.MultifieldParser(
-        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
+        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup
     )
     try:
         query = parser.parse(cleaned)
