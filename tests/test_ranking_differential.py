@@ -1,0 +1,243 @@
+"""Differential test: report-index's ranking against Whoosh's own searcher, on random queries over
+a generated index of several segments.
+
+The index: generated reports of numbered passages under section headings, ingested in three runs
+(each run writes its own segments). Some words are common, some rare; some stand in headings as
+well as in passages, some never in a heading (so a one-word query is an OR of the word in the
+text and in the headings, with a heading term missing from every segment); some occur in the
+reports of one run only (so in some segments only); some passages are repeated word for word (so
+that scores tie). The queries: one word, several words, AND, OR, NOT, quoted phrases (with slop),
+boosts, words found nowhere, with a fixed seed.
+
+For each, ``ranking.rank`` (set at a time and one document at a time) and the public
+``search(..., expand=False)`` must give what ``searcher.search(query, limit=N, mask=report
+documents, optimize=False)`` gives with the same BM25F weighting: the same passages in the same
+order (ties included), the same scores to 1e-5 (``search`` rounds scores to four decimals, so its
+scores are compared to 5e-5 and its order and passage ids exactly).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import scoring
+from whoosh.query import AndNot, Term
+
+from report_index import ranking
+from report_index.index import open_index
+from report_index.ingest import ingest
+from report_index.search import parse_query, search
+
+SEED = 20240611
+QUERIES = 180
+LIMITS = [1, 3, 5, 10, 10, 10, 25, 60]
+
+COMMON = (
+    "police crime panel safeguarding partnership funding review training officer force county "
+    "district hub team outcome measure quarter increase decrease scheme pilot board commissioner "
+    "strategy service exploitation missing children vulnerability coordination recruitment "
+    "evaluation risk support domestic abuse protection order referral offender harassment report "
+    "community victim survivor housing health education school youth justice court prison probation "
+    "mental wellbeing drugs alcohol violence women girls hate online fraud cyber rural road safety"
+).split()
+#: in passages, never in a heading
+TEXT_ONLY = ["stalking", "victims", "smartwater", "dapo", "helpline", "bodycam"]
+#: section headings (their words are in passages too)
+HEADINGS = [
+    "Purpose of the Report", "Information", "Safeguarding", "Domestic Abuse", "Violence Against Women and Girls",
+    "Hate Crime", "Financial Implications", "Recommendations", "Partnership Contribution", "Road Safety",
+]
+#: in the reports of one ingest run only (so in some segments only), in passages and in one heading
+BY_RUN = [["wyasp", "encompass", "Operation Encompass"], ["clare", "sentinel", "Project Sentinel"], ["karma", "nirvana", "Karma Nirvana"]]
+PHRASES = ["domestic abuse", "protection order", "hate crime", "road safety", "mental health", "missing children"]
+ABSENT = ["xylophone", "quixotic"]
+
+
+def _zipf(rng: random.Random, words: list[str]) -> str:
+    return rng.choices(words, weights=[1 / (r + 1) for r in range(len(words))])[0]
+
+
+def _passage(rng: random.Random, run: int) -> str:
+    words = [_zipf(rng, COMMON) for _ in range(rng.randint(4, 30))]
+    for extra, chance in ((rng.choice(TEXT_ONLY), 0.25), (rng.choice(PHRASES), 0.3), (rng.choice(BY_RUN[run][:2]), 0.12)):
+        if rng.random() < chance:
+            words.insert(rng.randrange(len(words) + 1), extra)
+    return "The " + " ".join(words) + "."
+
+
+def _write_reports(folder: Path, run: int, rng: random.Random, reports: int = 5, sections: int = 4, per_section: int = 14) -> None:
+    folder.mkdir(parents=True)
+    repeated = _passage(rng, run)
+    for number in range(reports):
+        date = f"202{run}-0{1 + number % 9}-1{number % 9}"
+        lines = [f"Generated Panel Report {run}-{number}", f"Police and Crime Panel {date}", ""]
+        headings = rng.sample(HEADINGS, sections - 1) + [BY_RUN[run][2] if number % 2 else rng.choice(HEADINGS)]
+        for s, heading in enumerate(headings, 1):
+            lines += [f"{s}. {heading.upper()}", ""]
+            for p in range(per_section):
+                text = repeated if rng.random() < 0.03 else _passage(rng, run)
+                lines += [f"{s}.{p + 1} {text}", ""]
+        (folder / f"{date}_generated-report-{run}-{number}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    """Three ingest runs of generated reports: an index of several segments."""
+    root = tmp_path_factory.mktemp("differential")
+    index = root / "index"
+    rng = random.Random(SEED)
+    for run in range(3):
+        _write_reports(root / f"run{run}", run, rng)
+        summary = ingest([root / f"run{run}"], index)
+        assert not summary.failed, summary.outcomes
+    return index
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    with open_index(index_dir).searcher(weighting=scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)) as s:
+        yield s
+
+
+def _queries() -> list[tuple[str, int]]:
+    rng = random.Random(SEED)
+    in_headings = [w.lower() for h in HEADINGS for w in h.split() if len(w) > 3]
+    by_run = [w for words in BY_RUN for w in words[:2]]
+
+    def word() -> str:
+        pools = [COMMON[:12], COMMON, TEXT_ONLY, in_headings, by_run, ABSENT]
+        return rng.choice(rng.choices(pools, weights=[3, 3, 3, 2, 2, 1])[0])
+
+    def phrase() -> str:
+        words = rng.choice(PHRASES + [f"{rng.choice(COMMON)} {rng.choice(COMMON)}", "operation encompass", "safeguarding partnership funding"])
+        return f'"{words}"' + rng.choice(["", "", "~2", "~3"])
+
+    shapes = [
+        lambda: word(),
+        lambda: f"{word()} {word()}",
+        lambda: " ".join(word() for _ in range(rng.randint(3, 5))),
+        lambda: " AND ".join(word() for _ in range(rng.randint(2, 3))),
+        lambda: f"{word()} OR {word()}",
+        lambda: f"{word()} NOT {word()}",
+        lambda: f"{word()} {word()} NOT {word()}",
+        lambda: phrase(),
+        lambda: f"{phrase()} {word()}",
+        lambda: f"{phrase()} AND {word()}",
+        lambda: f"({word()} OR {word()}) AND {word()}",
+        lambda: f"{word()}^2 {word()} {word()}",
+        lambda: f"{word()} AND ({word()} {word()})",
+        lambda: f"{word()} {word()} AND {word()} NOT {word()}",
+    ]
+    queries = []
+    while len(queries) < QUERIES:
+        text = rng.choice(shapes)()
+        if text.replace("AND", "").replace("OR", "").replace("NOT", "").split():
+            queries.append((text, rng.choice(LIMITS)))
+    # words in text only and absent words, alone: every hit scores 0.0 in Whoosh, so the order is the ties' order
+    queries += [(w, 10) for w in TEXT_ONLY + ABSENT] + [("wyasp", 25), ("karma", 4), ("safeguarding", 40)]
+    return queries
+
+
+QUERY_LIST = _queries()
+
+
+def _same(expected, got, tolerance=1e-5) -> bool:
+    return [d for _, d in expected] == [d for _, d in got] and all(
+        abs(a - b) <= tolerance for (a, _), (b, _) in zip(expected, got)
+    )
+
+
+def _total(searcher, query, deny) -> int:
+    """How many passages match. For "a NOT b", a's passages less b's: Whoosh's ``docs_for_query``
+    can count one more per segment (an AndNotMatcher built with b behind a's first document does
+    not check that document)."""
+    if isinstance(query, AndNot):
+        found = set(searcher.docs_for_query(query.a)) - set(searcher.docs_for_query(query.b))
+    else:
+        found = set(searcher.docs_for_query(query))
+    return len(found - deny)
+
+
+@pytest.fixture(scope="module")
+def whoosh(searcher):
+    """Whoosh's answer to each query: its top N (score, docnum) and how many passages match."""
+    mask = Term("kind", "report")
+    deny = set(searcher.docs_for_query(mask))
+    answers = []
+    for text, limit in QUERY_LIST:
+        query = parse_query(searcher.schema, text)
+        top = searcher.search(query, limit=limit, mask=mask, optimize=False).top_n
+        answers.append((text, limit, query, top, _total(searcher, query, deny)))
+    return deny, answers
+
+
+def test_the_index_has_several_segments(searcher):
+    assert len(searcher.leaf_searchers()) >= 3
+    schema = searcher.schema
+    heading_terms = {t for f, t in searcher.reader().all_terms() if f == "heading"}
+    # words never in a heading, and words in the segments of one run only
+    for word in TEXT_ONLY:
+        assert schema["heading"].to_bytes(parse_query(schema, word).subqueries[0].text) not in heading_terms
+    for words in BY_RUN:
+        text = parse_query(schema, words[0]).subqueries[0].text
+        holding = [leaf.reader().doc_frequency("text", text) > 0 for leaf, _ in searcher.leaf_searchers()]
+        assert any(holding) and not all(holding)
+
+
+@pytest.mark.parametrize("set_at_a_time", [True, False], ids=["set-at-a-time", "document-at-a-time"])
+def test_rank_gives_what_whoosh_gives(searcher, whoosh, set_at_a_time, monkeypatch):
+    monkeypatch.setattr(ranking, "SET_AT_A_TIME", set_at_a_time)
+    deny, answers = whoosh
+    failures = []
+    for text, limit, query, expected, total in answers:
+        ranked = ranking.rank(searcher, query, limit, deny=deny)
+        assert ranked is not None, f"{text!r}: left to Whoosh"
+        if not _same(expected, ranked.top):
+            failures.append((text, limit, expected, ranked.top))
+        assert ranked.total == total, text
+    assert not failures, "\n".join(f"{t!r} top {n}:\n  whoosh {e}\n  rank   {g}" for t, n, e, g in failures[:5])
+
+
+def test_search_gives_whoosh_order_and_scores(index_dir, searcher, whoosh):
+    """The public path: ``search`` (its hits' ids are the passages' doc_id; scores rounded to 4 places)."""
+    _, answers = whoosh
+    failures = []
+    for text, limit, _, expected, total in answers:
+        results = search(index_dir, text, expand=False, limit=limit)
+        ids = [searcher.stored_fields(doc)["doc_id"] for _, doc in expected]
+        got = [h.id for h in results.hits]
+        if got != ids or any(abs(h.score - s) > 5e-5 for h, (s, _) in zip(results.hits, expected)) or results.total != total:
+            failures.append((text, ids, got))
+    assert not failures, failures[:3]
+
+
+def test_ties_are_in_whoosh_order(whoosh):
+    """The queries above rank many passages with equal scores (passages repeated word for word,
+    words found in no heading, so that every score is 0.0), which Whoosh orders by document
+    number: the comparisons above check that order."""
+    _, answers = whoosh
+    ties = [(t, d1, d2) for t, _, _, top, _ in answers for (s1, d1), (s2, d2) in zip(top, top[1:]) if s1 == s2]
+    assert len(ties) > 100 and all(d1 < d2 for _, d1, d2 in ties)
+    assert sum(1 for _, _, _, top, _ in answers if top and top[0][0] > 0 and len({s for s, _ in top}) < len(top)) > 10
+
+
+def test_rank_with_a_filter_gives_what_whoosh_gives(searcher, whoosh):
+    deny, answers = whoosh
+    rng = random.Random(SEED + 1)
+    allow = set(rng.sample(range(searcher.doc_count_all()), searcher.doc_count_all() // 3))
+    mask = Term("kind", "report")
+    for text, limit, query, _, _ in answers[::4]:
+        expected = searcher.search(query, limit=limit, filter=allow, mask=mask, optimize=False).top_n
+        assert _same(expected, ranking.rank(searcher, query, limit, allow=allow, deny=deny).top), text
+
+
+def test_rank_without_a_limit_gives_what_whoosh_gives(searcher, whoosh):
+    """A limit of the document count or more: Whoosh's collector keeps every match."""
+    deny, answers = whoosh
+    everything = searcher.doc_count()
+    mask = Term("kind", "report")
+    for text, _, query, _, _ in answers[:40]:
+        expected = searcher.search(query, limit=everything, mask=mask, optimize=False).top_n
+        assert _same(expected, ranking.rank(searcher, query, everything, deny=deny).top), text
