@@ -10,7 +10,7 @@ seeds' vocabulary with Zipf-like frequencies (rank r drawn with weight 1/r). Rep
 passages under numbered sections named after the seeds' headings, and are ingested in several
 runs, so that the index has several segments, as one ingested over time has.
 
-Both engines answer the same parsed queries (``search.parse_query``) with the same open searcher
+Both engines answer the same parsed queries (``index.searcher.parse_query``) with the same open searcher
 (BM25F, B=0.75, K1=1.2, heading_B=0.3), top 10, report documents masked: "Whoosh" is
 ``searcher.search(query, limit=10, mask=..., optimize=False)``, with only what an open searcher
 caches; "ranking.py" is ``ranking.rank`` (what ``search.search`` uses). Each query runs once to
@@ -105,7 +105,7 @@ def make_reports(folder: Path, passages: int, per_report: int = 100, seed: int =
 
 def build_index(index_dir: Path, passages: int, runs: int = 4) -> None:
     """An index of ``passages`` generated passages, ingested in ``runs`` runs (several segments)."""
-    from report_index.ingest import ingest
+    from report_index.ingest.run import ingest
 
     with tempfile.TemporaryDirectory(prefix="rank-bench-") as tmp:
         make_reports(Path(tmp) / "all", passages)
@@ -136,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     from whoosh import scoring
     from whoosh.query import Term
 
-    from report_index import ranking
-    from report_index.index import index_exists, open_index
-    from report_index.search import parse_query
+    from report_index.index import ranking
+    from report_index.index.store import index_exists, open_index
+    from report_index.index.searcher import parse_query
 
     tmp = None
     index_dir = args.index

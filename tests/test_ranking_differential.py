@@ -25,10 +25,11 @@ import pytest
 from whoosh import scoring
 from whoosh.query import AndNot, Term
 
-from report_index import ranking
-from report_index.index import open_index
-from report_index.ingest import ingest
-from report_index.search import parse_query, search
+from report_index.index import ranking
+from report_index.index.store import open_index
+from report_index.ingest.run import ingest
+from report_index.index.searcher import parse_query
+from report_index.search.run import search
 
 SEED = 20240611
 QUERIES = 180

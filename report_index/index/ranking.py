@@ -1324,9 +1324,12 @@ class _Builder:
             if kind is And:
                 m = _weighted_tree(_Intersection, [(0 - size, self.matcher(q)) for q, size in zip(subs, sizes)])
                 return _Wrap(m, query.boost) if query.boost != 1.0 else m
-            if query.minmatch or getattr(query, "matcher_type", 0) != Or.AUTO_MATCHER:
+            matcher_type = getattr(query, "matcher_type", Or.AUTO_MATCHER)
+            if query.minmatch or matcher_type not in (Or.AUTO_MATCHER, Or.DEFAULT_MATCHER):
                 raise Unsupported(query)
-            if not (len(subs) < _TOO_MANY_CLAUSES and (query.scale or len(subs) == 2 or self.reader.doc_count_all() > 5000)):
+            if matcher_type == Or.AUTO_MATCHER and not (
+                len(subs) < _TOO_MANY_CLAUSES and (query.scale or len(subs) == 2 or self.reader.doc_count_all() > 5000)
+            ):
                 raise Unsupported(query)  # Whoosh would preload it into an array (PreloadedOr)
             m = _weighted_tree(_Union, [(size, self.matcher(q)) for q, size in zip(subs, sizes)])
             if query.boost != 1.0:

@@ -76,12 +76,28 @@ def parse_query(schema, text: str):
         query = parser.parse(cleaned)
     except Exception as exc:  # Whoosh raises assorted errors for odd syntax
         raise QueryError(f"the query could not be understood ({exc})") from None
-    query = _separate_negations(query)
+    query = _union_trees(_separate_negations(query))
     if query.normalize() is NullQuery:
         raise QueryError(
             "the query has no searchable words (very common words such as 'the' and 'of' are not indexed)"
         )
     return query
+
+
+def _union_trees(query):
+    """Every OR of the query as Whoosh's binary tree of unions (``Or.DEFAULT_MATCHER``), whatever
+    the index's size: on a small index Whoosh would otherwise preload some ORs into an array,
+    which sums the same scores in another order, and ``ranking`` ranks as the tree does."""
+    for node in _nodes(query):
+        if isinstance(node, Or) and getattr(node, "matcher_type", Or.AUTO_MATCHER) == Or.AUTO_MATCHER:
+            node.matcher_type = Or.DEFAULT_MATCHER
+    return query
+
+
+def _nodes(query):
+    yield query
+    for child in getattr(query, "subqueries", None) or ([query.a, query.b] if hasattr(query, "a") and hasattr(query, "b") else []):
+        yield from _nodes(child)
 
 
 def _separate_negations(query):
@@ -184,7 +200,7 @@ class Searcher:
             return Matches(parsed, Results(searcher, parsed, []), 0)
         ranked = rank(searcher, parsed, pool, allow=allow, deny=deny)
         if ranked is None:  # a query shape only Whoosh evaluates (wildcards, ranges...)
-            results = searcher.search(parsed, limit=pool, filter=allow, mask=deny, terms=True)
+            results = searcher.search(parsed, limit=pool, filter=allow, mask=deny, terms=True, optimize=False)
             total = results.scored_length()
             if total >= pool:
                 total = sum(1 for doc in searcher.docs_for_query(parsed) if (allow is None or doc in allow) and doc not in deny)
