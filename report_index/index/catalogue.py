@@ -5,11 +5,12 @@ one ingested report."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from ..errors import UnknownReportError
-from ..models import Report
+from ..models import Initiative, Report
 from .files import CATALOGUE_FILE
 from .store import open_index
 
@@ -42,22 +43,47 @@ def write_catalogue(ix, index_dir: Path) -> None:
     temporary.replace(index_dir / CATALOGUE_FILE)
 
 
-def read_catalogue(index_dir: Path) -> dict:
+@dataclass(frozen=True)
+class Catalogue:
+    """What ``write_catalogue`` keeps beside the index: each report's metadata (no passages), the
+    acronyms the reports define (each with its long forms) and the initiatives discovered in them."""
+
+    reports: tuple[Report, ...]
+    definitions: dict[str, list[str]]
+    initiatives: tuple[Initiative, ...]
+
+    def report(self, report_id: str) -> Report | None:
+        return self._by_id().get(report_id)
+
+    def _by_id(self) -> dict[str, Report]:
+        cached = self.__dict__.get("_ids")
+        if cached is None:
+            cached = {r.id: r for r in self.reports}
+            object.__setattr__(self, "_ids", cached)
+        return cached
+
+
+def read_catalogue(index_dir: Path) -> Catalogue:
     """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing."""
     try:
-        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+        data = json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         write_catalogue(open_index(index_dir), index_dir)
-        return json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+        data = json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+    return Catalogue(
+        reports=tuple(
+            Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],
+                   date=r["date"] or None, body=r["body"])
+            for r in data.get("reports", [])
+        ),
+        definitions={acronym: list(forms) for acronym, forms in data.get("definitions", {}).items()},
+        initiatives=tuple(Initiative(**item) for item in data.get("initiatives", [])),
+    )
 
 
 def catalogue_reports(index_dir: Path) -> list[Report]:
     """The ingested reports' metadata only (no passages): enough to name and filter reports."""
-    return [
-        Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],
-               date=r["date"] or None, body=r["body"])
-        for r in read_catalogue(index_dir)["reports"]
-    ]
+    return list(read_catalogue(index_dir).reports)
 
 
 def find_report(reports: Iterable[Report], name: str) -> Report:

@@ -22,7 +22,7 @@ from whoosh.searching import Results
 from ..errors import QueryError
 from ..models import Hit
 from ..text.clean import fold_quotes
-from .catalogue import read_catalogue
+from .catalogue import Catalogue, read_catalogue
 from .ranking import documents, rank
 from .schema import analyzer
 from .store import index_signature, open_index
@@ -164,7 +164,7 @@ class Matches:
 
 class Searcher:
     """An index open for searching, with what searching it needs, kept while the index is
-    unchanged (see ``index_signature``): the searcher, the catalogue, the reports by id and the
+    unchanged (see ``index_signature``): the searcher, the catalogue and the
     passages each filter allows. Not to be used by two threads at once: hold ``lock``."""
 
     def __init__(self, index_dir: Path, signature: tuple):
@@ -172,7 +172,6 @@ class Searcher:
         self.signature = signature
         ix = open_index(index_dir)
         self.catalogue = read_catalogue(index_dir)
-        self.reports = {r["report_id"]: r for r in self.catalogue.get("reports", [])}  # for hits
         self.searcher = ix.searcher(weighting=weighting())
         self.schema = self.searcher.schema
         self.lock = threading.RLock()  # a Whoosh searcher is not to be shared by threads at once
@@ -218,7 +217,7 @@ class Searcher:
         results.formatter = _MarkFormatter()
         by_doc = {hit.docnum: hit for hit in results[:]}
         chosen = [by_doc[doc] for doc in order] if order is not None else list(by_doc.values())
-        return [_hit(results, result, self.reports) for result in chosen]
+        return [_hit(results, result, self.catalogue) for result in chosen]
 
     def facets(self, parsed, filters: Filters | None) -> tuple[dict[str, dict[str, int]], int]:
         """How many matching passages each report and each year has (all matches, not just
@@ -229,10 +228,9 @@ class Searcher:
             parsed, limit=None, filter=allow or filter_query, mask=self._docnums(_REPORT_DOCUMENTS),
             groupedby=["report_id", "year"],
         )
-        titles = self.reports
         by_report = {key: len(docs) for key, docs in everything.groups("report_id").items()}
         by_year = {key or "undated": len(docs) for key, docs in everything.groups("year").items()}
-        ordered = sorted(by_report.items(), key=lambda kv: (-kv[1], (titles.get(kv[0]) or {}).get("date") or ""))
+        ordered = sorted(by_report.items(), key=lambda kv: (-kv[1], getattr(self.catalogue.report(kv[0]), "date", None) or ""))
         return {"report": dict(ordered), "year": dict(sorted(by_year.items()))}, len(everything)
 
     def has_hits(self, text: str, filters: Filters | None) -> bool:
@@ -287,7 +285,7 @@ class Searcher:
             docnum, "text", text=source.get("text", ""), top=limit * 4, numterms=12, filter=passages
         )
         results.formatter = _MarkFormatter()
-        return source["report_id"], [_hit(results, result, self.reports) for result in results]
+        return source["report_id"], [_hit(results, result, self.catalogue) for result in results]
 
     def close(self) -> None:
         with self.lock:
@@ -319,11 +317,10 @@ def open_searcher(index_dir: Path) -> Searcher:
     return fresh
 
 
-def _hit(results, result, reports: dict[str, dict]) -> Hit:
-    """A search hit; ``reports`` is the catalogue's reports by id, for the report's title and
-    body (passages do not store them)."""
+def _hit(results, result, catalogue: Catalogue) -> Hit:
+    """A search hit; the catalogue gives the report's title and body (passages do not store them)."""
     fields = result.fields()
-    report = reports.get(fields["report_id"], {})
+    report = catalogue.report(fields["report_id"])
     text = fields.get("text", "")
     short = len(text) <= SNIPPET_CHARS
     results.fragmenter = highlight.WholeFragmenter() if short else highlight.ContextFragmenter(SNIPPET_CHARS, 90)
@@ -342,9 +339,9 @@ def _hit(results, result, reports: dict[str, dict]) -> Hit:
     return Hit(
         id=fields["doc_id"],
         report_id=fields["report_id"],
-        report_title=fields.get("title") or report.get("title", ""),
+        report_title=fields.get("title") or (report.title if report else ""),
         report_date=fields.get("date") or None,
-        report_body=fields.get("body") or report.get("body", ""),
+        report_body=fields.get("body") or (report.body if report else ""),
         source=fields.get("source", ""),
         section=fields.get("section", ""),
         heading=heading_path[-1] if heading_path else "",

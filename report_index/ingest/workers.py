@@ -41,6 +41,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import ReportIndexError
+from ..index.documents import IndexedFile
+from ..models import Report
+from ..sources.metadata import Override
 
 #: Fewer files to read than this, and they are read in the ingesting process.
 POOL_MIN_FILES = 8
@@ -56,11 +59,11 @@ class Job:
     source: str  # resolved path, as the index records it
     sha: str
     fingerprint: str
-    override: Any = None  # ingest.Override
-    previous: Any = None  # index.IndexedFile of an earlier version, if any
+    override: Override | None = None  # its row of metadata.csv
+    previous: IndexedFile | None = None  # what the index holds of an earlier version, if any
     report_id: str = ""  # chosen by the ingest once the file is read
     crashes: int = 0  # workers that died while reading it
-    report: Any = None  # read already (no initiatives yet): a worker only reads its initiatives
+    report: Report | None = None  # read already (no initiatives yet): a worker only reads its initiatives
 
 
 @dataclass

@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 
 from ..errors import QueryError
-from ..index.catalogue import catalogue_reports, find_report
+from ..index.catalogue import Catalogue, find_report
 from ..index.files import user_gazetteer_files
 from ..index.searcher import Filters, Searcher, check_query, open_searcher, tokens
 from ..initiatives.gazetteer import find_initiative, known_initiatives, load_gazetteer
-from ..models import Initiative, SearchResults, chronological
+from ..models import SearchResults, chronological
 from ..text.clean import fold_quotes
 from ..text.dates import parse_date
 from .vocabulary import Rewritten, Vocabulary, build_vocabulary, rewrite
@@ -37,17 +37,15 @@ def _date_bound(value: str | None, name: str) -> str | None:
     return parsed.isoformat()
 
 
-def search_vocabulary(index_dir: Path, catalogue: dict) -> Vocabulary:
+def search_vocabulary(index_dir: Path, catalogue: Catalogue) -> Vocabulary:
     """Curated terms, the initiative gazetteer (with the user's lists) and what the corpus
     itself defines or names."""
     gazetteer = load_gazetteer(*user_gazetteer_files(index_dir))
-    discovered = catalogue.get("initiatives", [])
-    definitions = catalogue.get("definitions", {})
     return build_vocabulary(
         tokens,
         ([item.name, *item.aliases] for item in gazetteer),
-        ([item["name"], *item.get("aliases", [])] for item in discovered),
-        ([acronym, *forms] for acronym, forms in definitions.items()),
+        ([item.name, *item.aliases] for item in catalogue.initiatives),
+        ([acronym, *forms] for acronym, forms in catalogue.definitions.items()),
     )
 
 
@@ -58,18 +56,18 @@ def _vocabulary(opened: Searcher) -> Vocabulary:
 
 
 def search_filters(
-    index_dir: Path, catalogue: dict, date_from: str | None, date_to: str | None, report: str | None, initiative: str | None
+    index_dir: Path, catalogue: Catalogue, date_from: str | None, date_to: str | None, report: str | None, initiative: str | None
 ) -> Filters | None:
     """The filters the options ask for; a report or initiative named as the user would name it."""
     start = _date_bound(date_from, "--from")
     end = _date_bound(date_to, "--to")
     if end and len(end) == 4:
         end = f"{end}-12-31"
-    report_id = find_report(catalogue_reports(index_dir), report).id if report else None
+    report_id = find_report(catalogue.reports, report).id if report else None
     initiative_id = None
     if initiative:
-        discovered = [Initiative(**item) for item in catalogue.get("initiatives", [])]
-        initiative_id = find_initiative(initiative, known_initiatives(user_gazetteer_files(index_dir), discovered)).id
+        known = known_initiatives(user_gazetteer_files(index_dir), catalogue.initiatives)
+        initiative_id = find_initiative(initiative, known).id
     if not (start or end or report_id or initiative_id):
         return None
     return Filters(start=start, end=end, report_id=report_id, initiative_id=initiative_id)
