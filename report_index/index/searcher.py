@@ -23,7 +23,6 @@ from ..errors import QueryError
 from ..models import Hit
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
-from .ranking import documents, rank
 from .schema import analyzer
 from .store import index_signature, open_index
 
@@ -87,7 +86,7 @@ def parse_query(schema, text: str):
 def _union_trees(query):
     """Every OR of the query as Whoosh's binary tree of unions (``Or.DEFAULT_MATCHER``), whatever
     the index's size: on a small index Whoosh would otherwise preload some ORs into an array,
-    which sums the same scores in another order, and ``ranking`` ranks as the tree does."""
+    which adds the same scores in another order, so that ties could fall another way."""
     for node in _nodes(query):
         if isinstance(node, Or) and getattr(node, "matcher_type", Or.AUTO_MATCHER) == Or.AUTO_MATCHER:
             node.matcher_type = Or.DEFAULT_MATCHER
@@ -185,30 +184,30 @@ class Searcher:
         """The document numbers ``query`` matches (for filters and the mask), once per open index.
         Callers must not change the set."""
         if query not in self._docs:
-            found = documents(self.searcher, query)
-            self._docs[query] = found if found is not None else set(self.searcher.docs_for_query(query))
+            self._docs[query] = set(self.searcher.docs_for_query(query))
         return self._docs[query]
 
     def matches(self, parsed, pool: int, filters: Filters | None = None) -> Matches:
-        """BM25F's ``pool`` best passages for ``parsed`` and how many match."""
+        """BM25F's ``pool`` best passages for ``parsed``, as Whoosh's own searcher ranks them, and
+        how many match in all."""
         filter_query = filters.query() if filters else None
         allow = self._docnums(filter_query) if filter_query is not None else None
         deny = self._docnums(_REPORT_DOCUMENTS)
         searcher = self.searcher
         if allow is not None and not allow:  # the filters leave nothing (and Whoosh reads an empty set as no filter)
             return Matches(parsed, Results(searcher, parsed, []), 0)
-        ranked = rank(searcher, parsed, pool, allow=allow, deny=deny)
-        if ranked is None:  # a query shape only Whoosh evaluates (wildcards, ranges...)
-            results = searcher.search(parsed, limit=pool, filter=allow, mask=deny, terms=True, optimize=False)
-            total = results.scored_length()
-            if total >= pool:
-                total = sum(1 for doc in searcher.docs_for_query(parsed) if (allow is None or doc in allow) and doc not in deny)
-            return Matches(parsed, results, total)
-        results = Results(searcher, parsed, ranked.top)
-        # what ``terms=True`` records, for the highlighter: the words found in matching passages
-        results.termdocs = dict.fromkeys(ranked.matched_terms, ())
-        results.docterms = {}
-        return Matches(parsed, results, ranked.total)
+        # "a NOT b": a's passages with b's masked. Whoosh's AndNotMatcher can let a passage of b
+        # through (one built with b behind a's first passage does not check that passage); the
+        # scores are a's either way.
+        positive = parsed
+        while isinstance(positive, AndNot):
+            deny = deny | _matching(searcher, positive.b)
+            positive = positive.a
+        results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=False)
+        total = results.scored_length()
+        if total >= pool:  # more than the page: count them all
+            total = sum(1 for doc in _matching(searcher, positive) if (allow is None or doc in allow) and doc not in deny)
+        return Matches(parsed, results, total)
 
     def hits(self, matches: Matches, order: list[int] | None = None) -> list[Hit]:
         """The passages of ``matches`` as hits with highlighted snippets, in ``order`` (document
@@ -364,3 +363,12 @@ def _matched_pages(text: str, pages: list[int], offsets: list[int], results) -> 
     words = {word.decode("utf-8") if isinstance(word, bytes) else word for field, word in terms if field == "text"}
     found = sorted({pages[bisect.bisect_right(offsets, token.startchar)] for token in _analyzer()(fold_quotes(text), chars=True) if token.text in words})
     return found or pages
+
+
+def _matching(searcher, query) -> set[int]:
+    """Every document ``query`` matches. For "a NOT b", a's documents less b's: Whoosh's
+    ``docs_for_query`` can count one more per segment (an AndNotMatcher built with b behind a's
+    first document does not check that document)."""
+    if isinstance(query, AndNot):
+        return _matching(searcher, query.a) - _matching(searcher, query.b)
+    return set(searcher.docs_for_query(query))
