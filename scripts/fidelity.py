@@ -32,8 +32,10 @@ nothing cannot make ours look complete); the JSON has both comparisons. Both ref
 headings and tables starting after that page are left out of ours.
 
 Nothing crashes the run: each batch's ingest is watched (no file finished for ``--timeout``
-seconds: the batch is stopped, the files it finished are ingested again, and each unfinished file
-alone with the same limit, then recorded as ``timeout``); each reference is read in a forked child
+seconds, 30 more for the first while spaCy loads and for the commit: the batch is stopped; the files it finished are
+ingested again together, the first unfinished ones (the suspects: the ingest reports files in
+order) each alone with the same limit, recorded as ``timeout`` if they take it again, and the
+other unfinished ones together); each reference is read in a forked child
 with the same limit (``timeout`` or ``crashed``).
 
 Totals are word-weighted: sums of matched words over sums of reference words, over every file
@@ -63,6 +65,7 @@ from pathlib import Path
 
 MARK = "@@fidelity "
 READABLE_CHARS = 200
+STARTUP = 30.0  # seconds an ingest may take to load spaCy and the pipeline (or to commit), beside a file's time
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,14 +103,15 @@ def _run_batch(paths: list[Path], jobs: int, timeout: float, workdir: Path) -> t
     threading.Thread(target=lambda: err.extend(process.stderr), daemon=True).start()
     outcomes: dict[str, dict] = {}
     finished: set[str] = set()
-    last, problem = time.monotonic(), None
+    # until the first file is finished the ingest is also loading spaCy and the pipeline: it gets STARTUP more
+    last, problem, limit = time.monotonic(), None, timeout + STARTUP
     while True:
         try:
             line = lines.get(timeout=0.5)
         except queue.Empty:
             if process.poll() is not None and lines.empty():
                 break
-            if time.monotonic() - last > timeout:
+            if time.monotonic() - last > limit:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
                 problem = "timeout"
@@ -118,7 +122,8 @@ def _run_batch(paths: list[Path], jobs: int, timeout: float, workdir: Path) -> t
         record = json.loads(line[len(MARK):])
         if "done" in record:
             finished.add(str(Path(record["done"]).resolve()))
-            last = time.monotonic()
+            # the next file gets ``timeout``; after the last one, the commit gets STARTUP more
+            last, limit = time.monotonic(), timeout + (STARTUP if len(finished) >= len(paths) else 0)
         else:
             outcomes[str(Path(record["outcome"]["path"]).resolve())] = record["outcome"]
     process.wait()
@@ -144,12 +149,17 @@ def ingest_all(paths: list[Path], *, jobs: int, timeout: float, batch: int, max_
         if problem:
             if len(group) == 1:
                 results[str(group[0])] = {"status": "timeout" if problem == "timeout" else "crashed", "reason": problem if problem != "timeout" else f"no result in {timeout:.0f} s"}
-            else:  # the files it finished again together, each unfinished one alone
+            else:
+                # the ingest reports files in order, so a file that hangs holds back the report of
+                # every later one: the first unfinished files (one a worker) are the suspects, and
+                # go alone; the files it finished go again together, and so do the other unfinished
                 done = [p for p in group if str(p.resolve()) in finished]
                 rest = [p for p in group if str(p.resolve()) not in finished]
                 if not rest:  # stopped after every file was read (while committing): each file alone
                     done, rest = [], group
-                pending[:0] = ([done] if done else []) + [[p] for p in rest]
+                suspects = rest if problem != "timeout" else rest[: jobs or os.cpu_count() or 2]
+                others = rest[len(suspects):]
+                pending[:0] = ([done] if done else []) + [[p] for p in suspects] + ([others] if others else [])
             shutil.rmtree(index, ignore_errors=True)
             continue
         try:
