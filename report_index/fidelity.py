@@ -93,13 +93,13 @@ def _judged(word: str) -> bool:
 
 #: longest word looked at for merging or splitting, and most parts
 MAX_JOINED_CHARS = 120
-MAX_PARTS = 12
+MAX_PARTS = 40
 
 
 def segmentation(word: str, pairs: Counter, vocabulary: set[str], max_parts: int = MAX_PARTS) -> tuple[list[str], int] | None:
     """``word`` as two or more words of ``vocabulary`` written together, each pair of neighbours a
-    pair of ``pairs``: the parts, and how often the rarest of those pairs occurs. At least one part
-    has two letters or more ("p"+"o" is too weak to judge). The most frequent segmentation wins."""
+    pair of ``pairs``: the parts, and how often the rarest of those pairs occurs. The most frequent
+    segmentation wins (then the one of fewest parts)."""
     # best[i]: for the prefix word[:i], the best (count, parts) ending in each last part
     best: list[dict[str, tuple[int, list[str]]]] = [{} for _ in range(len(word) + 1)]
     for i in range(1, len(word) + 1):
@@ -118,7 +118,6 @@ def segmentation(word: str, pairs: Counter, vocabulary: set[str], max_parts: int
                 if joined and joined > best[i].get(piece, (0, []))[0]:
                     best[i][piece] = (joined, parts + [piece])
     found = [(count, parts) for count, parts in best[len(word)].values() if len(parts) >= 2]
-    found = [(count, parts) for count, parts in found if any(sum(c.isalpha() for c in part) >= 2 for part in parts)]
     if not found:
         return None
     count, parts = max(found, key=lambda f: (f[0], -len(f[1])))
@@ -273,9 +272,13 @@ def compare(ours: str, reference: str, *, normalised: bool = False) -> Compariso
 
 def eligible_references(comparisons: Mapping[str, Comparison], fuller_share: float = 0.5) -> list[str]:
     """The references a file is judged against: those holding at least ``fuller_share`` of the
-    words of the fullest one (a reader that read almost nothing cannot make ours look complete)."""
-    most = max((c.words for c in comparisons.values()), default=0)
-    return [name for name, c in comparisons.items() if most and c.words >= fuller_share * most]
+    non-space characters, or of the words, of the fullest one. A reader that read almost nothing
+    cannot make ours look complete, while one that runs words together (fewer words) or one that
+    reads fake-bold text once where the other doubles every letter (fewer characters) still counts."""
+    most_chars = max((c.chars for c in comparisons.values()), default=0)
+    most_words = max((c.words for c in comparisons.values()), default=0)
+    return [name for name, c in comparisons.items()
+            if c.words and (c.chars >= fuller_share * most_chars or c.words >= fuller_share * most_words)]
 
 
 def judge(ours: str, references: Mapping[str, str], fuller_share: float = 0.5) -> dict:

@@ -26,17 +26,19 @@ Per file (``report_index.fidelity`` defines each):
   with a passage ("empty"), with the ingest's reason.
 
 Each figure is taken against the reference it comes out best against, among the references that
-hold at least half the words of the fuller one (so that pdfplumber's doubled characters of fake
-bold, or pdfium's different reading order, do not count against ours, and a reader that read
-nothing cannot make ours look complete); the JSON has both comparisons. Both references and ours are capped at the first ``--max-pages`` pages (50): passages,
-headings and tables starting after that page are left out of ours.
+hold at least half the non-space characters or half the words of the fuller one: pdfplumber's
+doubled letters of fake bold, its words run together where a font spaces them tightly, or
+pdfium's different reading order do not count against ours, and a reader that read nothing cannot
+make ours look complete. The JSON has both comparisons. Both references and ours are capped at
+the first ``--max-pages`` pages (50): passages, headings and tables starting after that page are
+left out of ours.
 
-Nothing crashes the run: each batch's ingest is watched (no file finished for ``--timeout``
-seconds, 30 more for the first while spaCy loads and for the commit: the batch is stopped; the files it finished are
-ingested again together, the first unfinished ones (the suspects: the ingest reports files in
-order) each alone with the same limit, recorded as ``timeout`` if they take it again, and the
-other unfinished ones together); each reference is read in a forked child
-with the same limit (``timeout`` or ``crashed``).
+Nothing crashes the run. Each batch's ingest is watched: when no file has finished for
+``--timeout`` seconds (30 more for the first, while spaCy loads, and for the commit), the batch
+is stopped; the files it finished are ingested again together, the first unfinished ones (the
+suspects: the ingest reports files in order) each alone with the same limit, recorded as
+``timeout`` if they take it again, and the other unfinished ones together. Each reference is read
+in a forked child with the same limit (``timeout`` or ``crashed``).
 
 Totals are word-weighted: sums of matched words over sums of reference words, over every file
 with a reference (failed files count with nothing matched). Prints the worst files first, then

@@ -107,10 +107,14 @@ def test_split_words_are_reference_words_in_pieces():
     reference = "Page 1 of 2: the Partnership costs"
     ours = "P a ge 1 o f 2: the Partner ship c osts"
     count, found = split_words(ours, reference)
-    assert count == 3  # "o f": neither piece has two letters, too weak to judge
+    assert count == 4
     assert {f["word"]: f["parts"] for f in found} == {
-        "page": ["p", "a", "ge"], "partnership": ["partner", "ship"], "costs": ["c", "osts"],
+        "page": ["p", "a", "ge"], "of": ["o", "f"], "partnership": ["partner", "ship"], "costs": ["c", "osts"],
     }
+    # letter-spaced text, a letter a word
+    assert split_words("T h e d o c u m e n t y o u a r e", "The document you are") == (
+        4, [{"word": "are", "parts": ["a", "r", "e"], "count": 1}, {"word": "document", "parts": list("document"), "count": 1},
+            {"word": "the", "parts": ["t", "h", "e"], "count": 1}, {"word": "you", "parts": ["y", "o", "u"], "count": 1}])
 
 
 def test_line_order_counts_lines_in_the_reference_order():
@@ -137,6 +141,19 @@ def test_a_reference_that_read_almost_nothing_cannot_make_ours_look_complete():
     assert result["word_recall"] == pytest.approx(0.01)
     nothing = judge("anything", {"pdfplumber": "", "pdfium": ""})
     assert nothing["eligible"] == [] and "reference" not in nothing
+
+
+def test_a_reference_that_runs_words_together_or_doubles_letters_still_counts():
+    # pdfplumber joins tightly spaced words: fewer words, the same characters
+    spaced = "Andreas Gal, Brendan Eich, Mike Shaver and David Anderson wrote it"
+    joined = "AndreasGal, BrendanEich, MikeShaver and DavidAnderson wrote it"
+    result = judge(joined, {"pdfplumber": joined, "pdfium": spaced})
+    assert result["eligible"] == ["pdfplumber", "pdfium"]
+    assert result["word_recall"] == 1.0 and result["merged"] == 0
+    assert result["references"]["pdfium"]["merged"] == 4
+    # fake bold drawn twice: pdfplumber doubles every letter, pdfium reads it once
+    result = judge("Annual Report", {"pdfplumber": "AAnnnnuuaall RReeppoorrtt", "pdfium": "Annual Report"})
+    assert result["eligible"] == ["pdfplumber", "pdfium"] and result["word_recall"] == 1.0
 
 
 def test_searchable_text_is_the_report_in_reading_order():
