@@ -396,10 +396,13 @@ def render(rows: list[dict], worst: int, root_of: dict[str, str] | None = None) 
 
 
 def _reason_kind(reason: str) -> str:
-    """A reason without its file-specific details, for counting."""
+    """A reason without its file-specific details, for counting: no numbers, no bracketed detail,
+    and of an unexpected error only its type."""
     import re
 
     reason = re.sub(r"same content as .*", "same content as another file", reason)
+    reason = re.sub(r"^(unexpected extraction error: \w+):.*", r"\1", reason)
+    reason = re.sub(r"\s*\(.*\)\s*$", "", reason)
     reason = re.sub(r"\d+", "N", reason)
     return reason[:110]
 
