@@ -461,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
             roots.setdefault(suite, str(folder if suite == folder.resolve().name else folder / suite))
             files.append((path, suite))
     started = time.monotonic()
-    if args.cache and args.cache.exists():
+    cached_run = bool(args.cache and args.cache.exists())
+    if cached_run:
         cached = pickle.loads(args.cache.read_bytes())
         ingested, references, ingest_s = cached["ingested"], cached["references"], cached["ingest_seconds"]
         log(f"{len(files)} PDF(s); texts from {args.cache}")
@@ -484,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps({
             "settings": {"max_pages": args.max_pages, "timeout": args.timeout, "readable_chars": READABLE_CHARS,
                          "dirs": [str(d) for d in args.dirs], "limit": args.limit, "sample": args.sample},
-            "seconds": {"ingest": ingest_s, "total": time.monotonic() - started},
+            "seconds": {"ingest": ingest_s, "total": time.monotonic() - started, "scored_from_cache": cached_run},
             "totals": {"all": totals(rows), **{s: totals([r for r in rows if r["suite"] == s]) for s in suites}},
             "files": rows,
         }, indent=1, ensure_ascii=False), encoding="utf-8")
