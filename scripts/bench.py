@@ -8,6 +8,7 @@ one table: each figure beside its baseline, the target and PASS/FAIL.
     python scripts/bench.py                 # default sizes: 200 reports (~1,200 pages), 100,000 paragraphs
     python scripts/bench.py --quick         # small sizes, a smoke run of a minute or two
     python scripts/bench.py --reports 50 --paragraphs 20000
+    python scripts/bench.py --pdfs DIR      # real PDFs instead: reading and ingest beside pdfplumber
 
 Baselines: pdfplumber ``extract_text()`` for ingest, a default Whoosh writer for the index build,
 SQLite FTS5 (porter) for queries, bare ``python -c "import click"`` for start-up.
@@ -18,6 +19,15 @@ structure, initiatives, indexing, commit, exit) over every generated PDF, with o
 "index build" gives the same documents to Whoosh's default writer and to the ingest's writers
 (``workers.index_documents``: a segment a core). Queries are ``search.search`` in this process;
 the command and cold-start rows run ``python -m report_index search``.
+
+With ``--pdfs DIR`` nothing is generated and only reading is timed, on every PDF under DIR, all in
+this process and in this order: pdfplumber ``extract_text()`` on every page of every file (the
+baseline, after reading one page untimed); ``sources.pdf.read_pdf`` on every file (reading alone); then one
+``report_index.api.ingest(files, index=tmp, jobs=1)`` (the whole ingest in one process: reading,
+structure, initiatives, indexing and the commit), after an ingest of one generated page has
+loaded spaCy and the pipeline (timed on its own row). Pages are pdfplumber's page counts of the
+files it opened. A file's ingest time is the time between the ingest's progress calls. Files that reading or the
+ingest took longer on than pdfplumber are listed, slowest first.
 """
 
 from __future__ import annotations
@@ -68,6 +78,148 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+class _TimeLimit(Exception):
+    pass
+
+
+def _timed(call, limit: float) -> tuple[float, object, str]:
+    """(seconds, result, problem) of ``call()``, stopped after ``limit`` seconds (SIGALRM)."""
+    import signal
+
+    def stop(signum, frame):
+        raise _TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    start = time.perf_counter()
+    try:
+        result = call()
+        return time.perf_counter() - start, result, ""
+    except _TimeLimit:
+        return time.perf_counter() - start, None, f"stopped after {limit:.0f} s"
+    except Exception as exc:  # noqa: BLE001 - a broken file is a figure, not the end of the run
+        return time.perf_counter() - start, None, f"{type(exc).__name__}: {str(exc)[:100]}"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def bench_pdfs(folder: Path, limit: float = 120.0, slow: int = 20) -> None:
+    """Time pdfplumber, reading alone and the whole one-process ingest on every PDF under ``folder``."""
+    import pdfplumber
+
+    from report_index.api import ingest  # (report_index.ingest is shadowed by the subpackage once it is imported)
+    from report_index.sources.pdf import read_pdf
+    from report_index.sources.pdfium_reader import warm_up
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+    if not files:
+        raise SystemExit(f"no PDF under {folder}")
+    print(f"{len(files)} PDFs under {folder}: pdfplumber ...", file=sys.stderr)
+
+    def plumber(path: Path) -> int:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+            return len(pdf.pages)
+
+    def first_page(path: Path) -> None:
+        with pdfplumber.open(path) as pdf:
+            pdf.pages[0].extract_text()
+
+    for path in files:  # untimed: the first page pdfplumber reads loads what it needs (as warm_up does for pdfium)
+        if not _timed(lambda path=path: first_page(path), limit)[2]:
+            break
+    base: dict[Path, tuple[float, int | None, str]] = {}
+    for path in files:
+        seconds, pages, problem = _timed(lambda path=path: plumber(path), limit)
+        base[path] = (seconds, pages, problem)
+    print("reading alone (read_pdf) ...", file=sys.stderr)
+    warm_up()
+    reading: dict[Path, tuple[float, str]] = {}
+    readers: dict[Path, list[str]] = {}
+    for path in files:
+        seconds, document, problem = _timed(lambda path=path: read_pdf(path), limit)
+        reading[path] = (seconds, problem)
+        readers[path] = list(getattr(document, "page_readers", []) or [])
+    print("ingest, one process ...", file=sys.stderr)
+    per_file: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="report-index-bench-") as tmp:
+        # a first ingest of one generated page loads spaCy and the pipeline, so that the files' times are their own
+        warm = Path(tmp) / "warm"
+        warm.mkdir()
+        make_pdfs(warm, 1, pages=1)
+        start = time.perf_counter()
+        ingest([warm], index=Path(tmp) / "warm-ix", jobs=1)
+        warm_s = time.perf_counter() - start
+        last = [time.perf_counter()]
+
+        def on_file(path: Path, done: int, total: int) -> None:
+            now = time.perf_counter()
+            per_file[str(path.resolve())] = now - last[0]
+            last[0] = now
+
+        start = time.perf_counter()
+        summary = ingest(files, index=Path(tmp) / "ix", jobs=1, on_file=on_file)
+        ingest_s = time.perf_counter() - start
+    outcomes = {str(Path(o.path).resolve()): o for o in summary.outcomes}
+
+    opened = [p for p in files if base[p][1] is not None]
+    pages = sum(base[p][1] for p in opened)
+    base_s = sum(base[p][0] for p in opened)
+    read_s = sum(reading[p][0] for p in opened)
+    base_rate, read_rate, ingest_rate = pages / base_s, pages / read_s, pages / ingest_s
+    failed = [o for o in summary.outcomes if o.status == "failed"]
+    print(f"\nPDF timing: {len(files)} files under {folder}, {pages} pages in the {len(opened)} files pdfplumber opened; "
+          f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, "
+          f"load average {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores\n")
+    rows = [
+        ("pdfplumber extract_text, every page", f"{base_s:.1f} s", f"{base_rate:.1f} pages/s", "1.00x"),
+        ("read_pdf alone (same files)", f"{read_s:.1f} s", f"{read_rate:.1f} pages/s", f"{read_rate / base_rate:.2f}x"),
+        ("whole ingest, 1 process (every file)", f"{ingest_s:.1f} s", f"{ingest_rate:.1f} pages/s", f"{ingest_rate / base_rate:.2f}x"),
+        ("  + loading spaCy and the pipeline (once)", f"{warm_s:.1f} s", "-", "-"),
+    ]
+    header = ("measure", "time", "rate", "vs pdfplumber")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for i, row in enumerate([header, *rows]):
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    by_reader: dict[str, int] = {}
+    for path in opened:
+        for reader in readers[path]:
+            by_reader[reader] = by_reader.get(reader, 0) + 1
+    print(f"\npages by reader (read_pdf): {', '.join(f'{k} {v}' for k, v in sorted(by_reader.items())) or 'none'}")
+    print(f"ingest outcomes: {summary.counts()}; pdfplumber could not open {len(files) - len(opened)} file(s)")
+    for outcome in failed:
+        print(f"  FAILED {Path(outcome.path).name}: {outcome.reason}")
+    slower = []
+    for path in opened:
+        if not base[path][1]:
+            continue
+        plumber_s = base[path][0]
+        read = reading[path][0]
+        whole = per_file.get(str(path.resolve()))
+        if read > plumber_s or (whole is not None and whole > plumber_s):
+            slower.append((max(read, whole or 0) / plumber_s, path, plumber_s, read, whole))
+    slower.sort(key=lambda row: (-row[0], row[1]))
+    print(f"\n{len(slower)} file(s) slower than pdfplumber (reading alone or its share of the ingest):")
+    if slower:
+        cells = [("file", "pages", "read by pdfium/pdfplumber", "pdfplumber", "read_pdf", "ingest", "note")]
+        for _, path, plumber_s, read, whole in slower[:slow]:
+            note = reading[path][1] or (outcomes.get(str(path.resolve())).reason if outcomes.get(str(path.resolve())) else "")
+            split = f"{readers[path].count('pdfium')}/{readers[path].count('pdfplumber')}"
+            cells.append((str(path.relative_to(folder)), str(base[path][1]), split, f"{plumber_s:.3f} s", f"{read:.3f} s",
+                          "-" if whole is None else f"{whole:.3f} s", (note or "")[:60]))
+        widths = [max(len(r[i]) for r in cells) for i in range(7)]
+        for i, row in enumerate(cells):
+            print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+            if i == 0:
+                print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        if len(slower) > slow:
+            print(f"(and {len(slower) - slow} more)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200)
@@ -75,7 +227,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--files", type=int, default=1000, help="Small files for the unchanged re-ingest.")
     parser.add_argument("--baseline-files", type=int, default=20, help="PDFs the pdfplumber baseline reads (a sample, for time).")
     parser.add_argument("--quick", action="store_true", help="Small sizes: 10 reports, 3,000 paragraphs, 100 files.")
+    parser.add_argument("--pdfs", type=Path, metavar="DIR",
+                        help="Time reading the PDFs under DIR beside pdfplumber instead (nothing generated; see the docstring).")
     args = parser.parse_args(argv)
+    if args.pdfs:
+        bench_pdfs(args.pdfs)
+        return
     if args.quick:
         args.reports, args.paragraphs, args.baseline_files, args.files = 10, 3000, 5, 100
     rows: list[tuple[str, str, str, str, bool | None]] = []  # None: the run is too small to judge

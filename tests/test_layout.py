@@ -43,7 +43,7 @@ LAYERS = {
     "pipeline": 5, "trace": 5, "synthetic": 5,
     "index": 6,
     "ingest": 7,
-    "search": 8, "timeline": 8, "compare": 8, "series": 8, "evaluation": 8,
+    "search": 8, "timeline": 8, "compare": 8, "series": 8, "evaluation": 8, "fidelity": 8,
     "api": 9,
     "output": 10,
     "cli": 11, "__main__": 11,
