@@ -1,9 +1,281 @@
-"""Table cells nobody wrote: a merged cell fills only the cells it covers, an empty cell stays
-empty, and a measure's name goes to its own sub-rows only."""
+"""Tables that are not tables (a border drawn round the page, a box in the margin) and table cells
+nobody wrote (a merged cell fills only the cells it covers, an empty cell stays empty).
+
+Every PDF here is made on the fly with reportlab, each reproducing one way real reports went
+wrong; the values are checked through the whole pipeline (and the index, for what must be
+searchable)."""
 
 from __future__ import annotations
 
-from report_index.sources.tables import make_table
+from pathlib import Path
+
+import pytest
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph as Para
+from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as PdfTable
+
+from report_index.api import Index, ingest, open_index
+from report_index.models import Table
+from report_index.pipeline import extract_report
+from report_index.sources.pdf import read_pdf
+from report_index.sources.tables import make_table, prose_table
+
+WIDTH, HEIGHT = A4
+READERS = ["pdfium", "pdfplumber"]
+
+PARAGRAPH_LINES = [
+    "The panel is asked to note the work of the neighbourhood teams described here, which",
+    "continues across the five districts with partners and the community safety",
+    "partnerships, as set out in the plan agreed with the Mayor last year.",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Generators
+
+
+def bordered_report(path: Path) -> Path:
+    """A narrative report whose pages have a border drawn round them and rules across the border
+    (under the title block, between sections): the table finder sees a one-column "table" a
+    page, its top cell (the title block, half a page) a header."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    sections = [
+        ("1", "PURPOSE OF THE REPORT", {2: "Operation Lanternfish began in the spring and has reached every ward."}),
+        ("2", "NEIGHBOURHOOD POLICING", {1: "Ward surgeries are now held monthly in each district."}),
+        ("3", "RECOMMENDATION", {}),
+    ]
+    y = HEIGHT - 70
+
+    def line(text: str, bold: bool = False, gap: float = 14) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 11)
+        pdf.drawString(60, y, text)
+        y -= gap
+
+    def frame(rules: list[float]) -> None:
+        pdf.setLineWidth(1)
+        pdf.rect(36, 36, WIDTH - 72, HEIGHT - 72)
+        for rule in rules:
+            pdf.line(36, rule, WIDTH - 36, rule)
+
+    line("Report to: Police and Crime Panel", bold=True)
+    line("Date: 14 March 2023", bold=True)
+    line("Subject: Neighbourhood Policing Update", bold=True, gap=10)
+    rules = [y + 2]
+    y -= 18
+    for number, heading, specials in sections:
+        if number == "3":  # a new page, with a rule across its middle
+            frame(rules)
+            pdf.showPage()
+            y = HEIGHT - 70
+            rules = [HEIGHT / 2]
+        line(f"{number}. {heading}", bold=True, gap=22)
+        for para in range(1, 4):
+            first = specials.get(para, PARAGRAPH_LINES[0])
+            line(f"{number}.{para} {first}")
+            for rest in PARAGRAPH_LINES[1:]:
+                line(rest)
+            y -= 10
+            if number == "3" and para == 1:
+                y = HEIGHT / 2 - 20
+    frame(rules)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def sidebar_report(path: Path) -> Path:
+    """Body text on the left and, beside it, a box in the right margin with a rule under its
+    title: a one-column "table" that shares its lines with the body text."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 11)
+    pdf.drawString(60, HEIGHT - 70, "Report to: Police and Crime Panel")
+    pdf.drawString(60, HEIGHT - 84, "Date: 9 May 2023")
+    pdf.setFont("Helvetica", 10)
+    body = [
+        "1.1 The force has recruited forty new",
+        "officers to the rural crime team and",
+        "they began their patrols in April.",
+        "1.2 Calls about farm thefts fell by a",
+        "fifth across the winter months.",
+    ]
+    box = ["Key facts", "Forty officers recruited", "Farm thefts down a fifth", "Patrols began in April"]
+    for i, text in enumerate(body):
+        pdf.drawString(60, HEIGHT - 130 - 14 * i, text)
+    top = HEIGHT - 118
+    pdf.rect(330, top - 14 * len(box) - 6, 200, 14 * len(box) + 6)
+    pdf.line(330, top - 16, 530, top - 16)
+    for i, text in enumerate(box):
+        pdf.drawString(340, top - 12 - 14 * i - (4 if i else 0), text)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def _ruled(data: list[list[str]], spans: list[tuple] = (), widths=None) -> PdfTable:
+    table = PdfTable(data, colWidths=widths)
+    table.setStyle(
+        TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                   + [("SPAN", a, b) for a, b in spans])
+    )
+    return table
+
+
+def _document(path: Path, flowables: list) -> Path:
+    SimpleDocTemplate(str(path), pagesize=A4).build(flowables)
+    return path
+
+
+STYLES = getSampleStyleSheet()
+
+
+def _p(text: str, style: str = "Normal") -> Para:
+    return Para(text, STYLES[style])
+
+
+def spanning_tables(path: Path) -> Path:
+    """Merged cells: a measure's name over its DVPO and DVPN rows, a footnote across the whole
+    table under a total, periods over quarter sub-columns, and cells left blank."""
+    measures = [
+        ["Measures", "", "2019/20", "2020/21", "Difference"],
+        ["Increase use of DVPO/DVPN", "DVPO", "303", "441", "+138"],
+        ["", "DVPN", "308", "456", "+148"],
+        ["Total orders", "", "611", "", "+286"],
+        ["Figures for 2020/21 are provisional.", "", "", "", ""],
+    ]
+    quarters = [
+        ["Measures", "", "2022/23", "", "2023/24", ""],
+        ["", "", "Q1", "Q2", "Q1", "Q2"],
+        ["Calls answered within ten seconds", "", "88%", "90%", "91%", ""],
+    ]
+    blanks = [
+        ["Area", "Officers", "Staff"],
+        ["Leeds", "120", "30"],
+        ["", "95", "20"],
+        ["Wakefield", "", "18"],
+    ]
+    return _document(path, [
+        _p("Report to: Police and Crime Panel"),
+        _p("Date: 10 June 2023"),
+        _p("1. PERFORMANCE"),
+        _p("1.1 The measures are as follows."),
+        _ruled(measures, spans=[((0, 1), (0, 2)), ((0, 4), (-1, 4))]),
+        Spacer(1, 12),
+        _p("1.2 Quarterly call handling."),
+        _ruled(quarters, spans=[((0, 0), (0, 1)), ((1, 0), (1, 1)), ((2, 0), (3, 0)), ((4, 0), (5, 0))]),
+        Spacer(1, 12),
+        _p("1.3 Officers and staff by area."),
+        _ruled(blanks),
+    ])
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("generated")
+    return {
+        "bordered": bordered_report(folder / "bordered.pdf"),
+        "sidebar": sidebar_report(folder / "sidebar.pdf"),
+        "spans": spanning_tables(folder / "spans.pdf"),
+    }
+
+
+@pytest.fixture(scope="module")
+def index(pdfs, tmp_path_factory) -> Index:
+    where = tmp_path_factory.mktemp("index")
+    summary = ingest([pdfs["bordered"].parent], index=where, jobs=1)
+    assert summary.counts()["added"] == len(pdfs), summary.outcomes
+    return open_index(where)
+
+
+def _report(path: Path):
+    return extract_report(path, path.read_bytes())
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Prose in a table's clothing
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_a_page_border_is_not_a_table(pdfs, reader):
+    raw = read_pdf(pdfs["bordered"], reader)
+    assert not [block for block in raw.blocks if isinstance(block, Table)]
+    texts = [block.text for block in raw.blocks]
+    assert texts[:3] == ["Report to: Police and Crime Panel", "Date: 14 March 2023", "Subject: Neighbourhood Policing Update"]
+
+
+def test_bordered_report_has_its_title_block_sections_and_paragraphs(pdfs):
+    report = _report(pdfs["bordered"])
+    assert (report.body, report.date, report.title) == ("Police and Crime Panel", "2023-03-14", "Neighbourhood Policing Update")
+    assert [(s.number, s.heading) for s in report.top_level_sections()] == [
+        ("1", "PURPOSE OF THE REPORT"), ("2", "NEIGHBOURHOOD POLICING"), ("3", "RECOMMENDATION"),
+    ]
+    assert [p.section for p in report.paragraphs] == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
+    assert {p.kind for p in report.paragraphs} == {"paragraph"} and not report.tables
+    assert report.paragraph("1.2").text == (
+        "Operation Lanternfish began in the spring and has reached every ward. " + " ".join(PARAGRAPH_LINES[1:])
+    )
+    assert report.paragraph("3.2").pages == [2]
+
+
+def test_bordered_report_is_searchable_from_its_top_half(index):
+    hits = index.search("Lanternfish").hits
+    assert [(h.section, h.report_date, h.kind, h.page) for h in hits] == [("1.2", "2023-03-14", "paragraph", 1)]
+    assert index.search("ward surgeries").hits[0].section == "2.1"
+
+
+def test_a_box_beside_the_text_is_read_as_its_own_lines(pdfs):
+    report = _report(pdfs["sidebar"])
+    assert [(p.section, p.text) for p in report.paragraphs] == [
+        ("", "Key facts Forty officers recruited Farm thefts down a fifth Patrols began in April"),
+        ("1.1", "The force has recruited forty new officers to the rural crime team and they began their patrols in April."),
+        ("1.2", "Calls about farm thefts fell by a fifth across the winter months."),
+    ]
+    assert not report.tables
+
+
+def test_prose_table_rules():
+    sentence = "The panel is asked to note the progress made by the force on rural crime this year."
+    assert prose_table([["Report to: Police and Crime Panel Date: 14 March 2023"], [sentence], [None]])
+    assert prose_table([["Executive summary", sentence], ["Decision", sentence]])
+    assert not prose_table([["Measures", "Comment"], ["Reduce repeat victims", sentence]])
+    assert not prose_table([["District", "Employees", "Vacancies"], ["Leeds", "1,204", "31"]])
+    assert not prose_table([["Recommendation", "Response"], [sentence, sentence], [sentence, sentence]])
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Empty cells stay empty
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_merged_cells_fill_only_what_they_cover(pdfs, reader):
+    tables = [block for block in read_pdf(pdfs["spans"], reader).blocks if isinstance(block, Table)]
+    measures, quarters, blanks = tables
+    assert measures.rows == [
+        ["Increase use of DVPO/DVPN", "DVPO", "303", "441", "+138"],
+        ["Increase use of DVPO/DVPN", "DVPN", "308", "456", "+148"],  # the merged name covers this row
+        ["Total orders", "", "611", "", "+286"],
+    ]
+    assert quarters.header == ["Measures", "", "2022/23 Q1", "2022/23 Q2", "2023/24 Q1", "2023/24 Q2"]
+    assert quarters.rows == [["Calls answered within ten seconds", "", "88%", "90%", "91%", ""]]
+    assert blanks.rows == [["Leeds", "120", "30"], ["", "95", "20"], ["Wakefield", "", "18"]]
+
+
+def test_a_footnote_across_a_table_is_text_and_no_figure_is_invented(pdfs):
+    report = _report(pdfs["spans"])
+    assert [(m.name, m.breakdown, [v.raw for v in m.values], m.difference_raw) for m in report.measures] == [
+        ("Increase use of DVPO/DVPN", "DVPO", ["303", "441"], "+138"),
+        ("Increase use of DVPO/DVPN", "DVPN", ["308", "456"], "+148"),
+        ("Total orders", None, ["611", ""], "+286"),
+        ("Calls answered within ten seconds", None, ["88%", "90%", "91%", ""], ""),
+    ]
+    footnote = report.paragraphs[report.paragraphs.index(next(p for p in report.paragraphs if p.kind == "measure")) + 3]
+    assert (footnote.kind, footnote.text) == ("paragraph", "Figures for 2020/21 are provisional.")
+    rows = [p.text for p in report.paragraphs if p.kind == "table_row"]
+    assert rows == ["Leeds | 120 | 30", "95 | 20", "Wakefield | 18"]
 
 
 def test_make_table_reads_none_by_the_way_the_merged_cell_spans():

@@ -1,5 +1,7 @@
 """Tables as every reader gives them: cleaning extracted cells into a ``Table``, telling a header
-row of column titles, and two-column "tables" that are really key/value lines."""
+row of column titles, two-column "tables" that are really key/value lines, and "tables" that are
+really prose (a page border drawn round the text, a boxed paragraph, a form of labelled
+paragraphs)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ _HEADER_WORDS = {
 
 
 _FIGURE = re.compile(r"^[+\u2212\u2013-]?\s*[\u00a3$\u20ac]?\s*\d[\d,.]*\s*(?:%|k|m|bn)?[*\u2020]?$", re.IGNORECASE)
+
+
+_SENTENCE = re.compile(r"[.!?;](?:[\"')\]\u2019\u201d]*)(?:\s|$)")
 
 
 def looks_like_table_header(cells: list[str]) -> bool:
@@ -167,4 +172,87 @@ def key_value_lines(table: Table) -> list[TextLine] | None:
             for row in rows
             if any(row)
         ]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Prose in a table's clothing
+
+
+def prose_cell(text: str | None) -> bool:
+    """Running prose: a sentence or more ("The panel is asked to note ..."), not a name, a
+    label or a figure."""
+    words = (text or "").split()
+    return len(words) >= 20 or len(words) >= 10 and bool(_SENTENCE.search(text or ""))
+
+
+def one_column(rows: list[list[str | None]]) -> bool:
+    """At most one cell of text in every row: a box drawn round text (a page border, a boxed
+    paragraph), not a table."""
+    return any(_filled(row) for row in rows) and all(len(_filled(row)) <= 1 for row in rows)
+
+
+def prose_table(rows: list[list[str | None]]) -> bool:
+    """Whether a "table" holds running prose and is to be read as text.
+
+    It is when it has one column (``one_column``), or when no row has more than two cells of
+    text, most of its text is running prose, and its two-cell rows are labels beside prose (a
+    form: "Executive summary" | "The Mayor is asked to ..."), not two columns of prose under
+    column titles. A measures or comments table (its first row column titles such as Measures,
+    Comment, 2019/20) is never prose."""
+    if one_column(rows):
+        return True
+    filled = [_filled(row) for row in rows]
+    if not filled or any(len(cells) > 2 for cells in filled) or looks_like_table_header([c or "" for c in rows[0]]):
+        return False
+    total = sum(len(cell) for cells in filled for cell in cells)
+    prose = sum(len(cell) for cells in filled for cell in cells if prose_cell(cell))
+    pairs = [cells for cells in filled if len(cells) == 2]
+    paired_prose = sum(1 for cells in pairs if prose_cell(cells[0]) and prose_cell(cells[1]))
+    return total > 0 and prose >= 0.5 * total and paired_prose * 2 < max(len(pairs), 1)
+
+
+def _filled(row: list[str | None]) -> list[str]:
+    return [cell for cell in row if cell and cell.strip()]
+
+
+def prose_lines(rows: list[list[str]], page: int | None, row_pages: list[int | None] | None = None) -> list[TextLine]:
+    """A prose "table" as lines of text, row by row and cell by cell, each line of a cell a line
+    (a cell's text may keep its line breaks). A label beside its text ("Executive summary" |
+    "The Mayor is asked ...") is one line, "Executive summary: The Mayor is asked ...", so that a
+    form's labels read as a title block's or a paragraph's."""
+    lines: list[TextLine] = []
+    for number, row in enumerate(rows):
+        row_page = row_pages[number] if row_pages and number < len(row_pages) else page
+        cells = _filled(row)
+        if len(cells) == 2 and _is_form_label(cells[0]):
+            label = cells[0].strip()
+            joiner = " " if label.endswith((":", "?")) else ": "
+            first, *rest = cells[1].strip().split("\n")
+            cells = [f"{normalise(label)}{joiner}{first}", *rest] if rest else [f"{normalise(label)}{joiner}{first}"]
+            cell_lines = [cells]
+        else:
+            cell_lines = [cell.strip().split("\n") for cell in cells]
+        for parts in cell_lines:
+            for index, part in enumerate(parts):
+                text = normalise(part)
+                if text:
+                    lines.append(TextLine(text=text, page=row_page, new_block=index == 0))
+    return lines
+
+
+def _is_form_label(cell: str) -> bool:
+    text = normalise(cell)
+    return 0 < len(text.split()) <= 8 and len(text) <= 60 and not prose_cell(text) and not text.endswith(".")
+
+
+def table_lines(table: Table) -> list[TextLine] | None:
+    """The lines a "table" really is: key/value lines ("Date:" | "10 June 2022") or prose (see
+    ``prose_table``); None for a real table."""
+    lines = key_value_lines(table)
+    if lines is not None:
+        return lines
+    rows = [table.header, *table.rows]
+    if prose_table(rows):
+        return prose_lines(rows, table.page, [table.page, *[table.page_of(i) for i in range(len(table.rows))]])
     return None

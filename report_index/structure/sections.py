@@ -28,7 +28,7 @@ from .labels import (
     number_tuple,
     plausible_next,
 )
-from ..sources.tables import key_value_lines
+from ..sources.tables import key_value_lines, table_lines
 from .title_block import KEY_VALUE, SMALL_WORDS, read_front_matter
 
 _MONTH_START = re.compile(
@@ -166,11 +166,17 @@ class _Parser:
 
     def add_table(self, table: Table) -> None:
         self.close()
-        lines = key_value_lines(table)
-        if lines is not None:
-            for line in lines:
+        if key_value_lines(table) is not None:
+            for line in key_value_lines(table):
                 self.start("paragraph", None, line.text, line.page)
                 self.close()
+            return
+        lines = table_lines(table)
+        if lines is not None:  # prose in a table's clothing: read as the text it is
+            upcoming = _upcoming_numbers(lines)
+            for index, line in enumerate(lines):
+                self.feed(line, upcoming[index])
+            self.close()
             return
         self.report.tables.append(table)
         index = len(self.report.tables) - 1

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Table
-from ..sources.tables import key_value_lines
+from ..sources.tables import table_lines
 from ..text.dates import find_date
 from .labels import NUMBER_LABEL, is_caps
 
@@ -96,18 +96,21 @@ def read_front_matter(blocks: list) -> FrontMatter:
 
     A line above or among them that is none of these (a banner, a logo's caption) is left to
     the body; the title block ends where the body visibly starts (a numbered line, a capitals
-    heading) or after a few lines that are not title-block lines.
+    heading) or after a few lines that are not title-block lines. A "table" of labelled lines
+    ("Date:" | "10 June 2022") or of a form's labelled text is read line by line, and taken
+    whole when every line is a title-block line.
     """
     front = FrontMatter()
     misses = 0
     for index, block in enumerate(blocks[:25]):
         if isinstance(block, Table):
-            lines = key_value_lines(block)
+            lines = table_lines(block)
             if lines is None:
                 break
-            for line in lines:
-                _front_line(front, line.text)
-            front.taken.add(index)
+            results = [_front_line(front, line.text) for line in lines]
+            if results and all(results):
+                front.taken.add(index)
+            misses = 0 if any(results) else misses + 1
             continue
         text = block.text.strip()
         if not text:
