@@ -1,5 +1,6 @@
-"""Tables that are not tables (a border drawn round the page, a box in the margin) and table cells
-nobody wrote (a merged cell fills only the cells it covers, an empty cell stays empty).
+"""Tables that are not tables (a border drawn round the page, a box in the margin), column titles a
+search must find, and table cells nobody wrote (a merged cell fills only the cells it covers,
+an empty cell stays empty).
 
 Every PDF here is made on the fly with reportlab, each reproducing one way real reports went
 wrong; the values are checked through the whole pipeline (and the index, for what must be
@@ -137,6 +138,25 @@ def _p(text: str, style: str = "Normal") -> Para:
     return Para(text, STYLES[style])
 
 
+def district_tables(path: Path) -> Path:
+    """A report with a plain ruled table under column titles, a table of one row of titles only,
+    and a table whose first row is figures, not titles."""
+    return _document(path, [
+        _p("Report to: Police and Crime Panel"),
+        _p("Date: 20 June 2023"),
+        _p("Subject: Workforce by District"),
+        _p("1. WORKFORCE"),
+        _p("1.1 The workforce of each district is as follows."),
+        _ruled([["District", "Employees", "Vacancies"], ["Leeds", "1,204", "31"], ["Bradford", "987", "12"]]),
+        Spacer(1, 12),
+        _p("1.2 Schemes funded this year are listed in the appendix."),
+        _ruled([["Safer Streets Fund", "Violence Reduction Unit"]]),
+        Spacer(1, 12),
+        _p("1.3 Calls answered each month."),
+        _ruled([["4,120", "3,987", "4,410"], ["4,002", "3,850", "4,300"]]),
+    ])
+
+
 def spanning_tables(path: Path) -> Path:
     """Merged cells: a measure's name over its DVPO and DVPN rows, a footnote across the whole
     table under a total, periods over quarter sub-columns, and cells left blank."""
@@ -179,6 +199,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     return {
         "bordered": bordered_report(folder / "bordered.pdf"),
         "sidebar": sidebar_report(folder / "sidebar.pdf"),
+        "districts": district_tables(folder / "districts.pdf"),
         "spans": spanning_tables(folder / "spans.pdf"),
     }
 
@@ -247,7 +268,32 @@ def test_prose_table_rules():
 
 
 # --------------------------------------------------------------------------------------------
-# 2. Empty cells stay empty
+# 2. Column titles are searchable
+
+
+def test_table_rows_carry_their_column_titles(pdfs):
+    report = _report(pdfs["districts"])
+    rows = [p for p in report.paragraphs if p.kind == "table_row"]
+    assert [(p.section, p.text) for p in rows] == [
+        ("1.1", "District: Leeds | Employees: 1,204 | Vacancies: 31"),
+        ("1.1", "District: Bradford | Employees: 987 | Vacancies: 12"),
+        ("1.2", "Safer Streets Fund | Violence Reduction Unit"),  # a table of titles alone
+        ("1.3", "4,120 | 3,987 | 4,410"),  # figures, not titles: a row like the others
+        ("1.3", "4,002 | 3,850 | 4,300"),
+    ]
+    assert rows[0].cells == ["Leeds", "1,204", "31"]
+
+
+def test_a_column_title_finds_its_rows(index):
+    hits = index.search("Employees").hits
+    assert {h.text for h in hits} == {
+        "District: Leeds | Employees: 1,204 | Vacancies: 31", "District: Bradford | Employees: 987 | Vacancies: 12",
+    }
+    assert index.search('"Violence Reduction Unit"').hits[0].kind == "table_row"
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Empty cells stay empty
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -275,7 +321,7 @@ def test_a_footnote_across_a_table_is_text_and_no_figure_is_invented(pdfs):
     footnote = report.paragraphs[report.paragraphs.index(next(p for p in report.paragraphs if p.kind == "measure")) + 3]
     assert (footnote.kind, footnote.text) == ("paragraph", "Figures for 2020/21 are provisional.")
     rows = [p.text for p in report.paragraphs if p.kind == "table_row"]
-    assert rows == ["Leeds | 120 | 30", "95 | 20", "Wakefield | 18"]
+    assert rows == ["Area: Leeds | Officers: 120 | Staff: 30", "Officers: 95 | Staff: 20", "Area: Wakefield | Staff: 18"]
 
 
 def test_make_table_reads_none_by_the_way_the_merged_cell_spans():

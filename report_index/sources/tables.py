@@ -37,6 +37,21 @@ def looks_like_table_header(cells: list[str]) -> bool:
     return periods >= 2 or words >= 2 or (periods >= 1 and words >= 1)
 
 
+def column_titles(table: Table) -> bool:
+    """Whether a table's first row is column titles ("District", "Employees", "2021/22"): short
+    labels over at least half the columns, none of them a figure or a sentence. A first row of
+    figures or of prose is a row of the table like the others."""
+    cells = [cell.strip() for cell in table.header]
+    named = [cell for cell in cells if cell]
+    if not named or len(named) * 2 < len(cells):
+        return False
+    return all(
+        len(cell.split()) <= 8 and len(cell) <= 60 and not prose_cell(cell)
+        and not (_FIGURE.match(cell) and not _PERIOD_CELL.match(cell))
+        for cell in named
+    )
+
+
 def key_value_rows(rows: list[list[str]]) -> bool:
     return all(len([c for c in row if c]) <= 2 and row[0].endswith(":") for row in rows if row and row[0])
 

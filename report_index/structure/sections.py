@@ -28,7 +28,7 @@ from .labels import (
     number_tuple,
     plausible_next,
 )
-from ..sources.tables import key_value_lines, table_lines
+from ..sources.tables import column_titles, key_value_lines, table_lines
 from .title_block import KEY_VALUE, SMALL_WORDS, read_front_matter
 
 _MONTH_START = re.compile(
@@ -180,23 +180,39 @@ class _Parser:
             return
         self.report.tables.append(table)
         index = len(self.report.tables) - 1
+        titled = column_titles(table)
+        if not titled or not table.rows:
+            self.add_row(index, table.header, table.page)  # not column titles: a row like the others
         for number, row in enumerate(table.rows):
-            cells = [cell for cell in row if cell]
-            page = table.page_of(number)
-            if not cells:
-                continue
-            self.report.paragraphs.append(
-                Paragraph(
-                    ordinal=len(self.report.paragraphs),
-                    kind="table_row",
-                    text=" | ".join(cells),
-                    section=self.context,
-                    heading_path=self.heading_path(),
-                    pages=[page] if page is not None else [],
-                    cells=list(row),
-                    table=index,
-                )
+            self.add_row(index, row, table.page_of(number), table.header if titled else None)
+        self.close()
+
+    def add_row(self, table: int, row: list[str], page: int | None, header: list[str] | None = None) -> None:
+        """One table row as a passage. Under column titles each cell is given with its title
+        ("Employees: 1,200"), so that a search for a column's title finds its rows."""
+        if not any(cell for cell in row):
+            return
+        if header is None:
+            text = " | ".join(cell for cell in row if cell)
+        else:
+            titles = header + [""] * (len(row) - len(header))
+            text = " | ".join(
+                f"{clean_heading(title)}: {cell}" if title and title != cell else cell
+                for title, cell in zip(titles, row)
+                if cell
             )
+        self.report.paragraphs.append(
+            Paragraph(
+                ordinal=len(self.report.paragraphs),
+                kind="table_row",
+                text=text,
+                section=self.context,
+                heading_path=self.heading_path(),
+                pages=[page] if page is not None else [],
+                cells=list(row),
+                table=table,
+            )
+        )
 
     # -- lines --------------------------------------------------------------------------------
     def label_of(self, text: str) -> Label:
