@@ -1,6 +1,5 @@
-"""Tables that are not tables (a border drawn round the page, a box in the margin), column titles a
-search must find, and table cells nobody wrote (a merged cell fills only the cells it covers,
-an empty cell stays empty).
+"""Tables that are not tables, table cells nobody wrote, column titles a search must find, and the
+title blocks of reports from other forces: memos (To/From), decision records, minutes.
 
 Every PDF here is made on the fly with reportlab, each reproducing one way real reports went
 wrong; the values are checked through the whole pipeline (and the index, for what must be
@@ -20,10 +19,11 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 from report_index.api import Index, ingest, open_index
-from report_index.models import Table
+from report_index.models import RawDocument, Table, TextLine
 from report_index.pipeline import extract_report
 from report_index.sources.pdf import read_pdf
 from report_index.sources.tables import make_table, prose_table
+from report_index.structure.sections import parse_report
 
 WIDTH, HEIGHT = A4
 READERS = ["pdfium", "pdfplumber"]
@@ -138,6 +138,27 @@ def _p(text: str, style: str = "Normal") -> Para:
     return Para(text, STYLES[style])
 
 
+def decision_form(path: Path) -> Path:
+    """A decision record laid out as a ruled two-column form: labels beside their text."""
+    cell = STYLES["Normal"]
+    summary = (
+        "The Commissioner is asked to approve the replacement of body worn video cameras for all "
+        "response officers. The current devices are five years old and fail more often each month."
+    )
+    reasons = (
+        "Footage from body worn video supports prosecutions and complaints investigations. The new "
+        "cameras record for longer and upload evidence automatically at the end of each shift."
+    )
+    data = [
+        ["Decision number", "PCC/2023/041"],
+        ["Title of decision", "Body Worn Video Replacement"],
+        ["Date of decision", "12 April 2023"],
+        ["Executive summary", Para(summary, cell)],
+        ["Reasons for the decision", Para(reasons, cell)],
+    ]
+    return _document(path, [_p("DECISION RECORD", "Title"), _ruled(data, widths=[120, 330])])
+
+
 def district_tables(path: Path) -> Path:
     """A report with a plain ruled table under column titles, a table of one row of titles only,
     and a table whose first row is figures, not titles."""
@@ -193,14 +214,29 @@ def spanning_tables(path: Path) -> Path:
     ])
 
 
+def minutes_pdf(path: Path) -> Path:
+    """Minutes whose header wraps onto a second line, with no labelled title block at all."""
+    return _document(path, [
+        _p("Minutes of the meeting of the Police and Crime Panel held on Tuesday", "Heading3"),
+        _p("14 March 2023 at 10.00 am at County Hall, Wakefield", "Heading3"),
+        _p("Present: Councillor A Member (Chair), Councillor B Member"),
+        _p("1. APOLOGIES"),
+        _p("1.1 Apologies were received from Councillor C Member. The panel last met on 3 January 2023."),
+        _p("2. PERFORMANCE REPORT"),
+        _p("2.1 The report covers 27 November 2022 to 31 January 2023 and compares it with 2021/22."),
+    ])
+
+
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("generated")
     return {
         "bordered": bordered_report(folder / "bordered.pdf"),
         "sidebar": sidebar_report(folder / "sidebar.pdf"),
+        "decision": decision_form(folder / "decision.pdf"),
         "districts": district_tables(folder / "districts.pdf"),
         "spans": spanning_tables(folder / "spans.pdf"),
+        "minutes": minutes_pdf(folder / "minutes.pdf"),
     }
 
 
@@ -250,12 +286,22 @@ def test_bordered_report_is_searchable_from_its_top_half(index):
 
 def test_a_box_beside_the_text_is_read_as_its_own_lines(pdfs):
     report = _report(pdfs["sidebar"])
+    assert (report.body, report.date) == ("Police and Crime Panel", "2023-05-09")
     assert [(p.section, p.text) for p in report.paragraphs] == [
         ("", "Key facts Forty officers recruited Farm thefts down a fifth Patrols began in April"),
         ("1.1", "The force has recruited forty new officers to the rural crime team and they began their patrols in April."),
         ("1.2", "Calls about farm thefts fell by a fifth across the winter months."),
     ]
     assert not report.tables
+
+
+def test_a_form_of_labelled_prose_is_read_as_text_and_title_block(pdfs):
+    report = _report(pdfs["decision"])
+    assert (report.date, report.title) == ("2023-04-12", "Body Worn Video Replacement")
+    assert not report.tables and not [p for p in report.paragraphs if p.kind == "table_row"]
+    summary = next(p for p in report.paragraphs if p.text.startswith("Executive summary:"))
+    assert "replacement of body worn video cameras for all response officers" in summary.text
+    assert any(p.text == "Decision number: PCC/2023/041" for p in report.paragraphs)
 
 
 def test_prose_table_rules():
@@ -360,3 +406,110 @@ def test_breakdown_names_go_to_their_own_sub_rows_only():
     # a footnote row under a measure takes nothing
     table = make_table([header, ["Orders", "DVPO", "1", "2"], ["", "Figures are provisional", "", ""]], None, ruled=False)
     assert table.rows[1][0] == ""
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Title blocks
+
+
+def _parse(*texts: str, first_bold: bool = False):
+    lines = [TextLine(text, page=1, new_block=True, bold=first_bold and i == 0) for i, text in enumerate(texts)]
+    return parse_report(RawDocument("t.pdf", "pdf", 1, lines), "r", "")
+
+
+def test_memo_title_block_to_from_subject_date():
+    report = _parse(
+        "To: Members of the Police and Crime Panel",
+        "From: Jane Example, Chief Constable",
+        "Subject: Annual Policing Plan",
+        "Date: 3 October 2023",
+        "1. PURPOSE",
+        "1.1 This memo sets out the plan.",
+    )
+    assert (report.body, report.report_of, report.report_of_role, report.author) == (
+        "Police and Crime Panel", "Jane Example", "Chief Constable", "Jane Example",
+    )
+    assert (report.title, report.date) == ("Annual Policing Plan", "2023-10-03")
+
+
+def test_labels_without_colons_and_meeting_labels():
+    report = _parse(
+        "OFFICIAL",
+        "Meeting: Joint Audit Committee",
+        "Date of meeting 21 September 2023",
+        "Report of the Chief Finance Officer",
+        "Title: Treasury Management",
+        "1. PURPOSE",
+        "1.1 Report of the auditors is attached.",
+    )
+    assert (report.body, report.date, report.report_of, report.title) == (
+        "Joint Audit Committee", "2023-09-21", "Chief Finance Officer", "Treasury Management",
+    )
+    assert [p.text for p in report.paragraphs] == ["Report of the auditors is attached."]
+
+
+def test_the_meeting_date_outranks_the_date_the_report_was_written():
+    report = _parse("Report to: Police and Crime Panel", "Date of report: 1 March 2023", "Date of meeting: 14 March 2023",
+                    "1. PURPOSE", "1.1 Text.")
+    assert report.date == "2023-03-14"
+
+
+def test_decision_record_lines():
+    report = _parse(
+        "DECISION RECORD",
+        "Decision number: PCC/2023/041",
+        "Decision maker: Police and Crime Commissioner",
+        "Title of decision: Body Worn Video Replacement",
+        "Date of decision: 12 April 2023",
+        "1. EXECUTIVE SUMMARY",
+        "1.1 The Commissioner approved the replacement.",
+    )
+    assert (report.body, report.title, report.date) == ("Police and Crime Commissioner", "Body Worn Video Replacement", "2023-04-12")
+    assert [p.text for p in report.paragraphs][:1] == ["Decision number: PCC/2023/041"]
+
+
+def test_minutes_header_gives_the_meeting_and_its_date(pdfs):
+    report = _report(pdfs["minutes"])
+    assert (report.body, report.date, report.date_source) == ("Police and Crime Panel", "2023-03-14", "text")
+    assert report.title == "Minutes of the Police and Crime Panel"
+    assert report.paragraph("2.1").text.startswith("The report covers 27 November 2022")
+
+
+def test_minutes_header_on_one_line_in_capitals():
+    report = _parse("MINUTES OF THE JOINT AUDIT COMMITTEE MEETING HELD AT POLICE HQ ON 6 JUNE 2023", "1. APOLOGIES",
+                    "1.1 None.")
+    assert (report.body, report.date) == ("Joint Audit Committee", "2023-06-06")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This report covers 27 November 2024 to 31 March 2025.",
+        "Covers 27 November 2024 to 31 March 2025",
+        "Performance in 2019/20",
+        "The panel met on 3 May 2023 to agree it.",
+        "Data to 31 March 2025",
+    ],
+)
+def test_a_period_or_a_date_in_a_sentence_is_not_the_meeting_date(line):
+    report = _parse("Rural Crime Update", line, "1. PURPOSE", "1.1 The panel is asked to note the update.")
+    assert report.date is None
+
+
+@pytest.mark.parametrize("line,iso", [("14 March 2023", "2023-03-14"), ("Tuesday 14th March 2023", "2023-03-14"),
+                                       ("10/06/2022", "2022-06-10")])
+def test_a_date_alone_on_a_line_at_the_top_is_the_meeting_date(line, iso):
+    report = _parse("Rural Crime Update", "Prepared for the panel by the analysts", "and their team", line,
+                    "1. PURPOSE", "1.1 The panel is asked to note the update.")
+    assert report.date == iso
+
+
+def test_a_date_line_after_the_numbered_paragraphs_start_is_not_the_meeting_date():
+    report = _parse("Rural Crime Update", "1. PURPOSE", "1.1 The panel is asked to note the update.", "3 May 2023")
+    assert report.date is None
+
+
+@pytest.mark.parametrize("line", ["POLICE AND CRIME PANEL - 14 MARCH 2023", "Police and Crime Panel, Tuesday 14 March 2023"])
+def test_a_meeting_named_with_its_date_on_one_line(line):
+    report = _parse(line, "Rural Crime Update", "1. PURPOSE", "1.1 The panel is asked to note the update.")
+    assert (report.body, report.date) == ("Police and Crime Panel", "2023-03-14")

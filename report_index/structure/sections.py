@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
-from ..text.dates import find_date
 from .labels import (
     BULLET,
     LETTER_LABEL,
@@ -29,7 +28,7 @@ from .labels import (
     plausible_next,
 )
 from ..sources.tables import column_titles, key_value_lines, table_lines
-from .title_block import KEY_VALUE, SMALL_WORDS, read_front_matter
+from .title_block import FRONT_MATTER_KEYS, KEY_VALUE, SMALL_WORDS, date_line, read_front_matter
 
 _MONTH_START = re.compile(
     r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -309,8 +308,9 @@ class _Parser:
 def merge_heading_lines(blocks: list) -> list:
     """A bold heading that wraps onto a second line is one heading.
 
-    Only a line that runs to the right margin wraps: a block of short bold lines (a title block
-    set in bold: "Report to: ...", "Date: ...") stays line by line."""
+    Only a line that runs to the right margin wraps, and a title-block label ("Date: ...") starts
+    a line of its own: a block of short bold lines (a title block set in bold: "Report to: ...",
+    "Date: ...") stays line by line."""
     merged: list = []
     for block in blocks:
         previous = merged[-1] if merged else None
@@ -323,6 +323,7 @@ def merge_heading_lines(blocks: list) -> list:
             and not block.new_block
             and block.page == previous.page
             and not NUMBER_LABEL.match(block.text)
+            and not _labelled(block.text)
         ):
             merged[-1] = TextLine(
                 text=f"{previous.text} {block.text}",
@@ -336,6 +337,11 @@ def merge_heading_lines(blocks: list) -> list:
         else:
             merged.append(block)
     return merged
+
+
+def _labelled(text: str) -> bool:
+    match = KEY_VALUE.match(text)
+    return bool(match) and " ".join(match.group("key").split()).lower() in FRONT_MATTER_KEYS
 
 
 def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
@@ -367,11 +373,18 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
             parser.feed(block, upcoming[index])
     parser.close()
     if not report.date:
+        # a line that is a date and nothing else, near the top and before the numbered
+        # paragraphs start: never a date in a sentence or a data period ("covers 27 November
+        # 2024 to 31 March 2025", "2019/20")
         for block in body_blocks[:15]:
-            if isinstance(block, TextLine):
-                found = find_date(block.text)
-                if found and len(block.text) <= 60:
-                    return replace(report, date=found.isoformat(), date_source="text")
+            if not isinstance(block, TextLine):
+                continue
+            found = date_line(block.text)
+            if found:
+                return replace(report, date=found.isoformat(), date_source="text")
+            number = NUMBER_LABEL.match(block.text)
+            if number and not _MONTH_START.match(number.group("rest")):
+                break
     return report
 
 
