@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..models import Block, Table, TextLine
 from ..text.clean import normalise
-from .tables import looks_like_table_header, make_table
+from .tables import looks_like_table_header, make_table, one_column, prose_lines
 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
@@ -113,16 +113,73 @@ def word_from_plumber(w: dict) -> Word:
 
 def layout_page(runs: list[list[Word]], ruled: list[tuple[tuple, list]], number: int) -> list[Block | Line]:
     """One page: ruled tables (each its box and its rows of cell texts) as Table blocks and the
-    words outside them as lines, in reading order. The words come as ``_group_lines`` takes them."""
-    table_boxes = [bbox for bbox, _ in ruled]
+    words outside them as lines, in reading order. The words come as ``_group_lines`` takes them.
+
+    A box drawn round text is not a table: a one-column "table" (a border round the page, a
+    boxed paragraph) gives its words back to the page's lines, to be read as the text they are,
+    unless text beside it shares its lines (a box in a margin), when its cells are read as lines
+    of their own (``prose_lines``). A row of one cell across the whole table at its top or its
+    bottom (a caption, a footnote) is a line of text before or after the table."""
+    table_boxes: list[tuple] = []
+    placed: list[tuple[tuple[float, int], Block | Line]] = []
+    for bbox, rows in ruled:
+        if not rows or not any(any(cell for cell in row if cell) for row in rows):
+            continue
+        top, bottom = float(bbox[1]), float(bbox[3])
+        if one_column(rows):
+            if not _text_beside(runs, bbox):
+                continue  # the words stay on the page
+            table_boxes.append(bbox)
+            placed.extend(((top, 0), line) for line in prose_lines(rows, number))
+            continue
+        table_boxes.append(bbox)
+        caption, rows, footnotes = _caption_rows(rows)
+        placed.extend(((top, 0), line) for line in prose_lines(caption, number))
+        placed.append(((top, 1), make_table(rows, number, ruled=True)))
+        placed.extend(((bottom, 2), line) for line in prose_lines(footnotes, number))
     if table_boxes:
         runs = [kept for kept in ([w for w in run if not _inside(w, table_boxes)] for run in runs) if kept]
-    items: list[tuple[float, Block | Line]] = [(line.top, line) for line in _group_lines(runs, number)]
-    for bbox, rows in ruled:
-        if rows and any(any(cell for cell in row if cell) for row in rows):
-            items.append((float(bbox[1]), make_table(rows, number, ruled=True)))
+    items = [((line.top, 1), line) for line in _group_lines(runs, number)] + placed
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]
+
+
+def _text_beside(runs: list[list[Word]], bbox: tuple) -> bool:
+    """Whether the box is set beside other text (a box in a margin, beside the body text) rather
+    than across the page or as a column of a table: words outside it share its height, and the
+    lines inside it do not line up with theirs (a column of figures boxed on its own lines up with
+    its rows' labels, and its words are read with them)."""
+    x0, top, x1, bottom = (float(v) for v in bbox)
+    inside: set[float] = set()
+    beside: list[float] = []
+    for run in runs:
+        for word in run:
+            middle = (word.top + word.bottom) / 2
+            if not top <= middle <= bottom:
+                continue
+            if word.x1 <= x0 + 1 or word.x0 >= x1 - 1:
+                beside.append(word.top)
+            elif x0 - 1 <= (word.x0 + word.x1) / 2 <= x1 + 1:
+                inside.add(round(word.top, 1))
+    if len(beside) < 3 or not inside:
+        return False
+    aligned = sum(1 for line in inside if any(abs(line - other) <= 1.0 for other in beside))
+    return aligned * 2 < len(inside)
+
+
+def _caption_rows(rows: list[list]) -> tuple[list[list], list[list], list[list]]:
+    """A ruled table's leading and trailing rows of one cell spanning the whole table (its other
+    cells None: covered by it), split off: (caption rows, table rows, footnote rows). The table
+    keeps at least two rows."""
+    def spanning(row: list) -> bool:
+        return len(row) >= 2 and row[0] is not None and bool(str(row[0]).strip()) and all(c is None for c in row[1:])
+
+    start, end = 0, len(rows)
+    while end - start > 2 and spanning(rows[start]):
+        start += 1
+    while end - start > 2 and spanning(rows[end - 1]):
+        end -= 1
+    return rows[:start], rows[start:end], rows[end:]
 
 
 def is_bold(fontname: str) -> bool:
@@ -174,7 +231,7 @@ def assemble_document(pages: list[list[Block | Line]], sizes: list[tuple[float, 
     _drop_running_lines(pages, sizes)
     all_lines = [item for page in pages for item in page if isinstance(item, Line)]
     if not all_lines:
-        return [item for page in pages for item in page if isinstance(item, Table)]
+        return [item for page in pages for item in page if isinstance(item, (Table, TextLine))]
     body_size = Counter(round(line.size, 1) for line in all_lines).most_common(1)[0][0]
     body_lines = [line for line in all_lines if abs(line.size - body_size) < 0.6]
     margin = min(line.x0 for line in body_lines) if body_lines else 0.0
@@ -198,6 +255,12 @@ def assemble_document(pages: list[list[Block | Line]], sizes: list[tuple[float, 
             item = page_items[index]
             if isinstance(item, Table):
                 _append_table(blocks, item)
+                previous = None
+                index += 1
+                continue
+            if isinstance(item, TextLine):  # a caption, a footnote or a box's text, read from its cells
+                blocks.append(item)
+                pending_table = None
                 previous = None
                 index += 1
                 continue

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..models import Paragraph, RawDocument, Report, Section, Table, TextLine
-from ..text.dates import find_date
 from .labels import (
     BULLET,
     LETTER_LABEL,
@@ -28,8 +27,8 @@ from .labels import (
     number_tuple,
     plausible_next,
 )
-from ..sources.tables import key_value_lines
-from .title_block import KEY_VALUE, SMALL_WORDS, read_front_matter
+from ..sources.tables import column_titles, key_value_lines, table_lines
+from .title_block import FRONT_MATTER_KEYS, KEY_VALUE, SMALL_WORDS, date_line, read_front_matter
 
 _MONTH_START = re.compile(
     r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -189,31 +188,53 @@ class _Parser:
 
     def add_table(self, table: Table) -> None:
         self.close()
-        lines = key_value_lines(table)
-        if lines is not None:
-            for line in lines:
+        if key_value_lines(table) is not None:
+            for line in key_value_lines(table):
                 self.start("paragraph", None, line.text, line.page)
                 self.close()
             return
+        lines = table_lines(table)
+        if lines is not None:  # prose in a table's clothing: read as the text it is
+            upcoming = _upcoming_numbers(lines)
+            for index, line in enumerate(lines):
+                self.feed(line, upcoming[index])
+            self.close()
+            return
         self.report.tables.append(table)
         index = len(self.report.tables) - 1
+        titled = column_titles(table)
+        if not titled or not table.rows:
+            self.add_row(index, table.header, table.page)  # not column titles: a row like the others
         for number, row in enumerate(table.rows):
-            cells = [cell for cell in row if cell]
-            page = table.page_of(number)
-            if not cells:
-                continue
-            self.report.paragraphs.append(
-                Paragraph(
-                    ordinal=len(self.report.paragraphs),
-                    kind="table_row",
-                    text=" | ".join(cells),
-                    section=self.context,
-                    heading_path=self.heading_path(),
-                    pages=[page] if page is not None else [],
-                    cells=list(row),
-                    table=index,
-                )
+            self.add_row(index, row, table.page_of(number), table.header if titled else None)
+        self.close()
+
+    def add_row(self, table: int, row: list[str], page: int | None, header: list[str] | None = None) -> None:
+        """One table row as a passage. Under column titles each cell is given with its title
+        ("Employees: 1,200"), so that a search for a column's title finds its rows."""
+        if not any(cell for cell in row):
+            return
+        if header is None:
+            text = " | ".join(cell for cell in row if cell)
+        else:
+            titles = header + [""] * (len(row) - len(header))
+            text = " | ".join(
+                f"{clean_heading(title)}: {cell}" if title and title != cell else cell
+                for title, cell in zip(titles, row)
+                if cell
             )
+        self.report.paragraphs.append(
+            Paragraph(
+                ordinal=len(self.report.paragraphs),
+                kind="table_row",
+                text=text,
+                section=self.context,
+                heading_path=self.heading_path(),
+                pages=[page] if page is not None else [],
+                cells=list(row),
+                table=table,
+            )
+        )
 
     # -- lines --------------------------------------------------------------------------------
     def label_of(self, text: str) -> Label:
@@ -310,8 +331,9 @@ class _Parser:
 def merge_heading_lines(blocks: list) -> list:
     """A bold heading that wraps onto a second line is one heading.
 
-    Only a line that runs to the right margin wraps: a block of short bold lines (a title block
-    set in bold: "Report to: ...", "Date: ...") stays line by line."""
+    Only a line that runs to the right margin wraps, and a title-block label ("Date: ...") starts
+    a line of its own: a block of short bold lines (a title block set in bold: "Report to: ...",
+    "Date: ...") stays line by line."""
     merged: list = []
     for block in blocks:
         previous = merged[-1] if merged else None
@@ -324,6 +346,7 @@ def merge_heading_lines(blocks: list) -> list:
             and not block.new_block
             and block.page == previous.page
             and not NUMBER_LABEL.match(block.text)
+            and not _labelled(block.text)
         ):
             merged[-1] = TextLine(
                 text=f"{previous.text} {block.text}",
@@ -337,6 +360,11 @@ def merge_heading_lines(blocks: list) -> list:
         else:
             merged.append(block)
     return merged
+
+
+def _labelled(text: str) -> bool:
+    match = KEY_VALUE.match(text)
+    return bool(match) and " ".join(match.group("key").split()).lower() in FRONT_MATTER_KEYS
 
 
 def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
@@ -368,11 +396,18 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
             parser.feed(block, upcoming[index])
     parser.close()
     if not report.date:
+        # a line that is a date and nothing else, near the top and before the numbered
+        # paragraphs start: never a date in a sentence or a data period ("covers 27 November
+        # 2024 to 31 March 2025", "2019/20")
         for block in body_blocks[:15]:
-            if isinstance(block, TextLine):
-                found = find_date(block.text)
-                if found and len(block.text) <= 60:
-                    return replace(report, date=found.isoformat(), date_source="text")
+            if not isinstance(block, TextLine):
+                continue
+            found = date_line(block.text)
+            if found:
+                return replace(report, date=found.isoformat(), date_source="text")
+            number = NUMBER_LABEL.match(block.text)
+            if number and not _MONTH_START.match(number.group("rest")):
+                break
     return report
 
 
