@@ -14,14 +14,18 @@ about twenty times faster.
   change inside a word, words drawn too close, overlapping text) sends the page to the
   character by character reading: pdfplumber's character records made from pdfium and grouped
   by pdfplumber's own word clustering.
+* characters outside the Basic Multilingual Plane come from pdfium as two UTF-16 halves, at two
+  character indices: the character by character reading pairs them (a lone half is dropped).
 * ruled tables: pdfium's path objects are turned into the lines, rectangles and curves pdfminer
   makes of them, their edges are given to pdfplumber's own table finder, and the cells are filled
   by the rules of pdfplumber's ``Table.extract`` from the character records of the characters
   near the table.
 
 A page this reader cannot vouch for (rotated, cropped, a form XObject, text that is not upright)
-is read by pdfplumber (``pdfplumber_reader``); tests/test_pdf_fast.py checks that both readings
-give the same blocks.
+is read by pdfplumber (``pdfplumber_reader``). A page pdfplumber fails on too is read as pdfium's
+own text, line by line (``plain_text_page``).
+tests/test_pdf_fast.py checks that pdfium's and pdfplumber's readings give the same blocks;
+tests/test_real_pdf_modes.py the ways real files made them differ.
 """
 
 from __future__ import annotations
@@ -58,7 +62,9 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
     pdfium cannot open the file (pdfplumber then reads it, or names what is wrong with it).
 
     A page this reader cannot vouch for (``_read_pdfium_page`` gives None), or that it fails on,
-    is read by pdfplumber: that page alone, not the file."""
+    is read by pdfplumber: that page alone, not the file. A page pdfplumber fails on too (or a
+    file pdfium opens and pdfplumber cannot) is read as pdfium's own text, line by line
+    (``pdfium text``): a file pdfium opens is never lost."""
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pdfplumber installs it
@@ -67,41 +73,220 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
         document = pdfium.PdfDocument(str(path))
     except Exception:
         return None
-    plumber = None
+    plumber = _Plumber(path)
     fonts: dict[tuple, _Font] = {}
     try:
         if len(document) == 0:
             return None
         read = PdfPages()
         for number in range(1, len(document) + 1):
-            page = document[number - 1]
             try:
-                width, height = page.get_size()
+                page = document[number - 1]
+            except Exception:  # pdfium cannot load the page: pdfplumber reads it, or it is left empty
+                plumbed = plumber.read_page(number)
+                read.add(*(plumbed or ([], (792.0, 612.0))), "pdfplumber" if plumbed else "unreadable")
+                continue
+            try:
+                width, height = _unrotated_size(page)
                 try:
-                    items = _read_pdfium_page(page, number, float(width), float(height), fonts)
+                    items = _read_pdfium_page(page, number, width, height, fonts)
                 except ExtractionError:
                     raise
                 except Exception:  # anything pdfium reads differently: pdfplumber reads the page
                     items = None
-                if items is None:
-                    if plumber is None:
-                        plumber = pdfplumber.open(path)
-                    plumbed = plumber.pages[number - 1]
-                    read.add(read_plumber_page(plumbed, number), (float(plumbed.height), float(plumbed.width)), "pdfplumber")
-                    plumbed.close()
+                if items is not None:
+                    read.add(items, (height, width), "pdfium")
                     continue
-                read.add(items, (float(height), float(width)), "pdfium")
+                plumbed = plumber.read_page(number)
+                if plumbed is not None:
+                    read.add(*plumbed, "pdfplumber")
+                else:  # pdfplumber fails on the page: pdfium's own text
+                    read.add(plain_text_page(page, number, height), (height, width), "pdfium text")
             finally:
                 page.close()
+        if set(read.readers) == {"unreadable"}:
+            return None  # not one page loads: pdfplumber reads the file, or says what is wrong
         return read
-    except ExtractionError:
-        raise
-    except Exception:  # pdfplumber cannot read a page pdfium left to it: it reads (or names) the file
-        return None
     finally:
-        if plumber is not None:
-            plumber.close()
+        plumber.close()
         document.close()
+
+
+class _Plumber:
+    """The file opened with pdfplumber when a page needs it (once, then kept open); a page it
+    cannot read, or a file it cannot open, gives None."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf = None
+        self.failed = False
+
+    def read_page(self, number: int) -> tuple[list[Block | Line], tuple[float, float]] | None:
+        if self.failed:
+            return None
+        try:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(self.path)
+            page = self.pdf.pages[number - 1]
+        except Exception:  # pdfminer cannot parse the file, or finds fewer pages than pdfium
+            self.failed = True
+            return None
+        try:
+            return read_plumber_page(page, number), (float(page.height), float(page.width))
+        except Exception:  # pdfminer fails on this page: pdfium's own text stands in
+            return None
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            try:
+                self.pdf.close()
+            except Exception:  # closing makes the pages it could not make before
+                pass
+
+
+class PdfiumText:
+    """pdfium's own text of a file's pages (``plain_text_page``), for the pages pdfplumber fails
+    on when it reads the file; the file is opened when first needed, and None is given when
+    pdfium cannot open it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.document = None
+        self.failed = False
+
+    def _open(self):
+        if self.document is None and not self.failed:
+            try:
+                import pypdfium2 as pdfium
+
+                self.document = pdfium.PdfDocument(str(self.path))
+            except Exception:
+                self.failed = True
+        return self.document
+
+    def page(self, number: int) -> list[Block | Line] | None:
+        document = self._open()
+        if document is None or number > len(document):
+            return None
+        try:
+            page = document[number - 1]
+        except Exception:
+            return None
+        try:
+            return plain_text_page(page, number, _unrotated_size(page)[1])
+        except Exception:
+            return None
+        finally:
+            page.close()
+
+    def read_all(self) -> PdfPages | None:
+        """Every page as pdfium's text; None when pdfium cannot open the file or finds no pages."""
+        document = self._open()
+        if document is None or len(document) == 0:
+            return None
+        read = PdfPages()
+        for number in range(1, len(document) + 1):
+            try:
+                page = document[number - 1]
+            except Exception:
+                read.add([], (792.0, 612.0), "unreadable")
+                continue
+            try:
+                width, height = _unrotated_size(page)
+                read.add(plain_text_page(page, number, height), (height, width), "pdfium text")
+            finally:
+                page.close()
+        return read if set(read.readers) != {"unreadable"} else None
+
+    def close(self) -> None:
+        if self.document is not None:
+            self.document.close()
+
+
+def _unrotated_size(page) -> tuple[float, float]:
+    """The page's width and height in its own coordinates, before ``/Rotate`` turns it."""
+    left, bottom, right, top = page.get_mediabox()
+    return float(right - left), float(top - bottom)
+
+
+def plain_text_page(page, number: int, height: float) -> list[Block | Line]:
+    """A page as pdfium's own text (what ``get_text_range`` gives), a line of it a line, for a
+    page neither reading can vouch for: every word is kept, in pdfium's order. Each word is
+    where pdfium's boxes put its first and last characters, on its line's first word's top (a
+    line of text that is not upright stays one line, its words in pdfium's order)."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        lines: list[list[tuple[str, int, int]]] = [[]]  # each line's words: text, first and last index
+        word: list[str] = []
+        first = last = 0
+        for char, index in _unicode_chars(textpage):
+            if not (char.isprintable() or char.isspace()) or char == "\ufffd":
+                continue  # control characters, and characters pdfium could not map
+            if char.isspace():
+                if word:
+                    lines[-1].append(("".join(word), first, last))
+                    word = []
+                if char in "\r\n" and lines[-1]:
+                    lines.append([])
+                continue
+            if not word:
+                first = index
+            word.append(char)
+            last = index
+        if word:
+            lines[-1].append(("".join(word), first, last))
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+
+        def box(index: int) -> tuple[float, float, float, float]:
+            raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            return left.value, right.value, height - top.value, height - bottom.value
+
+        runs: list[list[Word]] = []
+        for line in lines:
+            if not line:
+                continue
+            words: list[Word] = []
+            line_top = line_bottom = size = 0.0
+            for text, first, last in line:
+                x0, _, word_top, word_bottom = box(first)
+                _, x1, _, _ = box(last)
+                if not words:
+                    size = raw.FPDFText_GetFontSize(textpage, first) or 10.0
+                    line_top, line_bottom = word_top, max(word_bottom, word_top + 1)
+                if x1 <= x0:
+                    x1 = x0 + 0.5 * size * len(text)
+                if words and x0 <= words[-1].x1:  # not left to right: keep pdfium's order
+                    x0, x1 = words[-1].x1 + 0.25 * size, words[-1].x1 + 0.25 * size + (x1 - x0)
+                words.append(Word(text, x0, x1, line_top, line_bottom, False, size))
+            runs.append(words)
+        runs.sort(key=lambda run: round(run[0].top, 1))  # stable: pdfium's order within a top
+        return layout_page(runs, [], number)
+    finally:
+        textpage.close()
+
+
+def _unicode_chars(textpage):
+    """The text page's characters and their indices, a UTF-16 surrogate pair as the one
+    character it encodes; no lone surrogates, no characters pdfium has no Unicode for."""
+    api = _pdfium_api()
+    handle = _address(textpage.raw)
+    count = textpage.count_chars()
+    index = 0
+    while index < count:
+        code = api.unicode(handle, index)
+        if 0xD800 <= code < 0xDC00 and index + 1 < count:
+            low = api.unicode(handle, index + 1)
+            if 0xDC00 <= low < 0xE000:
+                yield chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), index
+                index += 2
+                continue
+        if code and not 0xD800 <= code < 0xE000 and code not in (0xFFFE, 0xFFFF):
+            yield chr(code), index
+        index += 1
 
 
 def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
@@ -394,7 +579,7 @@ class _PageText:
         api, textpage, text, point = self.api, self.textpage, self.text, self.point
         chars: list[tuple[int, int, dict]] = []
         for i in indices:
-            char = text[i] if self.aligned else chr(api.unicode(self.handle, i))
+            char = text[i] if self.aligned else self._unicode(i)
             if char in "\r\n\ufffe" or not char:
                 continue
             if char.isspace() and api.is_generated(textpage, i):
@@ -410,6 +595,17 @@ class _PageText:
             chars.append((self.rank(text_object), i, record))
         chars.sort(key=lambda item: item[:2])
         return [record for _, _, record in chars]
+
+    def _unicode(self, index: int) -> str:
+        """The character at ``index`` when the text is not one UTF-16 unit a character index:
+        a surrogate pair's high half gives the character the pair encodes, its low half and a
+        lone surrogate nothing."""
+        code = self.api.unicode(self.handle, index)
+        if 0xD800 <= code < 0xDC00 and index + 1 < self.count:
+            low = self.api.unicode(self.handle, index + 1)
+            if 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+        return "" if 0xD800 <= code < 0xE000 else chr(code)
 
     def words_char_by_char(self) -> list[Word]:
         self.all_chars = self.chars(range(self.count))
