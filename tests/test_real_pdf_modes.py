@@ -5,13 +5,15 @@ reproduced by a PDF made here (reportlab, or PDF bytes written out by hand):
   gives as two UTF-16 halves;
 * a file pdfium opens and pdfminer finds no pages in (a page object without ``/Type``, as in
   the IRS 1040 form of the pdf.js suite), with text pdfium leaves to pdfplumber;
+* pages turned by ``/Rotate``: a landscape table turned to fit a portrait page, text turned
+  against the rotation, five rotated "Hello world" pages;
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from report_index import pipeline
@@ -247,6 +249,75 @@ real_plumber = pdfplumber_reader.read_plumber_page
 
 
 # --------------------------------------------------------------------------------------------
+# 3. Rotated pages
+
+HEADER = ["State", "Permit", "Handgun", "Long Gun", "Totals"]
+ROWS = [["Alabama", "18,870", "23,022", "22,650", "71,137"], ["Alaska", "209", "3,062", "3,209", "7,095"]]
+
+
+def rotated_table_pdf(path: Path) -> Path:
+    """A landscape table turned to fit a portrait page (``/Rotate 90``, the text upright in the
+    page's own coordinates), as in the pdfplumber suite's nics-background-checks-2015-11-rotated;
+    then a page whose text is turned against the rotation, to read upright on screen."""
+    c = canvas.Canvas(str(path), pagesize=landscape(A4), invariant=1)
+    c.setPageRotation(90)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(72, 520, "NICS Firearm Background Checks November 2015")
+    widths = [120, 80, 80, 80, 80]
+    y = 490
+    for r, row in enumerate([HEADER, *ROWS]):
+        x = 72
+        for text, width in zip(row, widths):
+            c.rect(x, y - 18, width, 18)
+            c.setFont("Helvetica-Bold" if r == 0 else "Helvetica", 9)
+            c.drawString(x + 4, y - 13, text)
+            x += width
+        y -= 18
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 400, "These statistics represent the number of firearm background checks initiated.")
+    c.showPage()
+    c.setPageSize(A4)
+    c.setPageRotation(90)
+    c.translate(100, 72)
+    c.rotate(90)
+    c.setFont("Helvetica", 11)
+    c.drawString(0, 0, "This is my second page. It will have a landscape layout.")
+    c.drawString(0, -20, "Second line here.")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_rotated_page_is_read_in_full(tmp_path):
+    raw = pdf.read_pdf(rotated_table_pdf(tmp_path / "rotated.pdf"))
+    assert raw.page_readers == ["pdfium", "pdfplumber"]
+    (table,) = [b for b in raw.blocks if isinstance(b, TableBlock)]
+    assert (table.header, table.rows, table.page) == (HEADER, ROWS, 1)
+    assert texts(raw) == [
+        "NICS Firearm Background Checks November 2015",
+        "These statistics represent the number of firearm background checks initiated.",
+        "This is my second page. It will have a landscape layout.",
+        "Second line here.",
+    ]
+
+
+def test_rotated_hello_world_pages_are_kept(tmp_path):
+    """Five pages of "Hello world" turned by /Rotate 90 (pdf.js's hello_world_rotated): read a
+    letter at a time as vertical text, they were dropped as a running header."""
+    path = tmp_path / "hello.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for _ in range(5):
+        c.setPageRotation(90)
+        c.setFont("Helvetica", 24)
+        c.drawString(212, 400, "Hello world")
+        c.showPage()
+    c.save()
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium"] * 5
+    assert [(b.page, b.text) for b in raw.blocks] == [(n, "Hello world") for n in range(1, 6)]
+
+
+# --------------------------------------------------------------------------------------------
 # Searchable
 
 
@@ -255,8 +326,9 @@ def test_what_these_pages_hold_is_found_by_search(tmp_path):
     folder.mkdir()
     non_bmp_pdf(folder / "emoji.pdf")
     untyped_page_pdf(folder / "f1040.pdf")
+    rotated_table_pdf(folder / "rotated.pdf")
     summary = ingest([folder], index=tmp_path / "index")
-    assert summary.counts()["added"] == 2, summary.outcomes
+    assert summary.counts()["added"] == 3, summary.outcomes
     ix = open_index(tmp_path / "index")
 
     def found(query: str) -> set[str]:
@@ -264,3 +336,5 @@ def test_what_these_pages_hold_is_found_by_search(tmp_path):
 
     assert any(NON_BMP_LINE in hit.text for hit in ix.search("math today", limit=5).hits)
     assert found('"Individual Income Tax Return"') == {"f1040.pdf"}
+    assert found('"firearm background checks"') == {"rotated.pdf"}
+    assert found("Alabama") == {"rotated.pdf"}

@@ -21,8 +21,9 @@ about twenty times faster.
   by the rules of pdfplumber's ``Table.extract`` from the character records of the characters
   near the table.
 
-A page this reader cannot vouch for (rotated, cropped, a form XObject, text that is not upright)
-is read by pdfplumber (``pdfplumber_reader``). A page pdfplumber fails on too is read as pdfium's
+A rotated page (``/Rotate``) is read in its own coordinates, as drawn before the rotation turns
+it. A page this reader cannot vouch for (cropped, a form XObject, text that is not upright) is
+read by pdfplumber (``pdfplumber_reader``). A page pdfplumber fails on too is read as pdfium's
 own text, line by line (``plain_text_page``).
 tests/test_pdf_fast.py checks that pdfium's and pdfplumber's readings give the same blocks;
 tests/test_real_pdf_modes.py the ways real files made them differ.
@@ -291,9 +292,14 @@ def _unicode_chars(textpage):
 
 def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
     """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
-    (a rotated or cropped page, a form XObject, text that is not upright)."""
+    (a cropped page, a form XObject, text that is not upright).
+
+    A rotated page (``/Rotate``) is read in its own coordinates, before the rotation turns it:
+    text upright there (a landscape table turned to fit a portrait page) is read like any other;
+    text that is not (text turned against the rotation, to read upright on screen) goes to
+    pdfplumber, which reads the page as displayed."""
     mediabox = tuple(page.get_mediabox())
-    if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
+    if tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
         return None
     objects = _page_objects(page)
     if objects is None:
