@@ -7,6 +7,7 @@ reproduced by a PDF made here (reportlab, or PDF bytes written out by hand):
   the IRS 1040 form of the pdf.js suite), with text pdfium leaves to pdfplumber;
 * pages turned by ``/Rotate``: a landscape table turned to fit a portrait page, text turned
   against the rotation, five rotated "Hello world" pages;
+* CJK text in a CID font with no ToUnicode map, which pdfium gives no Unicode for;
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from report_index.api import ingest, open_index
 from report_index.models import Table as TableBlock
 from report_index.models import TextLine
 from report_index.sources import pdf, pdfium_reader, pdfplumber_reader
+from report_index.sources.layout import Line, Word
 
 SURROGATES = {chr(code) for code in range(0xD800, 0xE000)}
 
@@ -315,6 +317,66 @@ def test_rotated_hello_world_pages_are_kept(tmp_path):
     raw = pdf.read_pdf(path)
     assert raw.page_readers == ["pdfium"] * 5
     assert [(b.page, b.text) for b in raw.blocks] == [(n, "Hello world") for n in range(1, 6)]
+
+
+# --------------------------------------------------------------------------------------------
+# 4. CJK text pdfium has no Unicode for
+
+CJK_LINE = "关于浙江环保科技股份有限公司"
+
+
+def cjk_pdf(path: Path) -> Path:
+    """Chinese in SimSun, a CID font with the predefined GBK-EUC-H encoding and no ToUnicode
+    map, not embedded, a character a text object (as an OCR layer draws them, invisibly, over
+    the page's picture; the pdfplumber suite's pr-136-example): pdfium gives no text for such
+    objects, pdfminer maps the codes through the GB1 character collection."""
+    chars = []
+    for n, char in enumerate(CJK_LINE):
+        code = char.encode("gbk").hex().encode()
+        chars.append(b"q 1.08 0 0 1.46 %d 644 cm BT 3 Tr /F1 17 Tf <%s> Tj ET Q" % (72 + 18 * n, code))
+    content = b"\n".join(chars) + b"\nBT /F2 12 Tf 72 600 Td (2016 306) Tj ET"
+    path.write_bytes(
+        pdf_bytes(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                b"/Resources << /Font << /F1 5 0 R /F2 8 0 R >> >> /Contents 4 0 R >>",
+                stream(content),
+                b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun-GBK-EUC-H /Encoding /GBK-EUC-H "
+                b"/DescendantFonts [6 0 R] >>",
+                b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 "
+                b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+                b"<< /Type /FontDescriptor /FontName /SimSun /Flags 32 /FontBBox [-8 -145 1000 859] "
+                b"/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 684 /StemV 88 >>",
+                HELVETICA % b"",
+            ]
+        )
+    )
+    return path
+
+
+def test_text_pdfium_has_no_unicode_for_is_read_by_pdfplumber(tmp_path):
+    import pypdfium2
+
+    path = cjk_pdf(tmp_path / "cjk.pdf")
+    document = pypdfium2.PdfDocument(str(path))
+    assert document[0].get_textpage().get_text_range() == "2016 306"  # the Chinese is lost
+    document.close()
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfplumber"]
+    assert texts(raw) == [CJK_LINE, "2016 306"]
+
+
+def test_pdfium_keeps_a_page_pdfplumber_reads_no_better(tmp_path, monkeypatch):
+    """A page that looks unmapped to pdfium but gives pdfplumber no more text (its ``(cid:12)``
+    for glyphs it cannot map either are not text) stays pdfium's."""
+    path = cjk_pdf(tmp_path / "cjk.pdf")
+    monkeypatch.setattr(pdfium_reader, "read_plumber_page", lambda page, number: [])
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium"] and texts(raw) == ["2016 306"]
+    line = Line([Word("(cid:12)(cid:13)", 72, 90, 100, 110, False, 10), Word("ab\ufffd", 95, 110, 100, 110, False, 10)], 1)
+    assert pdfium_reader.readable_chars([line]) == 2
 
 
 # --------------------------------------------------------------------------------------------

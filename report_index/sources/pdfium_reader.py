@@ -23,8 +23,9 @@ about twenty times faster.
 
 A rotated page (``/Rotate``) is read in its own coordinates, as drawn before the rotation turns
 it. A page this reader cannot vouch for (cropped, a form XObject, text that is not upright) is
-read by pdfplumber (``pdfplumber_reader``). A page pdfplumber fails on too is read as pdfium's
-own text, line by line (``plain_text_page``).
+read by pdfplumber (``pdfplumber_reader``); so is a page pdfium has no Unicode for most of the
+text of (then the reading with more text is kept). A page pdfplumber fails on too, or misses
+text pdfium has, is read as pdfium's own text, line by line (``plain_text_page``).
 tests/test_pdf_fast.py checks that pdfium's and pdfplumber's readings give the same blocks;
 tests/test_real_pdf_modes.py the ways real files made them differ.
 """
@@ -47,7 +48,7 @@ from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to
 from pdfplumber.utils.text import LIGATURES
 
 from ..errors import ExtractionError
-from ..models import Block
+from ..models import Block, Table
 from .layout import Line, PdfPages, Word, in_line_order, is_bold, layout_page, word_from_plumber
 from .pdfplumber_reader import read_plumber_page
 
@@ -95,14 +96,21 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
                     raise
                 except Exception:  # anything pdfium reads differently: pdfplumber reads the page
                     items = None
-                if items is not None:
+                if items is not None and not isinstance(items, Unmapped):
                     read.add(items, (height, width), "pdfium")
                     continue
                 plumbed = plumber.read_page(number)
-                if plumbed is not None:
+                if items is not None:  # pdfium has no Unicode for much of the page: the reading with more text
+                    if plumbed is None or readable_chars(plumbed[0]) <= readable_chars(items):
+                        read.add(list(items), (height, width), "pdfium")
+                    else:
+                        read.add(*plumbed, "pdfplumber")
+                    continue
+                own = plain_text_page(page, number, height)
+                if plumbed is not None and readable_chars(plumbed[0]) >= 0.8 * readable_chars(own):
                     read.add(*plumbed, "pdfplumber")
-                else:  # pdfplumber fails on the page: pdfium's own text
-                    read.add(plain_text_page(page, number, height), (height, width), "pdfium text")
+                else:  # pdfplumber fails on the page, or misses text pdfium has
+                    read.add(own, (height, width), "pdfium text")
             finally:
                 page.close()
         if set(read.readers) == {"unreadable"}:
@@ -292,7 +300,7 @@ def _unicode_chars(textpage):
 
 def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
     """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
-    (a cropped page, a form XObject, text that is not upright).
+    (a cropped page, a form XObject, text that is not upright, text pdfium has no Unicode for).
 
     A rotated page (``/Rotate``) is read in its own coordinates, before the rotation turns it:
     text upright there (a landscape table turned to fit a portrait page) is read like any other;
@@ -308,6 +316,7 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
     textpage = page.get_textpage()
     try:
         text = _PageText(textpage, height, fonts, order)
+        unmapped = text.unmapped(order)
         text.keep_units = bool(paths)
         try:
             runs = text.words()
@@ -320,11 +329,33 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         if ruled:
             chars = text.chars_near([t.bbox for t in ruled])
             ruled = [(t.bbox, _cell_texts(t, chars)) for t in ruled]
-        return layout_page(runs, ruled, number)
+        items = layout_page(runs, ruled, number)
+        return Unmapped(items) if unmapped else items
     except _ForPdfplumber:
         return None
     finally:
         textpage.close()
+
+
+class Unmapped(list):
+    """A page's lines and tables as pdfium read them, when pdfium had no Unicode for most of its
+    text: pdfplumber reads the page too, and the reading with more text is kept."""
+
+
+def readable_chars(items: list[Block | Line]) -> int:
+    """The characters of a page's lines and table cells that are text: not white space, not
+    control characters or U+FFFD, not pdfminer's ``(cid:123)`` for a glyph it has no Unicode for."""
+    parts: list[str] = []
+    for item in items:
+        if isinstance(item, Line):
+            parts.append(item.text)
+        elif isinstance(item, Table):
+            parts.extend(cell for row in [item.header, *item.rows] for cell in row if cell)
+    text = _CID.sub("", " ".join(parts))
+    return sum(1 for char in text if char.isprintable() and not char.isspace() and char != "\ufffd")
+
+
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 class _Unsafe(Exception):
@@ -369,6 +400,7 @@ def _pdfium_api() -> SimpleNamespace:
         is_generated=per_character("FPDFText_IsGenerated", integer),  # (textpage, index)
         loose_box=bind("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
         font_size=bind("FPDFText_GetFontSize", double, pointer, integer),
+        object_text=bind("FPDFTextObj_GetText", ctypes.c_ulong, pointer, pointer, pointer, ctypes.c_ulong),
         unicode=bind("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
         font=bind("FPDFTextObj_GetFont", pointer, pointer),
         font_name=bind("FPDFFont_GetBaseFontName", ctypes.c_size_t, pointer, pointer, ctypes.c_size_t),
@@ -397,6 +429,9 @@ def _address(handle) -> int:
 
 
 _TOKEN = re.compile(r"\S+|\Z")
+
+
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
 
 
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -612,6 +647,30 @@ class _PageText:
             if 0xDC00 <= low < 0xE000:
                 return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
         return "" if 0xD800 <= code < 0xE000 else chr(code)
+
+    def unmapped(self, text_objects) -> bool:
+        """Whether pdfium has no Unicode for most of the page's text (a font with no ToUnicode
+        map that pdfminer can still read, such as CJK text in a CID font). pdfium leaves such
+        characters out of its text, so their text objects give no text at all; or it gives
+        control characters or U+FFFD for them."""
+        api, handle = self.api, self.handle
+        if 2 * len(text_objects) > self.count:
+            # fewer characters than a text object has at least: are many objects empty?
+            empty = sum(1 for obj in text_objects if api.object_text(obj, handle, None, 0) <= 2)
+            if empty and 2 * empty >= len(text_objects):
+                return True
+        if not self.count or (self.aligned and not _UNMAPPED.search(self.text)):
+            return False
+        bad = good = 0
+        for index in range(self.count):
+            code = api.unicode(handle, index)
+            if code in (0x09, 0x20, 0x0D, 0x0A) or 0xDC00 <= code < 0xE000:
+                continue
+            if code < 0x20 or code in (0xFFFD, 0xFFFE, 0xFFFF):
+                bad += 1
+            else:
+                good += 1
+        return bad > 0 and bad >= good
 
     def words_char_by_char(self) -> list[Word]:
         self.all_chars = self.chars(range(self.count))

@@ -1,8 +1,8 @@
 """Reading PDF pages with pdfplumber (pdfminer): the careful, pure-Python reading. It reads the
-pages pdfium cannot vouch for (cropped pages, form XObjects, text that is not upright), whole
-files pdfium cannot open, and every page when ``REPORT_INDEX_PDF_READER=pdfplumber``; it also
-names what is wrong with a damaged or encrypted file. A page it fails on is read as pdfium's own
-text."""
+pages pdfium cannot vouch for (cropped pages, form XObjects, text that is not upright, text
+pdfium has no Unicode for), whole files pdfium cannot open, and every page when
+``REPORT_INDEX_PDF_READER=pdfplumber``; it also names what is wrong with a damaged or encrypted
+file. A page it fails on is read as pdfium's own text."""
 
 from __future__ import annotations
 
