@@ -63,7 +63,8 @@ class RawDocument(Record):
     kind: str  # "pdf" or "text"
     page_count: int | None
     blocks: list[Block]
-    #: PDFs: which reader read each page ("pdfium" or "pdfplumber"); not part of what was read
+    #: PDFs: which reader read each page ("pdfium", "pdfplumber", "pdfium text" for pdfium's own text
+    #: of a page neither could vouch for, "unreadable"); not part of what was read
     page_readers: list[str] = field(default_factory=list, compare=False)
 
 

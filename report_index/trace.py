@@ -67,8 +67,8 @@ class FileInfo(_Record):
 
 @dataclass(frozen=True)
 class PageTrace(_Record):
-    """One page: the reader that read it ("pdfium", "pdfplumber"; "text" for a text file with
-    form feeds) and how many lines and tables of the document are on it."""
+    """One page: the reader that read it ("pdfium", "pdfplumber", "pdfium text"; "text" for a
+    text file with form feeds) and how many lines and tables of the document are on it."""
 
     page: int
     reader: str

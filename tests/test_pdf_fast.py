@@ -7,6 +7,10 @@ PDFs, synthetic reports made by the benchmark's generator (``report_index.synthe
 table on page 3) and small pages drawn here with reportlab to reach each way a table or a line
 can be drawn, and text laid out in ways that make the word by word reading check its work (and
 hand the page to the character by character reading).
+
+One reading differs on purpose, and is compared for what it must still share: a page turned by
+``/Rotate``, which pdfium reads as drawn and pdfplumber as displayed (pdfium's reading is
+pdfplumber's of the same page without ``/Rotate``).
 """
 
 from __future__ import annotations
@@ -258,3 +262,27 @@ def test_platypus_table_among_justified_paragraphs(tmp_path):
     blocks = assert_same_as_pdfplumber(_platypus_table(tmp_path / "platypus.pdf"))
     tables = [b for b in blocks if isinstance(b, TableBlock)]
     assert [(t.header, t.rows, t.ruled) for t in tables] == [(ROWS[0], ROWS[1:], True)]
+
+
+# --------------------------------------------------------------------------------------------
+# Where the readings differ, on purpose
+
+
+def test_a_rotated_page_reads_as_pdfplumber_reads_it_unrotated(tmp_path):
+    """A page turned by /Rotate is read by pdfium in its own coordinates, before the turn:
+    exactly what pdfplumber reads from the same page without /Rotate (pdfplumber itself reads it
+    as displayed, its upright text then running down the page, a letter a word)."""
+
+    def draw(rotation):
+        def page(c: canvas.Canvas) -> None:
+            c.setPageRotation(rotation)
+            _boxed_table(c)
+
+        return page
+
+    rotated = pdf.read_pdf(_pdf(tmp_path / "rotated.pdf", draw(90)))
+    assert rotated.page_readers == ["pdfium"]
+    upright = pdf.read_pdf(_pdf(tmp_path / "upright.pdf", draw(0)), reader="pdfplumber")
+    assert rotated.blocks == upright.blocks
+    tables = [b for b in rotated.blocks if isinstance(b, TableBlock)]
+    assert [t.header for t in tables] == [ROWS[0]] and tables[0].rows == ROWS[1:]

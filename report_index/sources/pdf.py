@@ -1,19 +1,21 @@
 """Reading report PDFs: lines with their layout, ruled and unruled tables.
 
-Pages are read with pdfium (``pdfium_reader``), which gives exactly what pdfplumber would, about
-twenty times faster; a page pdfium cannot vouch for, or that it fails on, is read by pdfplumber
-(``pdfplumber_reader``), that page alone. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every
-page with pdfplumber. Then ``layout`` makes the document: lines, tables, running headers and
-footers dropped.
+Pages are read with pdfium (``pdfium_reader``), which gives exactly what pdfplumber would,
+about twenty times faster; a page pdfium cannot vouch for, or that it fails on, is read by
+pdfplumber (``pdfplumber_reader``), that page alone, and a page both fail on as pdfium's own
+text. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every page with pdfplumber. Then ``layout``
+makes the document: lines, tables, running headers and footers dropped.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ExtractionError
-from ..models import RawDocument, Table
+from ..models import Block, RawDocument, Table
 from .layout import PdfPages, assemble_document
 from .sniff import sniff_problem
 
@@ -24,6 +26,7 @@ READERS = ("pdfium", "pdfplumber")
 
 class NoTextLayerError(ExtractionError):
     """The PDF opened but has no text to read: a scan, or pages that are pictures of text."""
+
 
 
 def chosen_reader() -> str:
@@ -63,4 +66,22 @@ def finish(path: Path, read: PdfPages) -> RawDocument:
         raise NoTextLayerError(
             "no text layer: the PDF is probably a scan (ingest with --ocr to read it with OCR)"
         )
+    blocks = [_without_surrogates(b) for b in blocks]
     return RawDocument(source=str(path), kind="pdf", page_count=len(read.sizes), blocks=blocks, page_readers=list(read.readers))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(block: Block) -> Block:
+    """The block without lone UTF-16 surrogates, which no later stage could encode (the readers
+    pair those they meet; this is for any a font's broken map still lets through)."""
+    if isinstance(block, Table):
+        if not any(_SURROGATES.search(cell) for row in [block.header, *block.rows] for cell in row if cell):
+            return block
+        clean = lambda row: [_SURROGATES.sub("", cell) if cell else cell for cell in row]  # noqa: E731
+        return replace(block, header=clean(block.header), rows=[clean(row) for row in block.rows])
+    if not _SURROGATES.search(block.text):
+        return block
+    return replace(block, text=_SURROGATES.sub("", block.text))
+

@@ -14,14 +14,20 @@ about twenty times faster.
   change inside a word, words drawn too close, overlapping text) sends the page to the
   character by character reading: pdfplumber's character records made from pdfium and grouped
   by pdfplumber's own word clustering.
+* characters outside the Basic Multilingual Plane come from pdfium as two UTF-16 halves, at two
+  character indices: the character by character reading pairs them (a lone half is dropped).
 * ruled tables: pdfium's path objects are turned into the lines, rectangles and curves pdfminer
   makes of them, their edges are given to pdfplumber's own table finder, and the cells are filled
   by the rules of pdfplumber's ``Table.extract`` from the character records of the characters
   near the table.
 
-A page this reader cannot vouch for (rotated, cropped, a form XObject, text that is not upright)
-is read by pdfplumber (``pdfplumber_reader``); tests/test_pdf_fast.py checks that both readings
-give the same blocks.
+A rotated page (``/Rotate``) is read in its own coordinates, as drawn before the rotation turns
+it. A page this reader cannot vouch for (cropped, a form XObject, text that is not upright) is
+read by pdfplumber (``pdfplumber_reader``); so is a page pdfium has no Unicode for most of the
+text of (then the reading with more text is kept). A page pdfplumber fails on too, or misses
+text pdfium has, is read as pdfium's own text, line by line (``plain_text_page``).
+tests/test_pdf_fast.py checks that pdfium's and pdfplumber's readings give the same blocks;
+tests/test_real_pdf_modes.py the ways real files made them differ.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from pdfplumber.utils import curve_to_edges, extract_text, line_to_edge, rect_to
 from pdfplumber.utils.text import LIGATURES
 
 from ..errors import ExtractionError
-from ..models import Block
+from ..models import Block, Table
 from .layout import Line, PdfPages, Word, in_line_order, is_bold, layout_page, word_from_plumber
 from .pdfplumber_reader import read_plumber_page
 
@@ -54,12 +60,13 @@ _first_three = operator.itemgetter(0, 1, 2)
 
 
 def read_with_pdfium(path: Path) -> PdfPages | None:
-    """Each page's lines and tables, the page sizes, which reader read each page and which pages
-    pdfium read character by character (``PdfPages.by_character``); None when pdfium cannot open
-    the file (pdfplumber then reads it, or names what is wrong with it).
+    """Each page's lines and tables, the page sizes and which reader read each page; None when
+    pdfium cannot open the file (pdfplumber then reads it, or names what is wrong with it).
 
     A page this reader cannot vouch for (``_read_pdfium_page`` gives None), or that it fails on,
-    is read by pdfplumber: that page alone, not the file."""
+    is read by pdfplumber: that page alone, not the file. A page pdfplumber fails on too (or a
+    file pdfium opens and pdfplumber cannot) is read as pdfium's own text, line by line
+    (``pdfium text``): a file pdfium opens is never lost."""
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pdfplumber installs it
@@ -68,61 +75,250 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
         document = pdfium.PdfDocument(str(path))
     except Exception:
         return None
-    plumber = None
+    plumber = _Plumber(path)
     fonts: dict[tuple, _Font] = {}
     try:
         if len(document) == 0:
             return None
         read = PdfPages()
         for number in range(1, len(document) + 1):
-            page = document[number - 1]
             try:
-                width, height = page.get_size()
+                page = document[number - 1]
+            except Exception:  # pdfium cannot load the page: pdfplumber reads it, or it is left empty
+                plumbed = plumber.read_page(number)
+                read.add(*(plumbed or ([], (792.0, 612.0))), "pdfplumber" if plumbed else "unreadable")
+                continue
+            try:
+                width, height = _unrotated_size(page)
                 try:
-                    items, by_character = _read_pdfium_page(page, number, float(width), float(height), fonts)
+                    items = _read_pdfium_page(page, number, width, height, fonts)
                 except ExtractionError:
                     raise
                 except Exception:  # anything pdfium reads differently: pdfplumber reads the page
                     items = None
-                if items is None:
-                    if plumber is None:
-                        plumber = pdfplumber.open(path)
-                    plumbed = plumber.pages[number - 1]
-                    read.add(read_plumber_page(plumbed, number), (float(plumbed.height), float(plumbed.width)), "pdfplumber")
-                    plumbed.close()
+                if items is not None and not isinstance(items, Unmapped):
+                    read.add(list(items), (height, width), "pdfium")
+                    if isinstance(items, ByCharacter):
+                        read.by_character.append(number)
                     continue
-                read.add(items, (float(height), float(width)), "pdfium")
-                if by_character:
-                    read.by_character.append(number)
+                plumbed = plumber.read_page(number)
+                if items is not None:  # pdfium has no Unicode for much of the page: the reading with more text
+                    if plumbed is None or readable_chars(plumbed[0]) <= readable_chars(items):
+                        read.add(list(items), (height, width), "pdfium")
+                    else:
+                        read.add(*plumbed, "pdfplumber")
+                    continue
+                own = plain_text_page(page, number, height)
+                if plumbed is not None and readable_chars(plumbed[0]) >= 0.8 * readable_chars(own):
+                    read.add(*plumbed, "pdfplumber")
+                else:  # pdfplumber fails on the page, or misses text pdfium has
+                    read.add(own, (height, width), "pdfium text")
             finally:
                 page.close()
+        if set(read.readers) == {"unreadable"}:
+            return None  # not one page loads: pdfplumber reads the file, or says what is wrong
         return read
-    except ExtractionError:
-        raise
-    except Exception:  # pdfplumber cannot read a page pdfium left to it: it reads (or names) the file
-        return None
     finally:
-        if plumber is not None:
-            plumber.close()
+        plumber.close()
         document.close()
 
 
-def _read_pdfium_page(
-    page, number: int, width: float, height: float, fonts: dict
-) -> tuple[list[Block | Line] | None, bool]:
-    """One page read with pdfium, as pdfplumber would read it, and whether it was read character
-    by character; None when pdfplumber must read it (a rotated or cropped page, a form XObject,
-    text that is not upright)."""
+class _Plumber:
+    """The file opened with pdfplumber when a page needs it (once, then kept open); a page it
+    cannot read, or a file it cannot open, gives None."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf = None
+        self.failed = False
+
+    def read_page(self, number: int) -> tuple[list[Block | Line], tuple[float, float]] | None:
+        if self.failed:
+            return None
+        try:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(self.path)
+            page = self.pdf.pages[number - 1]
+        except Exception:  # pdfminer cannot parse the file, or finds fewer pages than pdfium
+            self.failed = True
+            return None
+        try:
+            return read_plumber_page(page, number), (float(page.height), float(page.width))
+        except Exception:  # pdfminer fails on this page: pdfium's own text stands in
+            return None
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            try:
+                self.pdf.close()
+            except Exception:  # closing makes the pages it could not make before
+                pass
+
+
+class PdfiumText:
+    """pdfium's own text of a file's pages (``plain_text_page``), for the pages pdfplumber fails
+    on when it reads the file; the file is opened when first needed, and None is given when
+    pdfium cannot open it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.document = None
+        self.failed = False
+
+    def _open(self):
+        if self.document is None and not self.failed:
+            try:
+                import pypdfium2 as pdfium
+
+                self.document = pdfium.PdfDocument(str(self.path))
+            except Exception:
+                self.failed = True
+        return self.document
+
+    def page(self, number: int) -> list[Block | Line] | None:
+        document = self._open()
+        if document is None or number > len(document):
+            return None
+        try:
+            page = document[number - 1]
+        except Exception:
+            return None
+        try:
+            return plain_text_page(page, number, _unrotated_size(page)[1])
+        except Exception:
+            return None
+        finally:
+            page.close()
+
+    def read_all(self) -> PdfPages | None:
+        """Every page as pdfium's text; None when pdfium cannot open the file or finds no pages."""
+        document = self._open()
+        if document is None or len(document) == 0:
+            return None
+        read = PdfPages()
+        for number in range(1, len(document) + 1):
+            try:
+                page = document[number - 1]
+            except Exception:
+                read.add([], (792.0, 612.0), "unreadable")
+                continue
+            try:
+                width, height = _unrotated_size(page)
+                read.add(plain_text_page(page, number, height), (height, width), "pdfium text")
+            finally:
+                page.close()
+        return read if set(read.readers) != {"unreadable"} else None
+
+    def close(self) -> None:
+        if self.document is not None:
+            self.document.close()
+
+
+def _unrotated_size(page) -> tuple[float, float]:
+    """The page's width and height in its own coordinates, before ``/Rotate`` turns it."""
+    left, bottom, right, top = page.get_mediabox()
+    return float(right - left), float(top - bottom)
+
+
+def plain_text_page(page, number: int, height: float) -> list[Block | Line]:
+    """A page as pdfium's own text (what ``get_text_range`` gives), a line of it a line, for a
+    page neither reading can vouch for: every word is kept, in pdfium's order. Each word is
+    where pdfium's boxes put its first and last characters, on its line's first word's top (a
+    line of text that is not upright stays one line, its words in pdfium's order)."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        lines: list[list[tuple[str, int, int]]] = [[]]  # each line's words: text, first and last index
+        word: list[str] = []
+        first = last = 0
+        for char, index in _unicode_chars(textpage):
+            if not (char.isprintable() or char.isspace()) or char == "\ufffd":
+                continue  # control characters, and characters pdfium could not map
+            if char.isspace():
+                if word:
+                    lines[-1].append(("".join(word), first, last))
+                    word = []
+                if char in "\r\n" and lines[-1]:
+                    lines.append([])
+                continue
+            if not word:
+                first = index
+            word.append(char)
+            last = index
+        if word:
+            lines[-1].append(("".join(word), first, last))
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+
+        def box(index: int) -> tuple[float, float, float, float]:
+            raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            return left.value, right.value, height - top.value, height - bottom.value
+
+        runs: list[list[Word]] = []
+        for line in lines:
+            if not line:
+                continue
+            words: list[Word] = []
+            line_top = line_bottom = size = 0.0
+            for text, first, last in line:
+                x0, _, word_top, word_bottom = box(first)
+                _, x1, _, _ = box(last)
+                if not words:
+                    size = raw.FPDFText_GetFontSize(textpage, first) or 10.0
+                    line_top, line_bottom = word_top, max(word_bottom, word_top + 1)
+                if x1 <= x0:
+                    x1 = x0 + 0.5 * size * len(text)
+                if words and x0 <= words[-1].x1:  # not left to right: keep pdfium's order
+                    x0, x1 = words[-1].x1 + 0.25 * size, words[-1].x1 + 0.25 * size + (x1 - x0)
+                words.append(Word(text, x0, x1, line_top, line_bottom, False, size))
+            runs.append(words)
+        runs.sort(key=lambda run: round(run[0].top, 1))  # stable: pdfium's order within a top
+        return layout_page(runs, [], number)
+    finally:
+        textpage.close()
+
+
+def _unicode_chars(textpage):
+    """The text page's characters and their indices, a UTF-16 surrogate pair as the one
+    character it encodes; no lone surrogates, no characters pdfium has no Unicode for."""
+    api = _pdfium_api()
+    handle = _address(textpage.raw)
+    count = textpage.count_chars()
+    index = 0
+    while index < count:
+        code = api.unicode(handle, index)
+        if 0xD800 <= code < 0xDC00 and index + 1 < count:
+            low = api.unicode(handle, index + 1)
+            if 0xDC00 <= low < 0xE000:
+                yield chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), index
+                index += 2
+                continue
+        if code and not 0xD800 <= code < 0xE000 and code not in (0xFFFE, 0xFFFF):
+            yield chr(code), index
+        index += 1
+
+
+def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
+    """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
+    (a cropped page, a form XObject, text that is not upright, text pdfium has no Unicode for).
+
+    A rotated page (``/Rotate``) is read in its own coordinates, before the rotation turns it:
+    text upright there (a landscape table turned to fit a portrait page) is read like any other;
+    text that is not (text turned against the rotation, to read upright on screen) goes to
+    pdfplumber, which reads the page as displayed."""
     mediabox = tuple(page.get_mediabox())
-    if page.get_rotation() or tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
-        return None, False
+    if tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
+        return None
     objects = _page_objects(page)
     if objects is None:
-        return None, False
+        return None
     paths, order = objects
     textpage = page.get_textpage()
     try:
         text = _PageText(textpage, height, fonts, order)
+        unmapped = text.unmapped(order)
         text.keep_units = bool(paths)
         by_character = False
         try:
@@ -137,11 +333,38 @@ def _read_pdfium_page(
         if ruled:
             chars = text.chars_near([t.bbox for t in ruled])
             ruled = [(t.bbox, _cell_texts(t, chars)) for t in ruled]
-        return layout_page(runs, ruled, number), by_character
+        items = layout_page(runs, ruled, number)
+        return Unmapped(items) if unmapped else ByCharacter(items) if by_character else items
     except _ForPdfplumber:
-        return None, False
+        return None
     finally:
         textpage.close()
+
+
+class ByCharacter(list):
+    """A page's lines and tables as pdfium read them character by character (word by word
+    reading could not vouch for the page): ``PdfPages.by_character`` lists such pages."""
+
+
+class Unmapped(list):
+    """A page's lines and tables as pdfium read them, when pdfium had no Unicode for most of its
+    text: pdfplumber reads the page too, and the reading with more text is kept."""
+
+
+def readable_chars(items: list[Block | Line]) -> int:
+    """The characters of a page's lines and table cells that are text: not white space, not
+    control characters or U+FFFD, not pdfminer's ``(cid:123)`` for a glyph it has no Unicode for."""
+    parts: list[str] = []
+    for item in items:
+        if isinstance(item, Line):
+            parts.append(item.text)
+        elif isinstance(item, Table):
+            parts.extend(cell for row in [item.header, *item.rows] for cell in row if cell)
+    text = _CID.sub("", " ".join(parts))
+    return sum(1 for char in text if char.isprintable() and not char.isspace() and char != "\ufffd")
+
+
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 class _Unsafe(Exception):
@@ -186,6 +409,7 @@ def _pdfium_api() -> SimpleNamespace:
         is_generated=per_character("FPDFText_IsGenerated", integer),  # (textpage, index)
         loose_box=bind("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
         font_size=bind("FPDFText_GetFontSize", double, pointer, integer),
+        object_text=bind("FPDFTextObj_GetText", ctypes.c_ulong, pointer, pointer, pointer, ctypes.c_ulong),
         unicode=bind("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
         font=bind("FPDFTextObj_GetFont", pointer, pointer),
         font_name=bind("FPDFFont_GetBaseFontName", ctypes.c_size_t, pointer, pointer, ctypes.c_size_t),
@@ -214,6 +438,9 @@ def _address(handle) -> int:
 
 
 _TOKEN = re.compile(r"\S+|\Z")
+
+
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
 
 
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -402,7 +629,7 @@ class _PageText:
         api, textpage, text, point = self.api, self.textpage, self.text, self.point
         chars: list[tuple[int, int, dict]] = []
         for i in indices:
-            char = text[i] if self.aligned else chr(api.unicode(self.handle, i))
+            char = text[i] if self.aligned else self._unicode(i)
             if char in "\r\n\ufffe" or not char:
                 continue
             if char.isspace() and api.is_generated(textpage, i):
@@ -418,6 +645,41 @@ class _PageText:
             chars.append((self.rank(text_object), i, record))
         chars.sort(key=lambda item: item[:2])
         return [record for _, _, record in chars]
+
+    def _unicode(self, index: int) -> str:
+        """The character at ``index`` when the text is not one UTF-16 unit a character index:
+        a surrogate pair's high half gives the character the pair encodes, its low half and a
+        lone surrogate nothing."""
+        code = self.api.unicode(self.handle, index)
+        if 0xD800 <= code < 0xDC00 and index + 1 < self.count:
+            low = self.api.unicode(self.handle, index + 1)
+            if 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+        return "" if 0xD800 <= code < 0xE000 else chr(code)
+
+    def unmapped(self, text_objects) -> bool:
+        """Whether pdfium has no Unicode for most of the page's text (a font with no ToUnicode
+        map that pdfminer can still read, such as CJK text in a CID font). pdfium leaves such
+        characters out of its text, so their text objects give no text at all; or it gives
+        control characters or U+FFFD for them."""
+        api, handle = self.api, self.handle
+        if 2 * len(text_objects) > self.count:
+            # fewer characters than a text object has at least: are many objects empty?
+            empty = sum(1 for obj in text_objects if api.object_text(obj, handle, None, 0) <= 2)
+            if empty and 2 * empty >= len(text_objects):
+                return True
+        if not self.count or (self.aligned and not _UNMAPPED.search(self.text)):
+            return False
+        bad = good = 0
+        for index in range(self.count):
+            code = api.unicode(handle, index)
+            if code in (0x09, 0x20, 0x0D, 0x0A) or 0xDC00 <= code < 0xE000:
+                continue
+            if code < 0x20 or code in (0xFFFD, 0xFFFE, 0xFFFF):
+                bad += 1
+            else:
+                good += 1
+        return bad > 0 and bad >= good
 
     def words_char_by_char(self) -> list[Word]:
         self.all_chars = self.chars(range(self.count))

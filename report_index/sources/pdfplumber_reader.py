@@ -1,7 +1,8 @@
 """Reading PDF pages with pdfplumber (pdfminer): the careful, pure-Python reading. It reads the
-pages pdfium cannot vouch for (rotated or cropped pages, form XObjects, text that is not upright),
-whole files pdfium cannot open, and every page when ``REPORT_INDEX_PDF_READER=pdfplumber``; it
-also names what is wrong with a damaged or encrypted file."""
+pages pdfium cannot vouch for (cropped pages, form XObjects, text that is not upright, text
+pdfium has no Unicode for), whole files pdfium cannot open, and every page when
+``REPORT_INDEX_PDF_READER=pdfplumber``; it also names what is wrong with a damaged or encrypted
+file. A page it fails on is read as pdfium's own text."""
 
 from __future__ import annotations
 
@@ -15,20 +16,40 @@ from .layout import Line, PdfPages, in_line_order, layout_page, word_from_plumbe
 
 
 def read_with_pdfplumber(path: Path) -> PdfPages:
-    """Each page's lines and tables and the page sizes, every page read by pdfplumber."""
+    """Each page's lines and tables and the page sizes, every page read by pdfplumber; a page it
+    fails on is read as pdfium's own text (``pdfium text``), and so is a file it cannot parse
+    or finds no pages in when pdfium opens it."""
+    from .pdfium_reader import PdfiumText
+
     read = PdfPages()
+    stand_in = PdfiumText(path)
     try:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages
             if not pages:
-                raise ExtractionError("damaged PDF: no pages could be read")
+                whole = stand_in.read_all()
+                if whole is None:
+                    raise ExtractionError("damaged PDF: no pages could be read")
+                return whole
             for number, page in enumerate(pages, start=1):
-                read.add(read_plumber_page(page, number), (float(page.height), float(page.width)), "pdfplumber")
+                size = (float(page.height), float(page.width))
+                try:
+                    read.add(read_plumber_page(page, number), size, "pdfplumber")
+                except Exception:
+                    items = stand_in.page(number)
+                    if items is None:
+                        raise
+                    read.add(items, size, "pdfium text")
                 page.close()  # release the page's layout objects: memory stays flat over long reports
     except ExtractionError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
-        raise ExtractionError(describe_pdf_error(exc)) from None
+        whole = stand_in.read_all()
+        if whole is None:
+            raise ExtractionError(describe_pdf_error(exc)) from None
+        return whole
+    finally:
+        stand_in.close()
     return read
 
 
