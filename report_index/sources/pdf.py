@@ -1,10 +1,11 @@
 """Reading report PDFs: lines with their layout, ruled and unruled tables.
 
-Pages are read with pdfium (``pdfium_reader``), which gives exactly what pdfplumber would,
-about twenty times faster; a page pdfium cannot vouch for, or that it fails on, is read by
-pdfplumber (``pdfplumber_reader``), that page alone, and a page both fail on as pdfium's own
-text. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every page with pdfplumber. Then ``layout``
-makes the document: lines, tables, running headers and footers dropped.
+Pages are read with pdfium (``pdfium_reader``), which gives what pdfplumber would but for
+pdfium's word breaks, about twenty times faster; a page pdfium cannot vouch for, or that it
+fails on, is read by pdfplumber (``pdfplumber_reader``), that page alone, and a page both fail
+on as pdfium's own text. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every page with
+pdfplumber. Then ``layout`` makes the document: lines, tables, running headers and footers
+dropped.
 """
 
 from __future__ import annotations
