@@ -10,17 +10,20 @@ reproduced by a PDF made here (reportlab, or PDF bytes written out by hand):
 * CJK text in a CID font with no ToUnicode map, which pdfium gives no Unicode for;
 * words drawn a little apart with no space character between them, which pdfium's text keeps
   apart (with a space it generates) and pdfplumber's 3 pt rule runs together ("childlived");
+* PDFs with no text: a scan, blank pages, drawings alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from report_index import pipeline
 from report_index.api import ingest, open_index
+from report_index.errors import ExtractionError
 from report_index.models import Table as TableBlock
 from report_index.models import TextLine
 from report_index.sources import pdf, pdfium_reader, pdfplumber_reader
@@ -492,6 +495,68 @@ def test_pdfium_spaces_split_ruled_table_cells_too(tmp_path):
     assert [table.header, *table.rows] == rows
     (plumbed,) = [b for b in pdf.read_pdf(path, reader="pdfplumber").blocks if isinstance(b, TableBlock)]
     assert plumbed.rows[0][0] == "childlivedathome"  # pdfplumber alone
+
+
+# --------------------------------------------------------------------------------------------
+# 6. PDFs with no text say why
+
+
+def _no_text(path: Path, draw) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for _ in range(2):
+        draw(c)
+        c.showPage()
+    c.save()
+    return path
+
+
+def _drawings(c: canvas.Canvas) -> None:
+    c.rect(72, 500, 300, 200, fill=1)
+    c.circle(300, 300, 60)
+    c.line(72, 100, 500, 120)
+
+
+def _picture(c: canvas.Canvas) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    bitmap = Image.new("L", (64, 64), 200)
+    c.drawImage(ImageReader(bitmap), 100, 500, width=300, height=300)
+
+
+def _page_number(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica", 9)
+    c.drawString(290, 30, "13")
+
+
+def _link(c: canvas.Canvas) -> None:
+    c.linkURL("https://example.org/report", (72, 700, 300, 720))
+
+
+@pytest.mark.parametrize(
+    "draw, reason, scan",
+    [
+        (lambda c: None, pdf.BLANK, False),
+        (_drawings, pdf.DRAWINGS_ONLY, False),
+        (_picture, pdf.SCAN, True),
+        (_page_number, pdf.FURNITURE_ONLY, False),
+        (_link, pdf.ANNOTATIONS_ONLY, False),
+    ],
+    ids=["blank", "drawings", "scan", "page-numbers", "annotations"],
+)
+def test_a_pdf_without_text_says_why(tmp_path, draw, reason, scan):
+    path = _no_text(tmp_path / "nothing.pdf", draw)
+    for reader in ("pdfium", "pdfplumber"):
+        with pytest.raises(ExtractionError) as failure:
+            pdf.read_pdf(path, reader=reader)
+        assert str(failure.value) == reason
+        assert isinstance(failure.value, pdf.NoTextLayerError) == scan  # only a scan goes to --ocr
+
+
+def test_blank_pages_are_not_called_a_scan():
+    assert pdf.BLANK == "no text: the pages are blank"
+    assert pdf.DRAWINGS_ONLY.startswith("no text: the pages hold only drawings")
+    assert pdf.SCAN.startswith("no text layer: the PDF is probably a scan") and "--ocr" in pdf.SCAN
 
 
 # --------------------------------------------------------------------------------------------

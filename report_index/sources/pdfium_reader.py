@@ -179,6 +179,67 @@ def with_spaces(items: list[Block | Line], page) -> None:
                         row[n] = " ".join(" ".join(pieces(part) or [part]) for part in cell.split(" "))
 
 
+@dataclass
+class Contents:
+    """What a PDF's pages draw, counted over all its pages: text objects (and those with no
+    text pdfium can give), images, drawings (paths and shadings), and annotations (form fields
+    among them), which are not read."""
+
+    texts: int = 0
+    unmapped: int = 0  # text objects pdfium gives no text for: glyphs with no Unicode
+    images: int = 0
+    drawings: int = 0
+    annotations: int = 0
+    pages: int = 0
+    unreadable: int = 0  # pages pdfium could not load
+
+
+def page_contents(path: Path) -> Contents | None:
+    """What the PDF's pages draw, counted by pdfium (into form XObjects too); None when pdfium
+    cannot open it. For saying why a PDF gave no text: a scan has images, a blank page nothing."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except Exception:
+        return None
+    contents = Contents()
+
+    def count(objects, textpage) -> None:
+        for obj in objects:
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                contents.texts += 1
+                if raw.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2:
+                    contents.unmapped += 1
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                contents.images += 1
+            elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_SHADING):
+                contents.drawings += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                count((raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))), textpage)
+
+    try:
+        for number in range(len(document)):
+            contents.pages += 1
+            try:
+                page = document[number]
+            except Exception:  # a page pdfium cannot load draws nothing it can count
+                contents.unreadable += 1
+                continue
+            textpage = page.get_textpage()
+            try:
+                count((raw.FPDFPage_GetObject(page, i) for i in range(raw.FPDFPage_CountObjects(page))), textpage)
+                contents.annotations += max(raw.FPDFPage_GetAnnotCount(page), 0)
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        document.close()
+    return contents
+
+
 class _Plumber:
     """The file opened with pdfplumber when a page needs it (once, then kept open); a page it
     cannot read, or a file it cannot open, gives None."""
