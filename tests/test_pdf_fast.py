@@ -8,8 +8,10 @@ table on page 3) and small pages drawn here with reportlab to reach each way a t
 can be drawn, and text laid out in ways that make the word by word reading check its work (and
 hand the page to the character by character reading).
 
-One reading differs on purpose, and is compared for what it must still share: a page turned by
-``/Rotate``, which pdfium reads as drawn and pdfplumber as displayed (pdfium's reading is
+Two readings differ on purpose, and are compared for what they must still share: words drawn
+apart with no space character between them, which pdfium's text keeps apart and pdfplumber runs
+together when they are closer than 3 pt (the same blocks but for those spaces); and a page turned
+by ``/Rotate``, which pdfium reads as drawn and pdfplumber as displayed (pdfium's reading is
 pdfplumber's of the same page without ``/Rotate``).
 """
 
@@ -266,6 +268,35 @@ def test_platypus_table_among_justified_paragraphs(tmp_path):
 
 # --------------------------------------------------------------------------------------------
 # Where the readings differ, on purpose
+
+
+def _tight_words(c: canvas.Canvas) -> None:
+    """Words in 7 pt type drawn one by one 2 pt apart, no space character between them: pdfium's
+    text has a space there, pdfplumber joins characters closer than 3 pt."""
+    c.setFont("Helvetica", 7)
+    for y in (700, 680):
+        x = 72.0
+        for word in "the child lived with her mother and the family".split():
+            c.drawString(x, y, word)
+            x += c.stringWidth(word, "Helvetica", 7) + 2.0
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 650, "1.1 The Panel is asked to note the progress made on safeguarding referrals.")
+
+
+def test_pdfium_spaces_are_the_only_difference(tmp_path):
+    """The pdfium reader keeps the spaces pdfium puts between words drawn apart with no space
+    character; pdfplumber runs such words together ("childlived"). Otherwise the blocks are the
+    same: the same text but for those spaces, the same pages, indents and flags."""
+    path = _pdf(tmp_path / "tight.pdf", _tight_words)
+    fast = pdf.read_pdf(path)
+    slow = pdf.read_pdf(path, reader="pdfplumber")
+    assert fast.page_readers == ["pdfium"]
+    assert [b.text for b in fast.blocks][:2] == ["the child lived with her mother and the family"] * 2
+    assert [b.text for b in slow.blocks][:2] == ["thechildlivedwithhermotherandthefamily"] * 2
+    assert len(fast.blocks) == len(slow.blocks)
+    for a, b in zip(fast.blocks, slow.blocks):
+        assert a.text.replace(" ", "") == b.text.replace(" ", "")
+        assert (a.page, a.x0, a.bold, a.new_block, a.full, a.page_start) == (b.page, b.x0, b.bold, b.new_block, b.full, b.page_start)
 
 
 def test_a_rotated_page_reads_as_pdfplumber_reads_it_unrotated(tmp_path):

@@ -8,17 +8,22 @@ reproduced by a PDF made here (reportlab, or PDF bytes written out by hand):
 * pages turned by ``/Rotate``: a landscape table turned to fit a portrait page, text turned
   against the rotation, five rotated "Hello world" pages;
 * CJK text in a CID font with no ToUnicode map, which pdfium gives no Unicode for;
+* words drawn a little apart with no space character between them, which pdfium's text keeps
+  apart (with a space it generates) and pdfplumber's 3 pt rule runs together ("childlived");
+* PDFs with no text: a scan, blank pages, drawings alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from report_index import pipeline
 from report_index.api import ingest, open_index
+from report_index.errors import ExtractionError
 from report_index.models import Table as TableBlock
 from report_index.models import TextLine
 from report_index.sources import pdf, pdfium_reader, pdfplumber_reader
@@ -380,6 +385,181 @@ def test_pdfium_keeps_a_page_pdfplumber_reads_no_better(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------------------------
+# 5. Words drawn apart with no space between them
+
+TIGHT_WORDS = "the child lived with her mother and the family of a friend"
+
+
+def tight_words_pdf(path: Path) -> Path:
+    """Words set one by one in 7 pt type, 2 pt apart, with no space character between them (as
+    justified text and table cells are often drawn): pdfium puts a space in its text where the
+    gap is wide for the font, pdfplumber joins characters closer than 3 pt ("childlived").
+    Then a line with real spaces made narrow by negative word spacing, which both keep."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 7)
+    x = 72.0
+    for word in TIGHT_WORDS.split():
+        c.drawString(x, 700, word)
+        x += c.stringWidth(word, "Helvetica", 7) + 2.0
+    text = c.beginText(72, 690)
+    text.setFont("Helvetica", 7)
+    text.setWordSpace(-1.5)
+    text.textLine("1.2 the child lived with her mother and the family")
+    c.drawText(text)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 650, "1.3 The Panel noted the safeguarding review of the case.")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_words_pdfium_keeps_apart_stay_apart(tmp_path, monkeypatch):
+    import pdfplumber
+
+    path = tight_words_pdf(tmp_path / "tight.pdf")
+    with pdfplumber.open(path) as plumbed:
+        assert plumbed.pages[0].extract_text().splitlines()[0] == TIGHT_WORDS.replace(" ", "")
+    monkeypatch.setattr(pdfium_reader._PageText, "words_char_by_char", None)  # read word by word
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium"]
+    assert texts(raw) == [
+        TIGHT_WORDS,
+        "1.2 the child lived with her mother and the family",
+        "1.3 The Panel noted the safeguarding review of the case.",
+    ]
+
+
+def test_character_by_character_reading_keeps_pdfium_spaces_too(tmp_path, monkeypatch):
+    path = tight_words_pdf(tmp_path / "tight.pdf")
+
+    def unsafe(self):
+        raise pdfium_reader._Unsafe
+
+    monkeypatch.setattr(pdfium_reader._PageText, "words", unsafe)
+    assert texts(pdf.read_pdf(path))[0] == TIGHT_WORDS
+
+
+def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path):
+    """The same words drawn through a form XObject, which pdfium's reading leaves to pdfplumber
+    (as the cropped pages of the pdf.js suite's freeculture.pdf): a word pdfplumber runs together
+    that is consecutive words of pdfium's text becomes those words, in lines and table cells."""
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.beginForm("words")
+    c.setFont("Helvetica", 7)
+    x = 72.0
+    for word in TIGHT_WORDS.split():
+        c.drawString(x, 700, word)
+        x += c.stringWidth(word, "Helvetica", 7) + 2.0
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 650, "1.3 The Panel noted the safeguarding review of the case.")
+    c.endForm()
+    c.doForm("words")
+    c.showPage()
+    c.save()
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfplumber"]
+    assert texts(raw) == [TIGHT_WORDS, "1.3 The Panel noted the safeguarding review of the case."]
+    assert texts(pdf.read_pdf(path, reader="pdfplumber"))[0] == TIGHT_WORDS.replace(" ", "")  # pdfplumber alone
+
+
+def _tight(c: canvas.Canvas, x: float, y: float, text: str) -> None:
+    """``text`` in 7 pt type, a word at a time, 2 pt apart."""
+    c.setFont("Helvetica", 7)
+    for word in text.split():
+        c.drawString(x, y, word)
+        x += c.stringWidth(word, "Helvetica", 7) + 2.0
+
+
+def test_pdfium_spaces_split_ruled_table_cells_too(tmp_path):
+    """In cells of one line and of two (which pdfplumber's ``extract_text`` reads)."""
+    path = tmp_path / "cells.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    rows = [["Measure", "2021/22", "2022/23"], ["child lived at home", "412", "455"], ["lived with the family of a friend", "58", "71"]]
+    y = 700
+    for r, row in enumerate(rows):
+        height = 24 if r == 2 else 14
+        x = 72
+        for col, (text, width) in enumerate(zip(row, (200, 80, 80))):
+            c.rect(x, y - height, width, height)
+            if r == 2 and col == 0:  # two lines in one cell
+                _tight(c, x + 3, y - 10, "lived with the")
+                _tight(c, x + 3, y - 20, "family of a friend")
+            else:
+                _tight(c, x + 3, y - 10, text)
+            x += width
+        y -= height
+    c.showPage()
+    c.save()
+    (table,) = [b for b in pdf.read_pdf(path).blocks if isinstance(b, TableBlock)]
+    assert [table.header, *table.rows] == rows
+    (plumbed,) = [b for b in pdf.read_pdf(path, reader="pdfplumber").blocks if isinstance(b, TableBlock)]
+    assert plumbed.rows[0][0] == "childlivedathome"  # pdfplumber alone
+
+
+# --------------------------------------------------------------------------------------------
+# 6. PDFs with no text say why
+
+
+def _no_text(path: Path, draw) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for _ in range(2):
+        draw(c)
+        c.showPage()
+    c.save()
+    return path
+
+
+def _drawings(c: canvas.Canvas) -> None:
+    c.rect(72, 500, 300, 200, fill=1)
+    c.circle(300, 300, 60)
+    c.line(72, 100, 500, 120)
+
+
+def _picture(c: canvas.Canvas) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    bitmap = Image.new("L", (64, 64), 200)
+    c.drawImage(ImageReader(bitmap), 100, 500, width=300, height=300)
+
+
+def _page_number(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica", 9)
+    c.drawString(290, 30, "13")
+
+
+def _link(c: canvas.Canvas) -> None:
+    c.linkURL("https://example.org/report", (72, 700, 300, 720))
+
+
+@pytest.mark.parametrize(
+    "draw, reason, scan",
+    [
+        (lambda c: None, pdf.BLANK, False),
+        (_drawings, pdf.DRAWINGS_ONLY, False),
+        (_picture, pdf.SCAN, True),
+        (_page_number, pdf.FURNITURE_ONLY, False),
+        (_link, pdf.ANNOTATIONS_ONLY, False),
+    ],
+    ids=["blank", "drawings", "scan", "page-numbers", "annotations"],
+)
+def test_a_pdf_without_text_says_why(tmp_path, draw, reason, scan):
+    path = _no_text(tmp_path / "nothing.pdf", draw)
+    for reader in ("pdfium", "pdfplumber"):
+        with pytest.raises(ExtractionError) as failure:
+            pdf.read_pdf(path, reader=reader)
+        assert str(failure.value) == reason
+        assert isinstance(failure.value, pdf.NoTextLayerError) == scan  # only a scan goes to --ocr
+
+
+def test_blank_pages_are_not_called_a_scan():
+    assert pdf.BLANK == "no text: the pages are blank"
+    assert pdf.DRAWINGS_ONLY.startswith("no text: the pages hold only drawings")
+    assert pdf.SCAN.startswith("no text layer: the PDF is probably a scan") and "--ocr" in pdf.SCAN
+
+
+# --------------------------------------------------------------------------------------------
 # Searchable
 
 
@@ -389,13 +569,15 @@ def test_what_these_pages_hold_is_found_by_search(tmp_path):
     non_bmp_pdf(folder / "emoji.pdf")
     untyped_page_pdf(folder / "f1040.pdf")
     rotated_table_pdf(folder / "rotated.pdf")
+    tight_words_pdf(folder / "tight.pdf")
     summary = ingest([folder], index=tmp_path / "index")
-    assert summary.counts()["added"] == 3, summary.outcomes
+    assert summary.counts()["added"] == 4, summary.outcomes
     ix = open_index(tmp_path / "index")
 
     def found(query: str) -> set[str]:
         return {Path(hit.source).name for hit in ix.search(query, limit=5).hits}
 
+    assert found('"child lived"') == {"tight.pdf"}
     assert any(NON_BMP_LINE in hit.text for hit in ix.search("math today", limit=5).hits)
     assert found('"Individual Income Tax Return"') == {"f1040.pdf"}
     assert found('"firearm background checks"') == {"rotated.pdf"}

@@ -1,10 +1,12 @@
 """Reading report PDFs: lines with their layout, ruled and unruled tables.
 
-Pages are read with pdfium (``pdfium_reader``), which gives exactly what pdfplumber would,
-about twenty times faster; a page pdfium cannot vouch for, or that it fails on, is read by
-pdfplumber (``pdfplumber_reader``), that page alone, and a page both fail on as pdfium's own
-text. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every page with pdfplumber. Then ``layout``
-makes the document: lines, tables, running headers and footers dropped.
+Pages are read with pdfium (``pdfium_reader``), which gives what pdfplumber would but for
+pdfium's word breaks, about twenty times faster; a page pdfium cannot vouch for, or that it
+fails on, is read by pdfplumber (``pdfplumber_reader``), that page alone, and a page both fail
+on as pdfium's own text. ``REPORT_INDEX_PDF_READER=pdfplumber`` reads every page with
+pdfplumber. Then ``layout`` makes the document: lines, tables, running headers and footers
+dropped. A PDF with no text fails with the reason its pages give (``no_text_error``): images
+(a scan, for ``--ocr``), drawings alone, nothing at all.
 """
 
 from __future__ import annotations
@@ -25,8 +27,17 @@ READERS = ("pdfium", "pdfplumber")
 
 
 class NoTextLayerError(ExtractionError):
-    """The PDF opened but has no text to read: a scan, or pages that are pictures of text."""
+    """The PDF opened but has no text to read, and its pages carry images: a scan, or pages that
+    are pictures of text (``--ocr`` reads them)."""
 
+
+SCAN = "no text layer: the PDF is probably a scan (ingest with --ocr to read it with OCR)"
+BLANK = "no text: the pages are blank"
+ANNOTATIONS_ONLY = "no text: the pages are blank but for annotations or form fields, which are not read"
+DRAWINGS_ONLY = "no text: the pages hold only drawings (lines and shapes, no text or images)"
+FURNITURE_ONLY = "no text but page numbers and running headers or footers"
+DAMAGED = "damaged PDF: none of its pages could be read"
+UNMAPPED = "no readable text: its fonts give no Unicode for the characters they draw"
 
 
 def chosen_reader() -> str:
@@ -61,11 +72,10 @@ def read_pdf(path: Path, reader: str | None = None) -> RawDocument:
 
 def finish(path: Path, read: PdfPages) -> RawDocument:
     """The document made of its pages' lines and tables."""
+    read_text = any(isinstance(item, Table) or item.text.strip() for page in read.pages for item in page)
     blocks = assemble_document(read.pages, read.sizes)
     if not any(isinstance(b, Table) or b.text.strip() for b in blocks):
-        raise NoTextLayerError(
-            "no text layer: the PDF is probably a scan (ingest with --ocr to read it with OCR)"
-        )
+        raise ExtractionError(FURNITURE_ONLY) if read_text else no_text_error(path)
     blocks = [_without_surrogates(b) for b in blocks]
     return RawDocument(source=str(path), kind="pdf", page_count=len(read.sizes), blocks=blocks, page_readers=list(read.readers))
 
@@ -85,3 +95,42 @@ def _without_surrogates(block: Block) -> Block:
         return block
     return replace(block, text=_SURROGATES.sub("", block.text))
 
+
+def no_text_error(path: Path) -> ExtractionError:
+    """Why a PDF that opened gave no text, by what its pages draw: images (a scan, which
+    ``NoTextLayerError`` lets ``--ocr`` read), text objects with no Unicode, drawings alone, or
+    nothing at all (or white space)."""
+    from .pdfium_reader import page_contents
+
+    contents = page_contents(path) or _plumber_contents(path)
+    if contents is not None and contents.pages and contents.unreadable == contents.pages:
+        return ExtractionError(DAMAGED)
+    if contents is None or contents.images:
+        return NoTextLayerError(SCAN)
+    if contents.unmapped:
+        return ExtractionError(UNMAPPED)
+    if contents.drawings:
+        return ExtractionError(DRAWINGS_ONLY)
+    return ExtractionError(ANNOTATIONS_ONLY if contents.annotations else BLANK)
+
+
+def _plumber_contents(path: Path):
+    """``page_contents`` as pdfplumber counts them, for a file pdfium cannot open."""
+    import pdfplumber
+
+    from .pdfium_reader import Contents
+
+    contents = Contents()
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                contents.texts += len(page.chars)
+                contents.unmapped += sum(1 for char in page.chars if char["text"].startswith("(cid:"))
+                contents.images += len(page.images)
+                contents.drawings += len(page.rects) + len(page.lines) + len(page.curves)
+                contents.annotations += len(page.annots)
+                contents.pages += 1
+                page.close()
+    except Exception:
+        return None
+    return contents
