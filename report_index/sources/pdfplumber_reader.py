@@ -19,7 +19,7 @@ def read_with_pdfplumber(path: Path) -> PdfPages:
     """Each page's lines and tables and the page sizes, every page read by pdfplumber; a page it
     fails on is read as pdfium's own text (``pdfium text``), and so is a file it cannot parse
     or finds no pages in when pdfium opens it."""
-    from .pdfium_reader import PdfiumText
+    from .pdfium_text import PdfiumText
 
     read = PdfPages()
     stand_in = PdfiumText(path)
