@@ -170,6 +170,20 @@ def brief_option(func):
     )(func)
 
 
+def _render_document(found, output: str, brief: Path | None, render_brief, render_text) -> None:
+    """A document's answer: the brief written to ``brief`` (its extension picks the format), then
+    the answer printed as ``output`` asks (JSON, a Markdown or HTML brief, or text)."""
+    generated = date.today().isoformat()
+    if brief is not None:
+        _write_brief(brief, render_brief(found, BRIEF_FORMATS[brief.suffix.lower()], generated=generated))
+    if output == "json":
+        _echo(output_json(found))
+    elif output in ("markdown", "html"):
+        _echo(render_brief(found, output, generated=generated))
+    else:
+        _echo(render_text())
+
+
 def _write_brief(path: Path, rendered: str) -> None:
     try:
         path.write_text(rendered, encoding="utf-8")
@@ -430,14 +444,7 @@ def progress(ctx, name, output, brief) -> None:
     from .output.brief import progress_brief
 
     found = call(_index(ctx).progress, name)
-    if brief is not None:
-        _write_brief(brief, progress_brief(found, BRIEF_FORMATS[brief.suffix.lower()], generated=date.today().isoformat()))
-    if output == "json":
-        _echo(output_json(found))
-    elif output in ("markdown", "html"):
-        _echo(progress_brief(found, output, generated=date.today().isoformat()))
-    else:
-        _echo(_text().progress(found, _style()))
+    _render_document(found, output, brief, progress_brief, lambda: _text().progress(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,14 +475,7 @@ def compare(ctx, report_a, report_b, topic, output, brief) -> None:
     from .output.brief import compare_brief
 
     found = call(_index(ctx).compare, report_a, report_b, topic=topic)
-    if brief is not None:
-        _write_brief(brief, compare_brief(found, BRIEF_FORMATS[brief.suffix.lower()], generated=date.today().isoformat()))
-    if output == "json":
-        _echo(output_json(found))
-    elif output in ("markdown", "html"):
-        _echo(compare_brief(found, output, generated=date.today().isoformat()))
-    else:
-        _echo(_text().comparison(found, _style()))
+    _render_document(found, output, brief, compare_brief, lambda: _text().comparison(found, _style()))
 
 
 # --------------------------------------------------------------------------------------------

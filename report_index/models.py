@@ -16,7 +16,7 @@ class Record:
     """What every record has: ``to_dict()``, its fields as plain lists, dicts and values (JSON)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(self)
+        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -281,9 +281,12 @@ class ReportList:
 
 
 def _plain(value: Any) -> Any:
-    """A record as plain lists, dicts and values; what ``asdict`` gives for the records here."""
-    if isinstance(value, list):
+    """A record as plain lists, dicts and values; what ``asdict`` gives for the records here
+    (tuples as lists, a record with its own ``to_dict`` as that gives it)."""
+    if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, Record) and type(value).to_dict is not Record.to_dict:
+        return value.to_dict()
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     fields = getattr(value, "__dataclass_fields__", None)

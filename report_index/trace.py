@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from .errors import ExtractionError, ReportIndexError
 from .measures.tables import attach_measures, is_comment_table
-from .models import Block, RawDocument, Report, Table, TextLine
+from .models import Block, RawDocument, Record, Report, Table, TextLine
 from .pipeline import Annotator, complete_report
 from .sources import PDF_SUFFIXES, TEXT_SUFFIXES, read_document
 from .structure.sections import merge_heading_lines, parse_report
@@ -35,25 +35,8 @@ from .structure.title_block import FrontMatter, read_front_matter
 STEPS = ("read", "title-block", "structure", "measures", "passages", "initiatives")
 
 
-class _Record:
-    """``to_dict`` for the frozen records below: their fields as plain values (tuples as lists)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, _Record):
-        return value.to_dict()
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
-
-
 @dataclass(frozen=True)
-class FileInfo(_Record):
+class FileInfo(Record):
     """The file itself: where it is, its kind by name ("pdf", "text" or "" when unsupported),
     its size in bytes, its content fingerprint and (once read) its page count."""
 
@@ -66,7 +49,7 @@ class FileInfo(_Record):
 
 
 @dataclass(frozen=True)
-class PageTrace(_Record):
+class PageTrace(Record):
     """One page: the reader that read it ("pdfium", "pdfplumber", "pdfium text"; "text" for a
     text file with form feeds) and how many lines and tables of the document are on it."""
 
@@ -77,7 +60,7 @@ class PageTrace(_Record):
 
 
 @dataclass(frozen=True)
-class LineTrace(_Record):
+class LineTrace(Record):
     """One line as the reader laid it out (a ``TextLine``), at position ``block`` in reading order.
 
     ``title_block``: the title-block reader took it; ``joined``: it was joined to the line before
@@ -101,7 +84,7 @@ class LineTrace(_Record):
 
 
 @dataclass(frozen=True)
-class TableTrace(_Record):
+class TableTrace(Record):
     """One table, at position ``block`` in reading order, with its cells.
 
     ``ruled``: found from the lines drawn round its cells (else from the white space between its
@@ -129,7 +112,7 @@ BlockTrace = LineTrace | TableTrace
 
 
 @dataclass(frozen=True)
-class TitleBlockTrace(_Record):
+class TitleBlockTrace(Record):
     """The title block as ``read_front_matter`` read it (before the date from the file name).
 
     ``taken``: the indexes, in the heading-merged blocks the parser reads, of the blocks that were
@@ -147,7 +130,7 @@ class TitleBlockTrace(_Record):
 
 
 @dataclass(frozen=True)
-class SectionTrace(_Record):
+class SectionTrace(Record):
     """A heading of the section tree; ``parent`` is the index of its parent section."""
 
     index: int
@@ -159,14 +142,14 @@ class SectionTrace(_Record):
 
 
 @dataclass(frozen=True)
-class ValueTrace(_Record):
+class ValueTrace(Record):
     period: str
     value: float | None
     raw: str
 
 
 @dataclass(frozen=True)
-class MeasureTrace(_Record):
+class MeasureTrace(Record):
     """A measure read from a measures table (``table`` is its index in the report's tables)."""
 
     index: int
@@ -185,7 +168,7 @@ class MeasureTrace(_Record):
 
 
 @dataclass(frozen=True)
-class PassageTrace(_Record):
+class PassageTrace(Record):
     """A passage as it would be indexed: a paragraph, list item, table row or measure."""
 
     ordinal: int
@@ -200,7 +183,7 @@ class PassageTrace(_Record):
 
 
 @dataclass(frozen=True)
-class ReportTrace(_Record):
+class ReportTrace(Record):
     """The report's metadata once the pipeline has completed it: ``date_source`` is "text" (the
     title block or a date line near the top) or "filename"; ``title_source`` is "title block" or
     "filename" (the file name stands in for a missing title)."""
@@ -218,7 +201,7 @@ class ReportTrace(_Record):
 
 
 @dataclass(frozen=True)
-class MentionTrace(_Record):
+class MentionTrace(Record):
     initiative: str
     paragraph: int
     section: str
@@ -230,7 +213,7 @@ class MentionTrace(_Record):
 
 
 @dataclass(frozen=True)
-class DiscoveredTrace(_Record):
+class DiscoveredTrace(Record):
     """An initiative first found in this report, not in the gazetteer."""
 
     id: str
@@ -240,7 +223,7 @@ class DiscoveredTrace(_Record):
 
 
 @dataclass(frozen=True)
-class StageFailure(_Record):
+class StageFailure(Record):
     """The stage that failed and its message; ``unexpected`` for an error that is not one of the
     ways a file can fail to be a report (a bug), with its traceback in ``detail``."""
 
@@ -251,7 +234,7 @@ class StageFailure(_Record):
 
 
 @dataclass(frozen=True)
-class FileTrace(_Record):
+class FileTrace(Record):
     """Everything the stages produced for one file, up to the stage that failed, if one did.
 
     A stage that was not reached leaves its part ``None`` (``title_block``, ``report``) or empty;
