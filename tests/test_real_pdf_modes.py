@@ -10,7 +10,11 @@ reproduced by a PDF made here (reportlab, or PDF bytes written out by hand):
 * CJK text in a CID font with no ToUnicode map, which pdfium gives no Unicode for;
 * words drawn a little apart with no space character between them, which pdfium's text keeps
   apart (with a space it generates) and pdfplumber's 3 pt rule runs together ("childlived");
-* PDFs with no text: a scan, blank pages, drawings alone.
+* PDFs with no text: a scan, blank pages, drawings alone, fonts with no Unicode;
+* type sized by the text matrix (``1 Tf`` under ``10.92 0 0 10.92 Tm``), read as 1 pt type with
+  every letter apart ("T a b le"); a word whose first character is in another font ("(" and an
+  italic word); pdfium's mark for a line-end hyphen; cropped pages and form XObjects, which were
+  left to the slower pdfplumber (pdf.js's 352-page freeculture.pdf timed out).
 """
 
 from __future__ import annotations
@@ -439,10 +443,13 @@ def test_character_by_character_reading_keeps_pdfium_spaces_too(tmp_path, monkey
     assert texts(pdf.read_pdf(path))[0] == TIGHT_WORDS
 
 
-def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path):
-    """The same words drawn through a form XObject, which pdfium's reading leaves to pdfplumber
-    (as the cropped pages of the pdf.js suite's freeculture.pdf): a word pdfplumber runs together
-    that is consecutive words of pdfium's text becomes those words, in lines and table cells."""
+@pytest.mark.parametrize("scale, reader", [(1.0, "pdfium"), (0.9, "pdfplumber")])
+def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, reader):
+    """The same words drawn through a form XObject (as every page of the pdf.js suite's
+    freeculture.pdf draws its running footer). pdfium reads a form drawn as it is, its objects in
+    place; one drawn scaled (whose text is not the size its text objects say) is left to
+    pdfplumber, and there a word pdfplumber runs together that is consecutive words of pdfium's
+    text becomes those words, in lines and table cells."""
     path = tmp_path / "form.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.beginForm("words")
@@ -454,11 +461,12 @@ def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path):
     c.setFont("Helvetica", 11)
     c.drawString(72, 650, "1.3 The Panel noted the safeguarding review of the case.")
     c.endForm()
+    c.scale(scale, scale)
     c.doForm("words")
     c.showPage()
     c.save()
     raw = pdf.read_pdf(path)
-    assert raw.page_readers == ["pdfplumber"]
+    assert raw.page_readers == [reader]
     assert texts(raw) == [TIGHT_WORDS, "1.3 The Panel noted the safeguarding review of the case."]
     assert texts(pdf.read_pdf(path, reader="pdfplumber"))[0] == TIGHT_WORDS.replace(" ", "")  # pdfplumber alone
 
@@ -553,6 +561,41 @@ def test_a_pdf_without_text_says_why(tmp_path, draw, reason, scan):
         assert isinstance(failure.value, pdf.NoTextLayerError) == scan  # only a scan goes to --ocr
 
 
+def unmapped_pdf(path: Path) -> Path:
+    """Text in a CID font with the Identity ordering and no ToUnicode map, not embedded: neither
+    reader has a character for it (pdfium gives nothing, pdfminer "(cid:256)")."""
+    content = b"\n".join(b"BT /F1 17 Tf %d 644 Td <%04x> Tj ET" % (72 + 18 * n, 0x0100 + 7 * n) for n in range(14))
+    path.write_bytes(
+        pdf_bytes(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+                stream(content),
+                b"<< /Type /Font /Subtype /Type0 /BaseFont /Unnamed /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+                b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unnamed /DW 1000 "
+                b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R >>",
+                b"<< /Type /FontDescriptor /FontName /Unnamed /Flags 32 /FontBBox [-8 -145 1000 859] "
+                b"/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 684 /StemV 88 >>",
+            ]
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_text_no_reader_has_characters_for_says_so(tmp_path, reader):
+    import pdfplumber
+
+    path = unmapped_pdf(tmp_path / "unmapped.pdf")
+    with pdfplumber.open(path) as plumbed:
+        assert plumbed.pages[0].extract_text().startswith("(cid:256)(cid:263)")
+    with pytest.raises(ExtractionError) as failure:
+        pdf.read_pdf(path, reader=reader)
+    assert str(failure.value) == pdf.UNMAPPED  # not "(cid:256)..." as the report's text
+
+
 def test_blank_pages_are_not_called_a_scan():
     assert pdf.BLANK == "no text: the pages are blank"
     assert pdf.DRAWINGS_ONLY.startswith("no text: the pages hold only drawings")
@@ -582,3 +625,111 @@ def test_what_these_pages_hold_is_found_by_search(tmp_path):
     assert found('"Individual Income Tax Return"') == {"f1040.pdf"}
     assert found('"firearm background checks"') == {"rotated.pdf"}
     assert found("Alabama") == {"rotated.pdf"}
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Type sized by the text matrix, words in two fonts, line-end hyphens, cropped pages
+
+
+SCALED_LINES = [
+    "Table 8.12 - Own brand shares (food only) for leading retailers, 1996",
+    "Franprix 28.0 n.a. Casino 24.8 1800",
+]
+
+
+def scaled_type_pdf(path: Path) -> Path:
+    """Text set at ``1 Tf`` under a text matrix of ``10.92 0 0 10.92``: 10.92 pt type, as
+    camelot's and pdfplumber's suites draw much of theirs. A reading that takes the size from
+    ``Tf`` alone (1 pt) puts every letter apart: "T a b le 8 .1 2"."""
+    content = b"".join(
+        b"BT /F1 1 Tf %.2f 0 0 %.2f 72 %d Tm (%s) Tj ET\n" % (size, size, y, line.encode())
+        for (size, y), line in zip([(10.92, 700), (12.0, 680)], SCALED_LINES)
+    )
+    path.write_bytes(one_page(content, HELVETICA % b""))
+    return path
+
+
+def test_type_sized_by_the_text_matrix_reads_as_words(tmp_path):
+    import pdfplumber
+
+    path = scaled_type_pdf(tmp_path / "scaled.pdf")
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium"]
+    assert texts(raw) == SCALED_LINES
+    with pdfplumber.open(path) as plumbed:
+        assert {round(c["size"], 2) for c in plumbed.pages[0].chars} == {10.92, 12.0}
+    assert texts(pdf.read_pdf(path, reader="pdfplumber")) == SCALED_LINES
+    page = pdfium_reader.read_with_pdfium(path).pages[0]
+    assert [round(w.size, 2) for w in page[0].words][:2] == [10.92, 10.92]
+
+
+TWO_FONT_LINE = "In vocational teacher education colleges (ammatilliset opettajakorkeakoulut), in 1998"
+
+
+def two_fonts_pdf(path: Path) -> Path:
+    """Words whose first or last characters are set in another font, abutting: "(" upright and
+    "ammatilliset" in italics, "1" bold and "998" not. The readers' word clustering (by font and
+    size) makes two words of each; the line has them as one."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    text = c.beginText(72, 700)
+    for font, piece in [
+        ("Helvetica", "In vocational teacher education colleges ("),
+        ("Helvetica-Oblique", "ammatilliset opettajakorkeakoulut"),
+        ("Helvetica", "), in "),
+        ("Helvetica-Bold", "1"),
+        ("Helvetica", "998"),
+    ]:
+        text.setFont(font, 10)
+        text.textOut(piece)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
+def test_a_word_in_two_fonts_stays_one_word(tmp_path, reader):
+    path = two_fonts_pdf(tmp_path / "fonts.pdf")
+    assert texts(pdf.read_pdf(path, reader=reader)) == [TWO_FONT_LINE]
+
+
+def test_words_of_one_font_stay_apart_however_close(tmp_path, monkeypatch):
+    """The join of abutting words is for words in two fonts only: words of one font drawn 2 pt
+    apart with pdfium's space between them stay apart (see section 5)."""
+    path = tight_words_pdf(tmp_path / "tight.pdf")
+    assert texts(pdf.read_pdf(path))[0] == TIGHT_WORDS
+
+
+HYPHENATED = ["The precise contours of this concept are hard to sketch, but the injustice is easy to cap-",
+              "ture. As Lord Mansfield wrote in a case that extended the reach of the law"]
+
+
+def hyphenated_pdf(path: Path, crop: bool = False) -> Path:
+    """A paragraph whose first line ends in a hyphen that breaks a word ("cap-" / "ture"), for
+    which pdfium's text has a mark of its own (U+FFFE) and no line break; with ``crop``, the page
+    has a crop box inside its media box (as every page of pdf.js's freeculture.pdf), and a
+    running footer drawn through a form XObject."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    if crop:
+        c.setCropBox((40, 40, 555, 800))
+        c.beginForm("footer")
+        c.setFont("Helvetica", 8)
+        c.drawString(72, 60, "Free Culture: how big media uses technology")
+        c.endForm()
+        c.doForm("footer")
+    c.setFont("Times-Roman", 11)
+    for n, line in enumerate(HYPHENATED):
+        c.drawString(72, 700 - 14 * n, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("crop", [False, True], ids=["plain", "cropped"])
+def test_a_line_end_hyphen_and_a_cropped_page_are_read_word_by_word(tmp_path, crop):
+    path = hyphenated_pdf(tmp_path / "hyphen.pdf", crop=crop)
+    read = pdfium_reader.read_with_pdfium(path)
+    assert read.readers == ["pdfium"] and read.by_character == []  # not left to the slower readings
+    raw = pdf.read_pdf(path)
+    assert texts(raw)[:2] == HYPHENATED
+    assert texts(raw) == texts(pdf.read_pdf(path, reader="pdfplumber"))

@@ -46,6 +46,7 @@ class Word:
     bottom: float
     bold: bool
     size: float
+    font: str = ""  # the font's name, where the reader gives it
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Line:
             before = w.x1
         self.top, self.bottom, self.x1, self.widest_gap = top, bottom, x1, widest_gap
         self.size = size if one_size else statistics.median(w.size for w in words)
-        self.text = normalise(" ".join(w.text for w in words))
+        self.text = normalise(join_words(words))
         self.bold = total > 0 and bold / total >= 0.9
 
     @property
@@ -98,6 +99,29 @@ class Line:
         return groups
 
 
+def join_words(words: list[Word]) -> str:
+    """The words of one line as text, left to right: a space between two words, but for words
+    in two fonts or sizes that abut (the next starts within a tenth of an em of where the last
+    ends). Those are one word drawn in two fonts, which the readers' word clustering (by font
+    and size) keeps apart: an italic "(" and its word, a footnote mark, a bold first letter.
+    Words of one font are apart for a reason, however close: a space between them (narrowed by
+    word spacing), or a gap pdfium's text has a space in ("child lived" 2 pt apart)."""
+    parts: list[str] = []
+    before: Word | None = None
+    for word in words:
+        if (
+            before is not None
+            and (word.font != before.font or word.size != before.size)
+            and abs(word.x0 - before.x1) <= 0.1 * min(word.size, before.size)
+            and word.x0 > before.x0
+        ):
+            parts[-1] += word.text
+        else:
+            parts.append(word.text)
+        before = word
+    return " ".join(parts)
+
+
 def word_from_plumber(w: dict) -> Word:
     """pdfplumber's word dict (from pdfplumber itself or from pdfium's characters) as a Word."""
     return Word(
@@ -108,6 +132,7 @@ def word_from_plumber(w: dict) -> Word:
         bottom=float(w["bottom"]),
         bold=is_bold(w.get("fontname", "")),
         size=float(w.get("size", 0.0)),
+        font=w.get("fontname", ""),
     )
 
 
@@ -397,10 +422,13 @@ class _UnruledTable:
         def cells(lines: list[Line]) -> list[str]:
             out: list[list[str]] = [[] for _ in range(width)]
             for line in lines:
+                by_column: list[list[Word]] = [[] for _ in range(width)]
                 for word in line.words:
                     centre = (word.x0 + word.x1) / 2
-                    column = sum(1 for b in bounds if centre > b)
-                    out[column].append(word.text)
+                    by_column[sum(1 for b in bounds if centre > b)].append(word)
+                for column, words in enumerate(by_column):
+                    if words:
+                        out[column].append(join_words(words))
             return [" ".join(parts) for parts in out]
 
         rows: list[list[str]] = [cells([self.header])]

@@ -26,7 +26,11 @@ twenty times faster, with one difference: pdfium's own word breaks are kept.
   near the table.
 
 A rotated page (``/Rotate``) is read in its own coordinates, as drawn before the rotation turns
-it. A page this reader cannot vouch for (cropped, a form XObject, text that is not upright) is
+it; a cropped page in its media box's, as pdfplumber reads it; a form XObject's objects where
+the form draws them. Type is as big as its text matrix makes it (``1 Tf`` under a matrix of
+``10.92 0 0 10.92`` is 10.92 pt type), and pdfium's mark for a line-end hyphen (U+FFFE, with
+the line break taken out) is the hyphen ending its line. A page this reader cannot vouch for (a
+media box away from the origin, a form that scales its text, text that is not upright) is
 read by pdfplumber (``pdfplumber_reader``); so is a page pdfium has no Unicode for most of the
 text of (then the reading with more text is kept). A page pdfplumber fails on too, or misses
 text pdfium has, is read as pdfium's own text, line by line (``plain_text_page``).
@@ -53,7 +57,7 @@ from ..errors import ExtractionError
 from ..models import Block, Table
 from .layout import Line, PdfPages, Word, in_line_order, is_bold, layout_page, word_from_plumber
 from .pdfium_text import address, pdfium_api, plain_text_page, unrotated_size
-from .pdfplumber_reader import read_plumber_page
+from .pdfplumber_reader import CID, read_plumber_page
 
 _content_order = operator.attrgetter("order")
 _font_key = operator.attrgetter("key")
@@ -169,7 +173,7 @@ def with_spaces(items: list[Block | Line], page) -> None:
                 step = (word.x1 - word.x0) / len(word.text)  # each piece its share of the word's width
                 x0 = word.x0
                 for piece in split:
-                    words.append(Word(piece, x0, x0 + step * len(piece), word.top, word.bottom, word.bold, word.size))
+                    words.append(Word(piece, x0, x0 + step * len(piece), word.top, word.bottom, word.bold, word.size, word.font))
                     x0 += step * len(piece)
             if len(words) != len(item.words):
                 items[index] = Line(words=words, page=item.page)
@@ -277,15 +281,14 @@ class _Plumber:
 
 def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
     """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
-    (a cropped page, a form XObject, text that is not upright, text pdfium has no Unicode for).
+    (a media box away from the origin, a form that scales its text, text that is not upright).
 
     A rotated page (``/Rotate``) is read in its own coordinates, before the rotation turns it:
     text upright there (a landscape table turned to fit a portrait page) is read like any other;
     text that is not (text turned against the rotation, to read upright on screen) goes to
     pdfplumber, which reads the page as displayed."""
-    mediabox = tuple(page.get_mediabox())
-    if tuple(page.get_cropbox()) != mediabox or mediabox[:2] != (0, 0):
-        return None
+    if tuple(page.get_mediabox())[:2] != (0, 0):
+        return None  # pdfplumber's coordinates are then the media box's, shifted
     objects = _page_objects(page)
     if objects is None:
         return None
@@ -335,11 +338,8 @@ def readable_chars(items: list[Block | Line]) -> int:
             parts.append(item.text)
         elif isinstance(item, Table):
             parts.extend(cell for row in [item.header, *item.rows] for cell in row if cell)
-    text = _CID.sub("", " ".join(parts))
+    text = CID.sub("", " ".join(parts))
     return sum(1 for char in text if char.isprintable() and not char.isspace() and char != "\ufffd")
-
-
-_CID = re.compile(r"\(cid:\d+\)")
 
 
 class _Unsafe(Exception):
@@ -359,7 +359,10 @@ def warm_up() -> None:
     pdfium_api()
 
 
-_TOKEN = re.compile(r"\S+|\Z")
+# a word: up to white space, or up to and with the mark pdfium puts for a hyphen that ends a
+# line (it joins the two lines' halves, "cap\ufffeture": the halves are two words, "cap-" and
+# "ture", as pdfplumber has them)
+_TOKEN = re.compile(r"[^\s\ufffe]+\ufffe?|\ufffe|\Z")
 
 
 _UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
@@ -368,16 +371,21 @@ _UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]")
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
-_LIGATURES = str.maketrans(LIGATURES)
+_LIGATURES = str.maketrans({**LIGATURES, "\ufffe": "-"})
 
 
-_STANDARD_FONTS: dict[tuple[str, float], _Font] = {}  # by name and size, across documents
+_STANDARD_FONTS: dict[tuple[str, float, float], _Font] = {}  # by name, size and width, across documents
 
 
 @dataclass
 class _Font:
     """What the characters of text objects in one font and size share: pdfminer's descent, and
-    each character's advance (from the standard font metrics, or learnt from pdfium)."""
+    each character's advance (from the standard font metrics, or learnt from pdfium).
+
+    ``size`` is the characters' height as pdfminer has it: the font size of the text state
+    (``Tf``) scaled by the text matrix's vertical scale; ``width`` the points one em takes across
+    (the font size by the matrix's horizontal scale). Text drawn at ``1 Tf`` under a matrix of
+    ``10.92 0 0 10.92`` is 10.92 pt text, as common in real files as ``10.92 Tf``."""
 
     name: str
     size: float
@@ -387,6 +395,11 @@ class _Font:
     bold: bool
     learns: bool  # whether advances missing from the metrics are learnt from pdfium's boxes
     spans: dict[str, float] = field(default_factory=dict)
+    width: float = 0.0  # points an em takes across; the size when 0
+
+    def __post_init__(self) -> None:
+        if not self.width:
+            self.width = self.size
 
     @property
     def key(self) -> tuple[str, float]:
@@ -493,15 +506,18 @@ class _PageText:
         api.matrix(text_object, self.matrix_address)
         if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
             raise _ForPdfplumber
-        size = api.font_size(self.handle, index)
+        points = api.font_size(self.handle, index)
+        size, width = points * matrix[3], points * matrix[0]
+        if abs(size - points) < 1e-4 and abs(width - points) < 1e-4:
+            size = width = points  # an unscaled matrix: the size exactly as pdfium gives it
         handle = api.font(text_object)
-        font = self.page_fonts.get((handle, size))
+        font = self.page_fonts.get((handle, size, width))
         if font is None:
-            font = self.page_fonts[(handle, size)] = self._read_font(handle, size)
+            font = self.page_fonts[(handle, size, width)] = self._read_font(handle, size, width)
         self.fonts[text_object] = font
         return font
 
-    def _read_font(self, handle: int, size: float) -> _Font:
+    def _read_font(self, handle: int, size: float, width: float) -> _Font:
         """The descent is pdfminer's: for the standard 14 fonts, that of their published metrics.
         A standard font (not embedded) is the same in every document, and kept across them; the
         advances of another font are learnt from pdfium, and kept for the document only."""
@@ -514,7 +530,7 @@ class _PageText:
         base = name.split("+")[-1]
         standard = not api.embedded(handle) and base in FONT_METRICS
         fonts = _STANDARD_FONTS if standard else self.shared_fonts
-        font = fonts.get((name, size))
+        font = fonts.get((name, size, width))
         if font is not None:
             return font
         if len(fonts) > 1000:  # a bound on what is kept across documents
@@ -527,15 +543,17 @@ class _PageText:
             value = ctypes.c_float()
             api.descent(handle, size, ctypes.addressof(value))
             descent = value.value
-        advances = {char: width * size / 1000 for char, width in metrics.items()}
-        font = fonts[(name, size)] = _Font(name, size, descent, metrics, advances, is_bold(name), learns=not standard)
+        advances = {char: em * width / 1000 for char, em in metrics.items()}
+        font = fonts[(name, size, width)] = _Font(
+            name, size, descent, metrics, advances, is_bold(name), learns=not standard, width=width
+        )
         return font
 
     def x1(self, index: int, char: str, x0: float, font: _Font) -> float:
         """A character's right edge: its advance from the metrics, else pdfium's loose box."""
         advance = font.metrics.get(char)
         if advance is not None:
-            return x0 + advance * font.size / 1000
+            return x0 + advance * font.width / 1000
         self.api.loose_box(self.handle, index, ctypes.addressof(self.box))
         return self.box[2]
 
@@ -662,12 +680,12 @@ class _PageText:
         """The page's words in line order (see ``_check_line_order``), read a word at a time;
         ``_Unsafe`` when this cannot vouch that pdfplumber would make the same words."""
         text = self.text
-        if not self.aligned or "\ufffe" in text or _RIGHT_TO_LEFT.search(text):
+        if not self.aligned or _RIGHT_TO_LEFT.search(text):
             raise _Unsafe
         api, handle, point, height, fonts = self.api, self.textpage, self.point, self.height, self.fonts
         text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
         px, py = self.x_out, self.y_out
-        ligatures = any(char in text for char in LIGATURES)
+        ligatures = "\ufffe" in text or any(char in text for char in LIGATURES)
         units = self.units if self.keep_units else None
         words: list[Word] = []
         segments = _Segments(self, words)
@@ -701,6 +719,7 @@ class _PageText:
                 if obj != font_object:
                     font = fonts.get(obj) or self.font(obj, start)
                     font_object, advances, metrics, spans, size = obj, font.advances, font.metrics, font.spans, font.size
+                    em = font.width
                     descent, bold = font.descent, font.bold
                 if peeked == k:  # looked up already, and vouched for, when reading the word before
                     x0, y, after_space = peeked_x0, peeked_y, peeked_abutting
@@ -739,13 +758,13 @@ class _PageText:
                     )
                 if peeked == k + 1 and peeked_abutting:
                     last_x0 = x0 + span
-                    x1 = last_x0 + advance * size / 1000
+                    x1 = last_x0 + advance * em / 1000
                 else:
                     origin(handle, last, px, py)
                     last_x0 = point[0]
                     if point[1] != y:
                         raise _Unsafe
-                    x1 = last_x0 + advance * size / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
+                    x1 = last_x0 + advance * em / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
                     if span is None or abs(last_x0 - x0 - span) > 0.01:
                         x1, last_x0 = self._check_chars(start, end, font)
                 unconfirmed = last
@@ -753,7 +772,7 @@ class _PageText:
                 token = text[start]
                 last_x0 = x0
                 advance = metrics.get(token)
-                x1 = x0 + advance * size / 1000 if advance is not None else self.x1(start, token, x0, font)
+                x1 = x0 + advance * em / 1000 if advance is not None else self.x1(start, token, x0, font)
                 unconfirmed = -1
             top = height - (y + descent + size)
             if after_space:
@@ -765,7 +784,8 @@ class _PageText:
                 segment.last_x0, segment.last_x1, segment.last_space = last_x0, x1, False
             else:
                 segments.add(obj, font, top, x0, last_x0, x1, False)
-            words.append(Word(token.translate(_LIGATURES) if ligatures else token, x0, x1, top, top + size, bold, size))
+            word = token.translate(_LIGATURES) if ligatures else token
+            words.append(Word(word, x0, x1, top, top + size, bold, size, font.name))
             if units is not None:
                 units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
             previous_end, previous_object, previous_last_x0, previous_top = end, obj, last_x0, top
@@ -915,46 +935,69 @@ def _cell_text(chars: list[dict], breaks: set[tuple[int, int]] = frozenset()) ->
 
 def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
     """The page's drawn paths as pdfminer gives them to its converter, ("m"|"l"|"c", x, y) in
-    page space and ("h",), and each text object's place in the content stream; None when the
-    page draws through a form XObject."""
+    page space and ("h",), and each text object's place in the content stream, those of form
+    XObjects among them where the form draws them (as pdfminer reads a form: its objects in
+    place, its matrix applied). None when a form scales, turns or moves text (its text's size
+    would not be the text object's own), or a path has a segment this cannot read."""
     api = pdfium_api()
-    handle = address(page.raw)
     matrix = (ctypes.c_float * 6)()
     xy = (ctypes.c_float * 2)()
     px = ctypes.addressof(xy)
     paths: list[list[tuple]] = []
     order: dict[int, int] = {}
-    for i in range(api.count_objects(handle)):
-        obj = api.page_object(handle, i)
-        kind = api.object_type(obj)
-        if kind == api.FORM:
-            return None
-        if kind == api.TEXT:
-            order[obj] = i
-        if kind != api.PATH:
-            continue
-        api.matrix(obj, ctypes.addressof(matrix))
-        a, b, c, d, e, f = matrix
-        path: list[tuple] = []
-        curve_points = 0
-        for k in range(api.count_segments(obj)):
-            segment = api.segment(obj, k)
-            api.segment_point(segment, px, px + 4)
-            x, y = xy
-            kind = api.segment_type(segment)
-            if kind == api.BEZIERTO:
-                curve_points += 1  # pdfium gives a Bezier curve as three points, the last its end
-                if curve_points % 3 == 0:
-                    path.append(("c", a * x + c * y + e, b * x + d * y + f))
-            elif kind in (api.MOVETO, api.LINETO):
-                curve_points = 0
-                path.append(("m" if kind == api.MOVETO else "l", a * x + c * y + e, b * x + d * y + f))
-            else:
-                return None
-            if api.segment_close(segment):
-                path.append(("h",))
-        paths.append(path)
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+    def visit(objects, outer: tuple[float, ...]) -> bool:
+        for obj in objects:
+            kind = api.object_type(obj)
+            if kind == api.TEXT:
+                if outer != identity:
+                    return False
+                order[obj] = len(order)
+                continue
+            if kind == api.FORM:
+                api.matrix(obj, ctypes.addressof(matrix))
+                inner = _times(tuple(matrix), outer)
+                children = (api.form_object(obj, k) for k in range(api.form_count(obj)))
+                if not visit(children, inner):
+                    return False
+                continue
+            if kind != api.PATH:
+                continue
+            api.matrix(obj, ctypes.addressof(matrix))
+            a, b, c, d, e, f = _times(tuple(matrix), outer) if outer != identity else tuple(matrix)
+            path: list[tuple] = []
+            curve_points = 0
+            for k in range(api.count_segments(obj)):
+                segment = api.segment(obj, k)
+                api.segment_point(segment, px, px + 4)
+                x, y = xy
+                kind = api.segment_type(segment)
+                if kind == api.BEZIERTO:
+                    curve_points += 1  # pdfium gives a Bezier curve as three points, the last its end
+                    if curve_points % 3 == 0:
+                        path.append(("c", a * x + c * y + e, b * x + d * y + f))
+                elif kind in (api.MOVETO, api.LINETO):
+                    curve_points = 0
+                    path.append(("m" if kind == api.MOVETO else "l", a * x + c * y + e, b * x + d * y + f))
+                else:
+                    return False
+                if api.segment_close(segment):
+                    path.append(("h",))
+            paths.append(path)
+        return True
+
+    handle = address(page.raw)
+    if not visit((api.page_object(handle, i) for i in range(api.count_objects(handle))), identity):
+        return None
     return paths, order
+
+
+def _times(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix ``m`` then ``n`` (PDF's row-vector order: a point goes through m first)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
 def _edges(paths: list[list[tuple]], height: float) -> list[dict]:
@@ -1046,6 +1089,7 @@ def _merged(chars: list[dict]) -> Word:
         max(c["bottom"] for c in chars),
         is_bold(first["fontname"]),
         float(first["size"]),
+        first["fontname"],
     )
 
 

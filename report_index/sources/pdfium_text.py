@@ -190,6 +190,8 @@ def pdfium_api() -> SimpleNamespace:
         matrix=bind("FPDFPageObj_GetMatrix", integer, pointer, pointer),
         count_objects=bind("FPDFPage_CountObjects", integer, pointer),
         page_object=bind("FPDFPage_GetObject", pointer, pointer, integer),
+        form_count=bind("FPDFFormObj_CountObjects", integer, pointer),
+        form_object=bind("FPDFFormObj_GetObject", pointer, pointer, ctypes.c_ulong),
         object_type=bind("FPDFPageObj_GetType", integer, pointer),
         count_segments=bind("FPDFPath_CountSegments", integer, pointer),
         segment=bind("FPDFPath_GetPathSegment", pointer, pointer, integer),

@@ -6,6 +6,8 @@ file. A page it fails on is read as pdfium's own text."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pdfplumber
@@ -72,8 +74,24 @@ def _chain(exc: BaseException | None):
     return
 
 
+#: what pdfminer writes for a character its font gives no Unicode for
+CID = re.compile(r"\(cid:\d+\)")
+
+
 def read_plumber_page(page, number: int) -> list[Block | Line]:
-    """One page read by pdfplumber: its ruled tables and its words."""
-    ruled = [(t.bbox, t.extract()) for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
-    words = [word_from_plumber(w) for w in page.extract_words(extra_attrs=["fontname", "size"])]
+    """One page read by pdfplumber: its ruled tables and its words. A character pdfminer has no
+    Unicode for ("(cid:12)") is left out: it is no text anyone could search for or read."""
+    ruled = [(t.bbox, _without_cids(t.extract())) for t in page.find_tables() if t.bbox[3] - t.bbox[1] > 5]
+    words = []
+    for found in page.extract_words(extra_attrs=["fontname", "size"]):
+        word = word_from_plumber(found)
+        if "(cid:" in word.text:
+            word.text = CID.sub("", word.text)
+            if not word.text:
+                continue
+        words.append(word)
     return layout_page(in_line_order(words), ruled, number)
+
+
+def _without_cids(rows: list[list[str | None]]) -> list[list[str | None]]:
+    return [[CID.sub("", cell) if cell and "(cid:" in cell else cell for cell in row] for row in rows]
