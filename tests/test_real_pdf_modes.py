@@ -733,3 +733,68 @@ def test_a_line_end_hyphen_and_a_cropped_page_are_read_word_by_word(tmp_path, cr
     raw = pdf.read_pdf(path)
     assert texts(raw)[:2] == HYPHENATED
     assert texts(raw) == texts(pdf.read_pdf(path, reader="pdfplumber"))
+
+
+ROTATED_LABELS = ["Fasting Blood Sugar", "Blood Pressure adults", "Nutritional Assessment individuals"]
+
+
+def turned_labels_pdf(path: Path) -> Path:
+    """A table's column labels turned to run up the page (camelot's anticlockwise_table_1.pdf),
+    which pdfium's reading leaves to pdfplumber, and pdfplumber reads backwards a line at a
+    time ("raguS", "doolB") or a letter a line."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 10)
+    for n, label in enumerate(ROTATED_LABELS):
+        c.saveState()
+        c.translate(100 + 40 * n, 300)
+        c.rotate(90)
+        c.drawString(0, 0, label)
+        c.restoreState()
+    c.drawString(72, 700, "Table 1 : State wise coverage particulars by period of survey")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_text_turned_up_the_page_is_read_the_right_way_round(tmp_path):
+    import pdfplumber
+
+    path = turned_labels_pdf(tmp_path / "turned.pdf")
+    with pdfplumber.open(path) as plumbed:
+        assert "raguS" in plumbed.pages[0].extract_text()
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium text"]
+    assert texts(raw) == ["Table 1 : State wise coverage particulars by period of survey", " ".join(ROTATED_LABELS)]
+
+
+def cut_word_pdf(path: Path) -> Path:
+    """Words set 2 pt apart with no space between them (pdfplumber runs them together), the
+    last word's first letter in another font ("t" + bold "race"), so that pdfplumber's word ends
+    inside pdfium's: "anoutert" for pdfium's "an outer trace". A label turned on its side sends
+    the page to pdfplumber."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    x = 72.0
+    for word in ["The", "key", "observation", "is", "that", "when", "an", "outer"]:
+        c.setFont("Helvetica", 7)
+        c.drawString(x, 700, word)
+        x += c.stringWidth(word, "Helvetica", 7) + 2.0
+    c.drawString(x, 700, "t")
+    x += c.stringWidth("t", "Helvetica", 7)
+    c.setFont("Helvetica-Bold", 7)
+    c.drawString(x, 700, "race")
+    c.saveState()
+    c.translate(40, 400)
+    c.rotate(90)
+    c.setFont("Helvetica", 8)
+    c.drawString(0, 0, "Figure 3")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_word_pdfplumber_cuts_short_is_split_at_pdfium_spaces(tmp_path):
+    path = cut_word_pdf(tmp_path / "cut.pdf")
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfplumber"]
+    assert texts(raw)[0] == "The key observation is that when an outer trace"

@@ -118,7 +118,11 @@ def read_with_pdfium(path: Path) -> PdfPages | None:
                         read.add(*plumbed, "pdfplumber")
                     continue
                 own = plain_text_page(page, number, height)
-                if plumbed is not None and readable_chars(plumbed[0]) >= 0.8 * readable_chars(own):
+                if (
+                    plumbed is not None
+                    and readable_chars(plumbed[0]) >= 0.8 * readable_chars(own)
+                    and not _garbled(plumbed[0], own)
+                ):
                     read.add(*plumbed, "pdfplumber")
                 else:  # pdfplumber fails on the page, or misses text pdfium has
                     read.add(own, (height, width), "pdfium text")
@@ -160,6 +164,10 @@ def with_spaces(items: list[Block | Line], page) -> None:
                     rest, m = rest[len(tokens[m]):], m + 1
                 if not rest:
                     return tokens[n:m]
+                if m > n + 1 and m < len(tokens) and tokens[m].startswith(rest):
+                    # the word ends inside pdfium's next word (pdfplumber's word was cut short
+                    # by something drawn across the line): the whole words, then that part
+                    return [*tokens[n:m], rest]
         return None
 
     for index, item in enumerate(items):
@@ -182,6 +190,21 @@ def with_spaces(items: list[Block | Line], page) -> None:
                 for n, cell in enumerate(row):
                     if cell:
                         row[n] = " ".join(" ".join(pieces(part) or [part]) for part in cell.split(" "))
+
+
+def _garbled(plumbed: list[Block | Line], own: list[Block | Line]) -> bool:
+    """Whether pdfplumber's reading of the page is mostly words pdfium's own text does not have:
+    text turned to run up or down the page (the labels of a table turned on its side), which
+    pdfplumber reads backwards ("raguS" for "Sugar") or a letter a line, where pdfium's text has
+    the words: pdfplumber's reading lacks half of pdfium's words (of three letters or more)."""
+    ours = {w for item in own if isinstance(item, Line) for w in item.text.split() if len(w) > 2}
+    theirs: list[str] = []
+    for item in plumbed:
+        if isinstance(item, Line):
+            theirs.extend(item.text.split())
+        elif isinstance(item, Table):
+            theirs.extend(w for row in [item.header, *item.rows] for cell in row if cell for w in cell.split())
+    return len(ours) >= 5 and 2 * len(ours - set(theirs)) > len(ours)
 
 
 @dataclass
