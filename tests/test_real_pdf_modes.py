@@ -798,3 +798,20 @@ def test_a_word_pdfplumber_cuts_short_is_split_at_pdfium_spaces(tmp_path):
     raw = pdf.read_pdf(path)
     assert raw.page_readers == ["pdfplumber"]
     assert texts(raw)[0] == "The key observation is that when an outer trace"
+
+
+def test_a_text_of_capitals_alone_is_read_as_text(tmp_path):
+    """Every line in capitals (pdf.js's issue8702.pdf: "TEST TEST TEST" down two pages) is
+    taken for a heading, and a report of headings alone had no passage: "no paragraphs of text
+    were found in it". Such a text is read again as plain text."""
+    path = tmp_path / "capitals.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for _ in range(2):
+        c.setFont("Helvetica", 11)
+        for n in range(12):
+            c.drawString(72, 700 - 16 * n, "TEST TEST TEST TEST TEST TEST" if n % 2 == 0 else "TEST TEST TEST")
+        c.showPage()
+    c.save()
+    report = pipeline.extract_report(path, path.read_bytes())
+    assert report.sections == []
+    assert report.paragraphs and report.paragraphs[0].text.startswith("TEST TEST TEST TEST TEST TEST TEST TEST TEST")

@@ -95,9 +95,10 @@ def joined_with_offsets(lines: list[str]) -> tuple[str, list[int]]:
 
 
 class _Parser:
-    def __init__(self, report: Report, has_fonts: bool):
+    def __init__(self, report: Report, has_fonts: bool, headings: bool = True):
         self.report = report
         self.has_fonts = has_fonts
+        self.headings = headings  # whether unlabelled lines may be headings (capitals, bold)
         self.stack: list[int] = []  # indexes of open sections, outermost first
         self.number: tuple[int, ...] | None = None  # last accepted paragraph/heading number
         self.letter: str | None = None
@@ -286,7 +287,7 @@ class _Parser:
         """(is a heading, is a capitals heading) for an unlabelled line."""
         text = line.text.strip()
         words = text.split()
-        if not words or len(words) > 15 or KEY_VALUE.match(text) and not is_caps(text):
+        if not self.headings or not words or len(words) > 15 or KEY_VALUE.match(text) and not is_caps(text):
             return False, False
         if is_caps(text) and not text.endswith(".") and len(words) <= 12:
             return True, True
@@ -387,14 +388,22 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
     )
     body_blocks = [block for index, block in enumerate(blocks) if index not in front.taken]
     has_fonts = raw.kind == "pdf" and any(isinstance(b, TextLine) and b.bold for b in body_blocks)
-    parser = _Parser(report, has_fonts)
     upcoming = _upcoming_numbers(body_blocks)
-    for index, block in enumerate(body_blocks):
-        if isinstance(block, Table):
-            parser.add_table(block)
-        elif block.text.strip():
-            parser.feed(block, upcoming[index])
-    parser.close()
+    for headings in (True, False):
+        # a text of headings alone (every line in capitals, say) is read again as plain text:
+        # its lines are what there is to search
+        if not headings:
+            report.sections.clear()
+            report.tables.clear()
+        parser = _Parser(report, has_fonts, headings=headings)
+        for index, block in enumerate(body_blocks):
+            if isinstance(block, Table):
+                parser.add_table(block)
+            elif block.text.strip():
+                parser.feed(block, upcoming[index])
+        parser.close()
+        if report.paragraphs or not report.sections:
+            break
     if not report.date:
         # a line that is a date and nothing else, near the top and before the numbered
         # paragraphs start: never a date in a sentence or a data period ("covers 27 November
