@@ -19,6 +19,10 @@ class SchemaMismatchError(ReportIndexError):
     """The index on disk was built by another version of the schema."""
 
 
+class IndexDamagedError(ReportIndexError):
+    """A file of the index is missing, cut short or overwritten; the message names it and the fix."""
+
+
 class IndexBusyError(ReportIndexError):
     """Another process is writing to the index."""
 

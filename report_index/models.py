@@ -298,7 +298,7 @@ def _plain(value: Any) -> Any:
 @dataclass(frozen=True)
 class FileOutcome(Record):
     path: str
-    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
+    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed", "kept"
     report_id: str = ""
     reason: str = ""
 
@@ -313,10 +313,11 @@ class IngestSummary(Record):
 
     @property
     def failed(self) -> bool:
-        return bool(self.of("failed"))
+        """Whether a file failed, or (``reindex``) a report was kept because its file could not be read again."""
+        return bool(self.of("failed") or self.of("kept"))
 
     def counts(self) -> dict[str, int]:
-        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"]
+        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed", "kept"]
         return {key: len(self.of(key)) for key in keys}
 
 

@@ -9,20 +9,27 @@ an interrupted run leaves the previous index intact.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..errors import ReportIndexError
 from ..index.catalogue import write_catalogue
 from ..index.documents import indexed_files, stored_report
-from ..index.files import user_gazetteer_files
+from ..index.files import INTEGRITY_FILE, MODELS_DIR, user_gazetteer_files
+from ..index.health import check_files, diagnose, record_files
+from ..index.kept import keep_models, kept_models
 from ..index.lock import ingest_lock
 from ..index.store import (
     commit_with_segments,
     discard_writer,
+    index_exists,
+    open_index,
     open_or_create,
-    recorded_sources,
+    stored_report_fields,
     writer_for,
 )
 from ..models import FileOutcome, IngestSummary, Report
@@ -79,11 +86,22 @@ def _ingest_locked(
     hold_interrupts: Callable[[], None],
 ) -> IngestSummary:
     summary = IngestSummary(outcomes=list(skipped))
+    existed = index_exists(index_dir)
+    if not existed:
+        check_files(index_dir)  # a table of contents gone is damage to repair, not a new index to start
     ix = open_or_create(index_dir)
+    if existed:
+        check_files(index_dir, deep=True)  # never write into a damaged index: reindex repairs it
     gazetteer_files = keep_gazetteers(index_dir, initiative_files)
     annotator = Annotator(gazetteer_files)
-    with ix.searcher() as searcher:
-        existing = indexed_files(searcher)
+    try:
+        with ix.searcher() as searcher:
+            existing = indexed_files(searcher)
+    except Exception:
+        problem = diagnose(index_dir)
+        if problem is None:
+            raise
+        raise problem from None
     by_sha = {entry.sha256: entry for entry in existing.values()}
     taken = {entry.report_id for entry in existing.values()}
     overrides: dict[Path, dict[str, Override]] = {}
@@ -180,6 +198,8 @@ def _ingest_locked(
         hold_interrupts()  # committing: from here on the run completes
         if not changed:  # nothing to write: leave the index (and its generation) as it is
             discard_writer(writer)
+            if not (index_dir / MODELS_DIR).is_dir() or not (index_dir / INTEGRITY_FILE).exists():
+                after_commit(ix, index_dir)  # an index from before these were kept beside it
             return summary
         commit_with_segments(writer, segments)
     except BaseException:
@@ -188,7 +208,7 @@ def _ingest_locked(
     finally:
         if runner is not None:
             runner.close()
-    write_catalogue(ix, index_dir)
+    after_commit(ix, index_dir)
     return summary
 
 
@@ -212,25 +232,139 @@ def reindex(
     index_dir: Path,
     on_file: Callable[[Path, int, int], None] | None = None,
     *,
+    prune: bool = False,
     wait: float = 0.0,
     on_wait: Callable[[], None] | None = None,
 ) -> IngestSummary:
-    """Rebuild the index from the source files it lists, for a new schema or extractor.
+    """Rebuild the index from the reports it holds, for a new schema or extractor, or to repair
+    a damaged index (see ``index.health``).
 
-    The new index is built beside the old one and swapped in only when complete. The old index
-    is held (``ingest_lock``) meanwhile, so that no ingest writes to it and is lost in the swap.
+    Each report comes back from the model kept for it (``index.kept``; Whoosh's own copy for an
+    index from before models were kept), without its file being read, unless the file has
+    changed or the extractor has: then the file is read again. A report whose file has moved,
+    gone, or cannot be read again is never dropped: it is rebuilt from its kept model and listed
+    as ``kept`` with the reason; only ``prune`` removes such reports (``removed``). The new index
+    is built beside the old one and swapped in only when complete; the old index is held
+    (``ingest_lock``) meanwhile, so that no ingest writes to it and is lost in the swap.
     """
-    recorded_sources(index_dir)  # no index: the usual message, before any folder is made for a lock
     with ingest_lock(index_dir, wait=wait, on_wait=on_wait):
-        return _rebuild(index_dir, recorded_sources(index_dir), on_file)
+        previous = _previous_reports(index_dir)
+        return _rebuild(index_dir, previous, on_file, prune)
 
 
-def _rebuild(index_dir: Path, sources: list[str], on_file: Callable[[Path, int, int], None] | None) -> IngestSummary:
+@dataclass(frozen=True)
+class _Previous:
+    """A report the index held: how it was read, and how to load its model."""
+
+    report_id: str
+    source: str
+    sha256: str
+    fingerprint: str
+    annotation: str
+    load: Callable[[], Report]
+
+
+def _previous_reports(index_dir: Path) -> list[_Previous]:
+    """What the index held: the kept models, and for any report without one (an index from
+    before models were kept, a kept file damaged) Whoosh's stored copy, if Whoosh can be read."""
+    kept, _damaged = kept_models(index_dir)
+    found = {k.report_id: _Previous(k.report_id, k.source, k.sha256, k.fingerprint, k.annotation, k.report) for k in kept}
+    try:
+        from_whoosh = _whoosh_reports(index_dir)
+    except ReportIndexError:
+        if not found and not (index_dir / MODELS_DIR).is_dir():
+            raise
+        from_whoosh = []
+    except Exception as exc:  # a damaged Whoosh file: the kept models stand in
+        if not found:
+            raise ReportIndexError(
+                f"the index at {index_dir} cannot be read ({type(exc).__name__}) and keeps no copy of its "
+                "reports: delete the folder and run `report-index ingest` on the report files again"
+            ) from None
+        from_whoosh = []
+    for entry in from_whoosh:
+        found.setdefault(entry.report_id, entry)
+    return sorted(found.values(), key=lambda entry: entry.source)
+
+
+def _whoosh_reports(index_dir: Path) -> list[_Previous]:
+    """The reports Whoosh's report documents hold, whatever the schema version."""
+    if not index_exists(index_dir):
+        open_index(index_dir)  # the usual "no index yet" (or "damaged") message
+    fields_by_id = {}
+    for fields in stored_report_fields(index_dir):
+        fields_by_id[fields["report_id"]] = fields
+    return [
+        _Previous(
+            f["report_id"], f.get("source", ""), f.get("sha256", ""), f.get("fingerprint", ""), f.get("annotation", ""),
+            (lambda model=f["model"]: Report.from_dict(json.loads(model))),
+        )
+        for f in fields_by_id.values()
+        if f.get("model")
+    ]
+
+
+def _rebuild(
+    index_dir: Path, previous: list[_Previous], on_file: Callable[[Path, int, int], None] | None, prune: bool
+) -> IngestSummary:
+    summary = IngestSummary()
     building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
     try:
-        present = [Path(s) for s in sources if Path(s).exists()]
-        summary = ingest(present, building, on_file=on_file, initiative_files=user_gazetteer_files(index_dir))
-        summary.missing.extend(s for s in sources if not Path(s).exists())
+        ix = open_or_create(building)
+        gazetteer_files = keep_gazetteers(building, user_gazetteer_files(index_dir))
+        annotator = Annotator(gazetteer_files)
+        overrides: dict[Path, dict[str, Override]] = {}
+        reread: dict[str, _Previous] = {}  # by source: files to read again, their old report if that fails
+        writer = writer_for(ix, building)
+        done = 0
+        try:
+            for entry in previous:
+                path = Path(entry.source)
+                state, reason = _file_state(path, entry, overrides)
+                if state == "same":
+                    done += 1
+                    if on_file:
+                        on_file(path, done, len(previous))
+                    report = entry.load()
+                    annotation = entry.annotation
+                    if annotation != annotator.fingerprint:
+                        report, annotation = annotator.annotate(report), annotator.fingerprint
+                    write_report(writer, report, entry.fingerprint, annotation)
+                    summary.outcomes.append(FileOutcome(entry.source, "unchanged", entry.report_id, reason="rebuilt from the kept report"))
+                elif state == "changed":
+                    reread[entry.source] = entry
+                elif prune:
+                    summary.outcomes.append(FileOutcome(entry.source, "removed", entry.report_id, reason=reason))
+                else:
+                    write_report(writer, entry.load(), entry.fingerprint, entry.annotation)
+                    summary.outcomes.append(FileOutcome(entry.source, "kept", entry.report_id, reason=reason))
+            writer.commit()
+        except BaseException:
+            discard_writer(writer)
+            raise
+        if reread:
+            def progress(path: Path, number: int, total: int) -> None:
+                if on_file:
+                    on_file(path, done + number, len(previous))
+
+            again = ingest([Path(s) for s in reread], building, on_file=progress)
+            summary.outcomes.extend(o for o in again.outcomes if o.status != "failed")
+            failed = [o for o in again.outcomes if o.status == "failed"]
+            if failed:
+                ix = open_or_create(building)
+                writer = writer_for(ix, building)
+                try:
+                    for outcome in failed:
+                        entry = reread[str(Path(outcome.path).resolve())] if str(Path(outcome.path).resolve()) in reread else reread[outcome.path]
+                        write_report(writer, entry.load(), entry.fingerprint, entry.annotation)
+                        summary.outcomes.append(
+                            FileOutcome(entry.source, "kept", entry.report_id, reason=f"could not be read again ({outcome.reason}): kept as it was last read")
+                        )
+                    writer.commit()
+                except BaseException:
+                    discard_writer(writer)
+                    raise
+        after_commit(open_or_create(building), building)
         retired = index_dir.with_name(index_dir.name + ".old")
         if retired.exists():
             shutil.rmtree(retired)
@@ -243,6 +377,31 @@ def _rebuild(index_dir: Path, sources: list[str], on_file: Callable[[Path, int, 
         if building.exists():
             shutil.rmtree(building, ignore_errors=True)
     return summary
+
+
+def _file_state(path: Path, entry: _Previous, overrides: dict[Path, dict[str, Override]]) -> tuple[str, str]:
+    """"same" (the file is as it was read, by the same extractor), "changed" (read it again), or
+    "gone" with the reason it cannot be read again."""
+    try:
+        if not path.is_file():
+            return "gone", "file not found (moved or deleted)"
+        sha = sha256_of(path)
+    except OSError as exc:
+        return "gone", f"file cannot be read ({exc.strerror or exc})"
+    folder = path.parent
+    if folder not in overrides:
+        overrides[folder] = load_overrides(folder)
+    override = overrides[folder].get(path.name)
+    fingerprint = f"{EXTRACTOR_VERSION}:{sha}:{override.key() if override else ''}"
+    return ("same", "") if fingerprint == entry.fingerprint else ("changed", "")
+
+
+def after_commit(ix, index_dir: Path) -> None:
+    """What is kept beside the index once a commit has landed: the catalogue, each report's model
+    (``index.kept``) and the committed files' sizes and checksums (``index.health``)."""
+    write_catalogue(ix, index_dir)
+    keep_models(ix, index_dir)
+    record_files(ix, index_dir)
 
 
 __all__ = ["FileOutcome", "IngestSummary", "ingest", "reindex"]
