@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import api, output
-from .errors import ReportIndexError
+from .errors import IngestInterrupted, ReportIndexError
 from .output.style import Style
 
 EXIT_FAILED = 1
@@ -227,6 +227,9 @@ def _run_ingest(ctx: click.Context, action, **kwargs) -> None:
     on_file, close = progress_reporter()
     try:
         summary = call(action, on_file=on_file, **kwargs)
+    except IngestInterrupted as exc:  # batches were committed before Ctrl-C: say so, not "nothing"
+        ctx.meta["interrupted"] = str(exc)
+        raise
     finally:
         close()
     # The command ends here: what the run loaded (spaCy, pdfium, Whoosh) is left out of the

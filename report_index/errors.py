@@ -33,3 +33,8 @@ class QueryError(ReportIndexError):
 
 class UnknownReportError(ReportIndexError):
     """No ingested report matches what the user named."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an ingest after some of its batches were committed; the message says how
+    much is in the index and what to do."""

@@ -307,6 +307,7 @@ class FileOutcome(Record):
 class IngestSummary(Record):
     outcomes: list[FileOutcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
+    resumed: list[str] = field(default_factory=list)  # committed by an earlier run that was cut short
 
     def of(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]

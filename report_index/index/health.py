@@ -55,10 +55,16 @@ def record_files(ix, index_dir: Path) -> None:
     for segment in ix._segments():
         prefix = segment.segment_id() + "."
         names.extend(sorted(name for name in os.listdir(index_dir) if name.startswith(prefix)))
+    try:  # Whoosh never changes a file once written: the checksums of files still there stand
+        known = json.loads((index_dir / INTEGRITY_FILE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
     files = {}
     for name in names:
         path = index_dir / name
-        files[name] = [path.stat().st_size, _crc(path)]
+        size = path.stat().st_size
+        before = known.get(name)
+        files[name] = [size, before[1] if before and before[0] == size and not name.endswith(".toc") else _crc(path)]
     temporary = index_dir / (INTEGRITY_FILE + ".tmp")
     temporary.write_text(json.dumps({"generation": generation, "files": files}, indent=1), encoding="utf-8")
     temporary.replace(index_dir / INTEGRITY_FILE)

@@ -61,14 +61,20 @@ def _listed(folder: Path) -> dict[str, str]:
     return {name: name.rsplit(".", 2)[0] for name in names if name.count(".") >= 2}
 
 
-def keep_models(ix, index_dir: Path) -> None:
-    """Bring ``models/`` up to date with the reports the index holds (see the module's docstring)."""
+def keep_models(ix, index_dir: Path, only: set[str] | None = None) -> None:
+    """Bring ``models/`` up to date with the reports the index holds (see the module's docstring);
+    with ``only``, with just those reports (a batch of an ingest: the other files are left)."""
     folder = index_dir / MODELS_DIR
     folder.mkdir(exist_ok=True)
     present = _listed(folder)
     wanted: dict[str, str] = {}
     with ix.searcher() as searcher:
-        for fields in searcher.documents(kind="report"):
+        if only is None:
+            documents = searcher.documents(kind="report")
+        else:
+            documents = filter(None, (searcher.document(doc_id=report_id) for report_id in sorted(only)))
+            present = {name: report_id for name, report_id in present.items() if report_id in only}
+        for fields in documents:
             name = _file_name(fields["report_id"], fields.get("fingerprint", ""), fields.get("annotation", ""))
             wanted[name] = fields["report_id"]
             if name in present:

@@ -3,23 +3,28 @@
 Each file is identified by its resolved path and fingerprinted by its content hash (plus the
 metadata.csv row that applies to it and the extractor version), so an unchanged file costs no
 extraction. A file that fails is reported with its reason and leaves its earlier entries, and
-everything else, as they were. The index is written by one writer and committed once at the end:
-an interrupted run leaves the previous index intact.
+everything else, as they were. The index is written by one writer (and the workers' segments),
+committed every ``BATCH_SECONDS`` of work and at the end, each commit one atomic step and each
+report whole in one: an interrupted run leaves the index as its last commit made it, and the
+next run reads only what was not committed. After each commit the catalogue, the kept report
+models (``index.kept``) and the files' checksums (``index.health``) are brought up to date.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import ReportIndexError
+from ..errors import IngestInterrupted, ReportIndexError
 from ..index.catalogue import write_catalogue
 from ..index.documents import indexed_files, stored_report
-from ..index.files import INTEGRITY_FILE, MODELS_DIR, user_gazetteer_files
+from ..index.files import CATALOGUE_FILE, INTEGRITY_FILE, MODELS_DIR, user_gazetteer_files
 from ..index.health import check_files, diagnose, record_files
 from ..index.kept import keep_models, kept_models
 from ..index.lock import ingest_lock
@@ -37,9 +42,18 @@ from ..pipeline import Annotator
 from ..sources import SUPPORTED_SUFFIXES
 from ..sources.discover import discover
 from ..sources.metadata import Override, load_overrides
-from .commit import deferrable_interrupts, fewer_collections, write_report
+from .commit import deferrable_interrupts, fewer_collections, interrupts_after, write_report
 from .plan import EXTRACTOR_VERSION, choose_id, keep_gazetteers, sha256_of, under_any
 from .workers import Job, LocalRunner, PoolRunner, pool_size
+
+
+#: Seconds of work between the commits of an ingest: a crash or a kill loses at most this much
+#: (``REPORT_INDEX_BATCH_SECONDS`` sets another; 0 commits once, at the end).
+BATCH_SECONDS = 5.0
+BATCH_VARIABLE = "REPORT_INDEX_BATCH_SECONDS"
+#: What an ingest under way records in the index folder, so that a run after a crash can tell
+#: how much of the crashed run it resumes.
+RUN_FILE = "ingest-run.json"
 
 
 def ingest(
@@ -47,6 +61,7 @@ def ingest(
     index_dir: Path,
     *,
     prune: bool = False,
+    batch_seconds: float | None = None,
     on_file: Callable[[Path, int, int], None] | None = None,
     wait: float = 0.0,
     initiative_files: Iterable[Path] = (),
@@ -61,13 +76,20 @@ def ingest(
     With ``ocr``, PDFs with no text layer are read with OCR (``ocr.py``) when it is installed.
     ``jobs`` is the number of processes that read files (default: one a core when there are
     enough files to read; see ``workers.py``).
+
+    What has been read is committed every ``batch_seconds`` of work (and at the end), each
+    report whole with all its passages, so a crash or ``kill -9`` loses at most that much; the
+    next run finds those files unchanged and says how many it resumes (``summary.resumed``).
     """
     roots = [Path(p) for p in paths]
+    if batch_seconds is None:
+        batch_seconds = _batch_seconds()
     files, skipped = discover(roots)
     with ingest_lock(index_dir, wait=wait, on_wait=on_wait), deferrable_interrupts() as hold_interrupts, fewer_collections():
         return _ingest_locked(
             roots, files, skipped, index_dir, prune=prune, on_file=on_file, wait=wait,
             initiative_files=initiative_files, ocr=ocr, jobs=jobs, hold_interrupts=hold_interrupts,
+            batch_seconds=batch_seconds,
         )
 
 
@@ -84,8 +106,10 @@ def _ingest_locked(
     ocr: bool,
     jobs: int | None,
     hold_interrupts: Callable[[], None],
+    batch_seconds: float = BATCH_SECONDS,
 ) -> IngestSummary:
     summary = IngestSummary(outcomes=list(skipped))
+    interrupted_run = _interrupted_run(index_dir)
     existed = index_exists(index_dir)
     if not existed:
         check_files(index_dir)  # a table of contents gone is damage to repair, not a new index to start
@@ -117,6 +141,7 @@ def _ingest_locked(
 
     writer = writer_for(ix, index_dir, wait=wait)
     runner = None
+    committed = 0  # reports of this run committed in batches
     try:
         to_read: list[Job] = []
         first_copy: dict[str, Job] = {}  # by content: the file of this run that is read for it
@@ -139,6 +164,8 @@ def _ingest_locked(
             if previous and previous.fingerprint == fingerprint:
                 progress(path)
                 seen_shas[sha] = str(path)
+                if source in interrupted_run:
+                    summary.resumed.append(source)
                 summary.outcomes.append(_read_again(writer, ix, previous, fingerprint, annotator, path))
                 continue
             if sha in first_copy and sha not in seen_shas:
@@ -161,6 +188,10 @@ def _ingest_locked(
 
         if runner is None:
             runner = LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
+        if to_read:
+            _record_run(index_dir, [job.source for job in to_read])
+        batch: set[str] = set()  # the report ids written since the last commit
+        started = time.monotonic()
         for result in runner.results(to_read):
             job = result.job
             progress(job.path)
@@ -178,10 +209,21 @@ def _ingest_locked(
             job.report_id = choose_id(Report(id="", source=job.source, sha256=job.sha, title=result.title, date=result.date), job.path, taken)
             taken.add(job.report_id)
             runner.index(job)
+            batch.add(job.report_id)
             summary.outcomes.append(FileOutcome(str(job.path), "updated" if job.previous else "added", job.report_id))
             for copy in later:
                 progress(copy)
                 summary.outcomes.append(FileOutcome(str(copy), "duplicate", reason=f"same content as {job.path}"))
+            if batch_seconds and time.monotonic() - started >= batch_seconds:
+                with interrupts_after():  # a batch lands whole; Ctrl-C takes effect after it
+                    segments = runner.checkpoint()
+                    if segments is not None:
+                        _commit_batch(ix, index_dir, writer, segments, batch)
+                        committed += len(batch)
+                        writer = writer_for(ix, index_dir, wait=wait)
+                        runner.use_writer(writer)
+                        batch = set()
+                started = time.monotonic()
         segments = runner.finish()
 
         for source, entry in existing.items():
@@ -200,8 +242,17 @@ def _ingest_locked(
             discard_writer(writer)
             if not (index_dir / MODELS_DIR).is_dir() or not (index_dir / INTEGRITY_FILE).exists():
                 after_commit(ix, index_dir)  # an index from before these were kept beside it
+            (index_dir / RUN_FILE).unlink(missing_ok=True)
             return summary
         commit_with_segments(writer, segments)
+    except KeyboardInterrupt:
+        discard_writer(writer)
+        if committed:
+            raise IngestInterrupted(
+                f"Interrupted: {committed} report(s) read before the interrupt are in the index (it commits every "
+                f"{batch_seconds:g} seconds); the ingest reads the rest when it is run again."
+            ) from None
+        raise
     except BaseException:
         discard_writer(writer)
         raise
@@ -209,7 +260,48 @@ def _ingest_locked(
         if runner is not None:
             runner.close()
     after_commit(ix, index_dir)
+    (index_dir / RUN_FILE).unlink(missing_ok=True)
     return summary
+
+
+def _batch_seconds() -> float:
+    wanted = os.environ.get(BATCH_VARIABLE, "").strip()
+    if not wanted:
+        return BATCH_SECONDS
+    try:
+        seconds = float(wanted)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise ReportIndexError(f"{BATCH_VARIABLE}={wanted!r} is not a number of seconds (0 commits once, at the end)")
+    return seconds
+
+
+def _commit_batch(ix, index_dir: Path, writer, segments: list, written: set[str]) -> None:
+    """Commit what the run has read so far. The catalogue is made again from the index when next
+    wanted (it would otherwise cost a pass over every report each batch); the batch's reports
+    are kept in ``models/`` and the new files recorded, as after any commit."""
+    (index_dir / CATALOGUE_FILE).unlink(missing_ok=True)
+    commit_with_segments(writer, segments)
+    keep_models(ix, index_dir, only=written)
+    record_files(ix, index_dir)
+
+
+def _record_run(index_dir: Path, sources: list[str]) -> None:
+    """Say in the index folder which files this run is to read (``RUN_FILE``), until it ends."""
+    (index_dir / RUN_FILE).write_text(json.dumps({"pid": os.getpid(), "sources": sources}), encoding="utf-8")
+
+
+def _interrupted_run(index_dir: Path) -> set[str]:
+    """The files an earlier run was reading when it was killed or crashed (its ``RUN_FILE`` is
+    still there); the file goes, as this run takes over."""
+    path = index_dir / RUN_FILE
+    try:
+        sources = json.loads(path.read_text(encoding="utf-8"))["sources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    path.unlink(missing_ok=True)
+    return set(sources)
 
 
 def _read_again(writer, ix, previous, fingerprint: str, annotator: Annotator, path: Path) -> FileOutcome:

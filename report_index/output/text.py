@@ -35,7 +35,12 @@ def _lines(lines: list[str]) -> str:
 
 def ingest_notes(summary: IngestSummary) -> str:
     """What went wrong or was passed over, for stderr: failures, skips, duplicates, missing files."""
-    lines = [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
+    lines = []
+    if summary.resumed:
+        lines.append(
+            f"Resuming an ingest that was cut short: {len(summary.resumed)} of its files were committed by it and are not read again."
+        )
+    lines += [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
     lines += [f"skipped {display_path(o.path)}: {o.reason}" for o in (*summary.of("skipped"), *summary.of("duplicate"))]
     kept = summary.of("kept")
     if kept:
