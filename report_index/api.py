@@ -19,6 +19,7 @@ message that says what to do.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Callable, Iterable
@@ -155,6 +156,32 @@ class Index:
         return compare_reports(find_report(reports, a), find_report(reports, b), self.known_initiatives(), topic=topic)
 
 
+def _damage_explained(method):
+    """The method, but for an error no one expected: if the index's files show damage (see
+    ``index.health``), the error says which file and what to do instead."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ReportIndexError:
+            raise
+        except Exception:
+            from .index.health import diagnose
+
+            problem = diagnose(self.path)
+            if problem is None:
+                raise
+            raise problem from None
+
+    return guarded
+
+
+for _name, _method in list(vars(Index).items()):
+    if callable(_method) and not _name.startswith("__") and _name not in ("ingest", "reindex"):
+        setattr(Index, _name, _damage_explained(_method))
+
+
 def open_index(path: str | os.PathLike[str] | None = None) -> Index:
     """The index at ``path`` (default: ``$REPORT_INDEX_DIR``, else ``./.report-index``), open for
     reading. Raises ReportIndexError (IndexMissingError) if there is no index there yet, with the
@@ -193,9 +220,12 @@ def ingest(
 def reindex(
     index: str | os.PathLike[str] | None = None,
     *,
+    prune: bool = False,
     on_file: Callable[[Path, int, int], None] | None = None,
 ) -> IngestSummary:
-    """Rebuild the index from the files it was built from (after an upgrade)."""
+    """Rebuild the index from the reports it holds (after an upgrade, or to repair it): each from
+    the model kept for it, its file read again only when it or the extractor has changed. A
+    report whose file is gone or unreadable is kept (status ``kept``) unless ``prune``."""
     from .ingest.run import reindex as run_reindex
 
-    return run_reindex(resolve_index_dir(index), on_file=on_file)
+    return run_reindex(resolve_index_dir(index), on_file=on_file, prune=prune)

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import api, output
-from .errors import ReportIndexError
+from .errors import IngestInterrupted, ReportIndexError
 from .output.style import Style
 
 EXIT_FAILED = 1
@@ -227,6 +227,9 @@ def _run_ingest(ctx: click.Context, action, **kwargs) -> None:
     on_file, close = progress_reporter()
     try:
         summary = call(action, on_file=on_file, **kwargs)
+    except IngestInterrupted as exc:  # batches were committed before Ctrl-C: say so, not "nothing"
+        ctx.meta["interrupted"] = str(exc)
+        raise
     finally:
         close()
     # The command ends here: what the run loaded (spaCy, pdfium, Whoosh) is left out of the
@@ -279,16 +282,22 @@ def ingest(ctx, paths, prune, wait, initiative_files, ocr, jobs) -> None:
 
 
 @main.command()
+@click.option("--prune", is_flag=True, help="Remove the reports whose files are gone or can no longer be read.")
 @index_option
 @click.pass_context
-def reindex(ctx) -> None:
-    """Rebuild the index from the files it was built from (after an upgrade).
+def reindex(ctx, prune) -> None:
+    """Rebuild the index from the reports it holds (after an upgrade, or to repair a damaged index).
+
+    Each report is rebuilt from the copy of it kept with the index; its file is read again only
+    if the file or the extractor has changed. A report whose file has moved, gone or become
+    unreadable is kept as it was last read and listed (exit code 1); --prune removes those.
 
     \b
-    Example:
+    Examples:
       report-index reindex --index .report-index
+      report-index reindex --prune
     """
-    _run_ingest(ctx, api.reindex, index=ctx.find_object(_State).index)
+    _run_ingest(ctx, api.reindex, index=ctx.find_object(_State).index, prune=prune)
 
 
 # --------------------------------------------------------------------------------------------

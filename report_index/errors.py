@@ -19,6 +19,10 @@ class SchemaMismatchError(ReportIndexError):
     """The index on disk was built by another version of the schema."""
 
 
+class IndexDamagedError(ReportIndexError):
+    """A file of the index is missing, cut short or overwritten; the message names it and the fix."""
+
+
 class IndexBusyError(ReportIndexError):
     """Another process is writing to the index."""
 
@@ -29,3 +33,8 @@ class QueryError(ReportIndexError):
 
 class UnknownReportError(ReportIndexError):
     """No ingested report matches what the user named."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an ingest after some of its batches were committed; the message says how
+    much is in the index and what to do."""

@@ -298,7 +298,7 @@ def _plain(value: Any) -> Any:
 @dataclass(frozen=True)
 class FileOutcome(Record):
     path: str
-    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"
+    status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed", "kept"
     report_id: str = ""
     reason: str = ""
 
@@ -307,16 +307,18 @@ class FileOutcome(Record):
 class IngestSummary(Record):
     outcomes: list[FileOutcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
+    resumed: list[str] = field(default_factory=list)  # committed by an earlier run that was cut short
 
     def of(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
 
     @property
     def failed(self) -> bool:
-        return bool(self.of("failed"))
+        """Whether a file failed, or (``reindex``) a report was kept because its file could not be read again."""
+        return bool(self.of("failed") or self.of("kept"))
 
     def counts(self) -> dict[str, int]:
-        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed"]
+        keys = ["added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed", "kept"]
         return {key: len(self.of(key)) for key in keys}
 
 

@@ -59,11 +59,11 @@ QUERIES = [
 # Measuring
 
 
-def run(arguments: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, largest process) of ``python ARGUMENTS``."""
+def run(arguments: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of ``python ARGUMENTS`` (``env``: more variables)."""
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, *arguments], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, *arguments], check=True, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return time.perf_counter() - start, max(peak, before) / 1024
 
@@ -278,6 +278,10 @@ def main(argv: list[str] | None = None) -> None:
                      f"{base_rate:.1f} pages/s (pdfplumber extract_text)", ">= 15x (whole run)", all_rate >= 15 * base_rate))
         rows.append((f"ingest, {cores} cores vs 1 process", f"{all_rate / one_rate:.2f}x", f"{one_rate:.1f} pages/s (1 process)",
                      ">= 1.7x", (all_rate >= 1.7 * one_rate) if cores >= 2 else None))
+        print("ingest, all cores, one commit at the end ...", file=sys.stderr)
+        once_s, _ = run(ingest_command(pdfs, tmp_path / "ix3"), env={"REPORT_INDEX_BATCH_SECONDS": "0"})
+        rows.append(("cost of committing every 5 s (the default)", f"{100 * (all_s / once_s - 1):+.1f}% ({all_s:.1f} s)",
+                     f"{once_s:.1f} s (one commit at the end)", "(for information)", None))
 
         # ---- unchanged re-ingest: many small files, so that hashing and start-up are what is timed
         small = tmp_path / "small"

@@ -26,6 +26,14 @@ SEED_2022 = SEEDS / "000_95eda39535eb2922.txt"
 SEED_2021 = SEEDS / "001_8fd772f304073688.txt"
 
 
+def seed_folder(target: Path) -> Path:
+    """A corpus folder of our own at ``target``: both seed reports as text files."""
+    target.mkdir(parents=True)
+    shutil.copy(SEED_2022, target / "panel-2022.txt")
+    shutil.copy(SEED_2021, target / "outcomes-2021.txt")
+    return target
+
+
 def gold_report(seed: str) -> dict:
     return next(r for r in GOLD["reports"] if r["seed"] == seed)
 

@@ -194,6 +194,7 @@ def test_good_files_next_to_bad_ones_are_ingested_and_searchable(mixed_folder: P
         "skipped": 1,
         "duplicate": 0,
         "removed": 0,
+        "kept": 0,
     }
     for word, name in ((GOOD_TXT_WORD, "good-report.txt"), (GOOD_PDF_WORD, "good-report.pdf"), (OWNER_ONLY_WORD, "owner-only.pdf")):
         hits = search(index_dir, word).hits

@@ -15,7 +15,7 @@ from report_index.index.store import load_reports, open_index, writer_for
 from report_index.ingest.run import ingest, reindex
 from report_index.search.run import search
 
-from .conftest import CORPUS, SEED_2021, SEED_2022
+from .conftest import CORPUS, seed_folder
 
 REPORT_TEXT = """Report to:\tPolice and Crime Panel
 Subject:\tRural Crime Update
@@ -32,12 +32,7 @@ Subject:\tRural Crime Update
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    """A corpus folder of our own: both seed reports as text files."""
-    target = tmp_path / "reports"
-    target.mkdir()
-    shutil.copy(SEED_2022, target / "panel-2022.txt")
-    shutil.copy(SEED_2021, target / "outcomes-2021.txt")
-    return target
+    return seed_folder(tmp_path / "reports")
 
 
 def test_second_ingest_does_no_extraction(tmp_path, monkeypatch):
@@ -115,7 +110,8 @@ def test_index_of_another_schema_is_never_read_blindly(tmp_path, folder):
     with pytest.raises(SchemaMismatchError, match="reindex"):
         search(index_dir, "WYASP")
     summary = reindex(index_dir)
-    assert summary.counts()["added"] == 2
+    assert summary.counts()["unchanged"] == 2  # rebuilt from the kept reports: no file read again
+    assert {o.reason for o in summary.outcomes} == {"rebuilt from the kept report"}
     assert json.loads((index_dir / META_FILE).read_text())["schema_version"] >= 1
     assert search(index_dir, "WYASP").total > 0
 

@@ -69,7 +69,7 @@ def test_two_processes_build_the_same_index_as_one(tmp_path: Path, mixed_folder:
 
     assert outcomes(one) == outcomes(two)
     assert one.counts() == two.counts() == {
-        "added": 10, "updated": 0, "unchanged": 0, "failed": 1, "skipped": 0, "duplicate": 1, "removed": 0,
+        "added": 10, "updated": 0, "unchanged": 0, "failed": 1, "skipped": 0, "duplicate": 1, "removed": 0, "kept": 0,
     }
     assert [o.reason for o in two.of("duplicate")] == [f"same content as {mixed_folder / next(CORPUS.glob('2021*.pdf')).name}"]
     assert index_snapshot(tmp_path / "one") == index_snapshot(tmp_path / "two")

@@ -9,9 +9,11 @@ from pathlib import Path
 
 META_FILE = "report-index.json"
 CATALOGUE_FILE = "catalogue.json"
+INTEGRITY_FILE = "integrity.json"  # the committed files' sizes and checksums (``health.py``)
 LOCK_FILE = "ingest.lock"
 INDEX_NAME = "reports"
 GAZETTEER_DIR = "initiatives"
+MODELS_DIR = "models"  # every report's model, kept out of Whoosh's files (``kept.py``)
 DEFAULT_DIR = ".report-index"
 ENV_VAR = "REPORT_INDEX_DIR"
 
@@ -23,7 +25,6 @@ def resolve_index_dir(option: str | os.PathLike[str] | None = None) -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
     return Path(DEFAULT_DIR)
-
 
 
 def user_gazetteer_files(index_dir: Path) -> list[Path]:

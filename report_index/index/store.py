@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from ..errors import IndexBusyError, IndexMissingError, ReportIndexError, SchemaMismatchError
+from ..errors import IndexBusyError, IndexMissingError, SchemaMismatchError
 from ..models import Report, chronological
 from .files import CATALOGUE_FILE, INDEX_NAME, META_FILE, user_gazetteer_files
 from .lock import busy_message
@@ -34,12 +34,20 @@ def _read_meta(index_dir: Path) -> dict | None:
 
 
 def index_exists(index_dir: Path) -> bool:
-    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    """Whether the folder holds an index: a table of contents (by its name; not opened)."""
+    from .health import committed_generation
+
+    return index_dir.is_dir() and committed_generation(index_dir) is not None
 
 
 def check_schema(index_dir: Path) -> None:
     meta = _read_meta(index_dir)
-    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        from .health import damaged
+
+        what = "is missing" if not (index_dir / META_FILE).exists() else "is not readable"
+        raise damaged(index_dir, META_FILE, what)
+    version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         found = f"schema version {version}" if version is not None else "an unknown schema version"
         raise SchemaMismatchError(
@@ -49,14 +57,25 @@ def check_schema(index_dir: Path) -> None:
 
 
 def open_index(index_dir: Path):
-    """Open an existing index for reading; raises IndexMissingError or SchemaMismatchError."""
+    """Open an existing index for reading; raises IndexMissingError, SchemaMismatchError, or
+    IndexDamagedError when a file it was committed with is missing or cut short (``health``)."""
+    from .health import check_files, diagnose
+
     if not index_exists(index_dir):
+        check_files(index_dir)  # an index whose table of contents is gone is damaged, not missing
         raise IndexMissingError(
             f"no index at {index_dir} yet. Build one with `report-index ingest FOLDER` "
             f"(for the bundled reports: `report-index ingest corpus/`)."
         )
     check_schema(index_dir)
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    check_files(index_dir)
+    try:
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    except Exception:  # a table of contents Whoosh cannot read: which file, if the record shows it
+        problem = diagnose(index_dir)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def index_signature(index_dir: Path) -> tuple:
@@ -167,18 +186,9 @@ def load_reports(index_dir: Path) -> list[Report]:
     return sorted(reports, key=lambda r: chronological(r.date, r.id))
 
 
-def recorded_sources(index_dir: Path) -> list[str]:
-    """The source paths an index was built from, whatever its schema version, for ``reindex``."""
-    if not index_exists(index_dir):
-        open_index(index_dir)  # raises the usual "no index yet" message
-    try:
-        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-        with ix.searcher() as searcher:
-            return sorted({fields["source"] for fields in searcher.all_stored_fields() if fields.get("source")})
-    except Exception as exc:  # an index too old or too damaged to read at all
-        raise ReportIndexError(
-            f"the index at {index_dir} cannot be read ({type(exc).__name__}); "
-            "delete the folder and run `report-index ingest` again"
-        ) from None
-
-
+def stored_report_fields(index_dir: Path) -> list[dict]:
+    """The stored fields of every report document, whatever the schema version (for ``reindex``
+    of an index from before models were kept beside it)."""
+    ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        return [dict(fields) for fields in searcher.all_stored_fields() if fields.get("kind") == "report"]

@@ -62,3 +62,20 @@ def deferrable_interrupts() -> Iterator[Callable[[], None]]:
     finally:
         if held:
             signal.signal(signal.SIGINT, held[0])
+
+
+@contextmanager
+def interrupts_after() -> Iterator[None]:
+    """Ctrl-C during the block takes effect as it ends: a batch commit (``ingest.run``) is never
+    cut short, and the run stops right after it, with that batch committed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -129,6 +129,14 @@ class LocalRunner:
     def finish(self) -> list:
         return []
 
+    def checkpoint(self) -> list | None:
+        """Nothing of the workers' to commit (there are none): the ingest's writer has it all."""
+        return []
+
+    def use_writer(self, writer) -> None:
+        """The ingest's writer after a batch commit: the next reports go to it."""
+        self._writer = writer
+
     def close(self) -> None:
         self._pending.clear()
 
@@ -170,6 +178,8 @@ class PoolRunner:
         self._queue: deque[Job] = deque()
         self._ready: dict[int, Extracted] = {}
         self._deaths = 0
+        self._deaths_seen = 0  # deaths already known at the last checkpoint
+        self._flushed: list = []  # segments written out at a checkpoint, not yet committed
         self._count = count
         if not forking:  # fresh interpreters start now, while the ingest looks at the other files
             for _ in range(count):
@@ -195,9 +205,36 @@ class PoolRunner:
         worker.indexed.append(job)
         self._send(worker, ("index", id(job), job.report_id, job.source, job.fingerprint, self._annotation))
 
+    def use_writer(self, writer) -> None:
+        """The ingest's own writer, which the workers never see."""
+
+    def checkpoint(self) -> list | None:
+        """Each worker's segment so far, written out, for a batch commit (the workers start new
+        ones for what they index next); None if a worker died meanwhile (its reports are read
+        again, and the batch waits for them)."""
+        for worker in list(self._workers):
+            if not worker.indexed:
+                continue
+            self._send(worker, ("flush",))
+            while worker in self._workers:
+                message = self._reply(worker)
+                if message is None:
+                    break
+                if message[0] == "segment":
+                    # written out: kept here until committed (by this checkpoint, a later one, or finish)
+                    self._flushed.extend(s for s in [message[1]] if s is not None)
+                    worker.indexed.clear()
+                    break
+                self._file(worker, message)  # an answer to a read sent before the flush
+        if self._deaths_seen != self._deaths:
+            self._deaths_seen = self._deaths
+            return None
+        segments, self._flushed = self._flushed, []
+        return segments
+
     def finish(self) -> list:
         """Every worker's segment, once each has written it out."""
-        segments: list = []
+        segments, self._flushed = self._flushed, []
         while True:
             while self._queue or any(w.reading for w in self._workers):  # files read again after a crash
                 self._dispatch()
@@ -496,6 +533,9 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                     writer = segment_writer(Path(index_dir))
                 for document in message[1]:
                     writer.add_document(**document)
+            elif kind == "flush":  # a batch commit: the segment so far, then a new one
+                conn.send(("segment", finish_segment(writer) if writer is not None else None))
+                writer = None
             elif kind == "finish":
                 conn.send(("segment", finish_segment(writer) if writer is not None else None))
                 return

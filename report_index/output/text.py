@@ -35,8 +35,17 @@ def _lines(lines: list[str]) -> str:
 
 def ingest_notes(summary: IngestSummary) -> str:
     """What went wrong or was passed over, for stderr: failures, skips, duplicates, missing files."""
-    lines = [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
+    lines = []
+    if summary.resumed:
+        lines.append(
+            f"Resuming an ingest that was cut short: {len(summary.resumed)} of its files were committed by it and are not read again."
+        )
+    lines += [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
     lines += [f"skipped {display_path(o.path)}: {o.reason}" for o in (*summary.of("skipped"), *summary.of("duplicate"))]
+    kept = summary.of("kept")
+    if kept:
+        lines.append(f"{len(kept)} report(s) kept as they were last read (run reindex with --prune to remove them):")
+        lines += [f"  KEPT    {display_path(o.path)}: {o.reason}" for o in kept]
     if summary.missing:
         lines.append(f"{len(summary.missing)} indexed report(s) no longer on disk (run with --prune to remove them):")
         lines += [f"  {display_path(source)}" for source in summary.missing]
@@ -45,10 +54,10 @@ def ingest_notes(summary: IngestSummary) -> str:
 
 def ingest_summary(summary: IngestSummary, index_dir: Path) -> str:
     """The run's outcome, for stdout: removed reports and the counts."""
-    lines = [f"removed {display_path(o.path)} (no longer on disk)" for o in summary.of("removed")]
+    lines = [f"removed {display_path(o.path)} ({o.reason or 'no longer on disk'})" for o in summary.of("removed")]
     counts = summary.counts()
     parts = [f"{counts[key]} {key}" for key in ("added", "updated", "unchanged", "failed")]
-    extra = [f"{counts[key]} {key}" for key in ("skipped", "duplicate", "removed") if counts[key]]
+    extra = [f"{counts[key]} {key}" for key in ("skipped", "duplicate", "removed", "kept") if counts[key]]
     lines.append(f"Index {index_dir}: " + ", ".join(parts + extra) + ".")
     return _lines(lines)
 
