@@ -75,6 +75,31 @@ def test_reindex_keeps_reports_whose_files_moved_until_pruned(tmp_path, folder):
     assert report_ids(index_dir) == []
 
 
+def test_an_ingest_after_a_move_keeps_each_report_once_with_its_id(tmp_path, folder, monkeypatch):
+    """``ingest mv1 && mv mv1 mv2 && ingest mv2``: each report follows its file (same id, the new
+    path), nothing is read again, and there is no second copy of anything."""
+    index_dir = tmp_path / "index"
+    ingest([folder], index_dir)
+    before = {r.id: r.source for r in Index(index_dir).reports()}
+    hits = Index(index_dir).search("WYASP").total
+    moved = folder.rename(tmp_path / "mv2")
+
+    def no_reading(*_args, **_kwargs):
+        raise AssertionError("a moved file was read again")
+
+    monkeypatch.setattr(pipeline, "read_document", no_reading)
+    summary = ingest([moved], index_dir)
+    assert summary.counts()["updated"] == 2 and not summary.failed and not summary.missing
+    assert {o.reason for o in summary.of("updated")} == {
+        f"moved from {folder / 'panel-2022.txt'}", f"moved from {folder / 'outcomes-2021.txt'}"
+    }
+    after = {r.id: r.source for r in Index(index_dir).reports()}
+    assert set(after) == set(before)
+    assert all(source.startswith(str(moved)) for source in after.values())
+    assert Index(index_dir).search("WYASP").total == hits
+    assert reindex(index_dir).counts()["unchanged"] == 2  # the kept copies follow the move too
+
+
 def test_reindex_reads_no_file_when_nothing_changed(tmp_path, folder, monkeypatch):
     index_dir = tmp_path / "index"
     ingest([folder], index_dir)

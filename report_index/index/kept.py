@@ -6,8 +6,8 @@ file a report, so that what an ingest read is never lost with a Whoosh file: ``r
 rebuilds the index from these (for a new schema, a damaged segment, a report whose file has
 moved or gone), and re-reads a file only when the extractor has changed.
 
-A file is named ``<report id>.<digest>.json``, the digest that of the fingerprint and
-annotation the report was indexed with, so bringing the folder up to date with the index after
+A file is named ``<report id>.<digest>.json``, the digest that of the fingerprint, annotation
+and source path the report was indexed with, so bringing the folder up to date with the index after
 a commit (``keep_models``) needs only a listing: files of reports the index no longer holds, or
 holds as read another way, go; reports with no file get one, written whole (a temporary file
 renamed into place) from what Whoosh committed. A crash between the commit and this leaves the
@@ -44,12 +44,12 @@ class KeptModel:
             return Report.from_dict(json.loads(handle.readline()))
 
 
-def _digest(fingerprint: str, annotation: str) -> str:
-    return hashlib.sha256(f"{fingerprint}\n{annotation}".encode()).hexdigest()[:16]
+def _digest(fingerprint: str, annotation: str, source: str) -> str:
+    return hashlib.sha256(f"{fingerprint}\n{annotation}\n{source}".encode()).hexdigest()[:16]
 
 
-def _file_name(report_id: str, fingerprint: str, annotation: str) -> str:
-    return f"{report_id}.{_digest(fingerprint, annotation)}.json"
+def _file_name(report_id: str, fingerprint: str, annotation: str, source: str) -> str:
+    return f"{report_id}.{_digest(fingerprint, annotation, source)}.json"
 
 
 def _listed(folder: Path) -> dict[str, str]:
@@ -75,7 +75,9 @@ def keep_models(ix, index_dir: Path, only: set[str] | None = None) -> None:
             documents = filter(None, (searcher.document(doc_id=report_id) for report_id in sorted(only)))
             present = {name: report_id for name, report_id in present.items() if report_id in only}
         for fields in documents:
-            name = _file_name(fields["report_id"], fields.get("fingerprint", ""), fields.get("annotation", ""))
+            name = _file_name(
+                fields["report_id"], fields.get("fingerprint", ""), fields.get("annotation", ""), fields.get("source", "")
+            )
             wanted[name] = fields["report_id"]
             if name in present:
                 continue

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -178,6 +178,16 @@ def _ingest_locked(
                 progress(path)
                 summary.outcomes.append(FileOutcome(str(path), "duplicate", reason=f"same content as {twin}"))
                 continue
+            moved = by_sha.get(sha) if previous is None else None
+            if (
+                moved is not None and moved.fingerprint == fingerprint and moved.source not in seen_sources
+                and not Path(moved.source).exists()
+            ):  # the file an indexed report was read from, moved or renamed: the report follows it
+                progress(path)
+                seen_sources.add(moved.source)
+                seen_shas[sha] = str(path)
+                summary.outcomes.append(_moved(writer, ix, moved, source, annotator))
+                continue
             job = Job(path, source, sha, fingerprint, override, previous)
             first_copy[sha] = job
             to_read.append(job)
@@ -302,6 +312,19 @@ def _interrupted_run(index_dir: Path) -> set[str]:
         return set()
     path.unlink(missing_ok=True)
     return set(sources)
+
+
+def _moved(writer, ix, previous, source: str, annotator: Annotator) -> FileOutcome:
+    """A report whose file was moved or renamed (the same bytes, its old path gone): the report as
+    it was read, its source the new path, its id kept; nothing is read again."""
+    with ix.searcher() as searcher:
+        report = replace(stored_report(searcher, previous.report_id), source=source)
+    annotation = previous.annotation
+    if annotation != annotator.fingerprint:
+        report, annotation = annotator.annotate(report), annotator.fingerprint
+    writer.delete_by_term("report_id", previous.report_id)
+    write_report(writer, report, previous.fingerprint, annotation)
+    return FileOutcome(source, "updated", report.id, reason=f"moved from {previous.source}")
 
 
 def _read_again(writer, ix, previous, fingerprint: str, annotator: Annotator, path: Path) -> FileOutcome:

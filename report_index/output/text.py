@@ -42,6 +42,10 @@ def ingest_notes(summary: IngestSummary) -> str:
         )
     lines += [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
     lines += [f"skipped {display_path(o.path)}: {o.reason}" for o in (*summary.of("skipped"), *summary.of("duplicate"))]
+    lines += [
+        f"moved   {display_path(o.path)}: {o.reason}"
+        for o in summary.of("updated") if o.reason.startswith("moved from ")
+    ]
     kept = summary.of("kept")
     if kept:
         lines.append(f"{len(kept)} report(s) kept as they were last read (run reindex with --prune to remove them):")
