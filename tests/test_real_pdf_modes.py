@@ -443,13 +443,15 @@ def test_character_by_character_reading_keeps_pdfium_spaces_too(tmp_path, monkey
     assert texts(pdf.read_pdf(path))[0] == TIGHT_WORDS
 
 
-@pytest.mark.parametrize("scale, reader", [(1.0, "pdfium"), (0.9, "pdfplumber")])
-def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, reader):
+@pytest.mark.parametrize(
+    "scale, turned, reader", [(1.0, False, "pdfium"), (0.9, False, "pdfium"), (1.0, True, "pdfplumber")]
+)
+def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, turned, reader):
     """The same words drawn through a form XObject (as every page of the pdf.js suite's
-    freeculture.pdf draws its running footer). pdfium reads a form drawn as it is, its objects in
-    place; one drawn scaled (whose text is not the size its text objects say) is left to
-    pdfplumber, and there a word pdfplumber runs together that is consecutive words of pdfium's
-    text becomes those words, in lines and table cells."""
+    freeculture.pdf draws its running footer, and tracemonkey.pdf its figures, scaled). pdfium
+    reads a form's objects in place, its matrix applied to its text's size; with a label turned
+    on its side the page is left to pdfplumber, and there a word pdfplumber runs together that is
+    consecutive words of pdfium's text becomes those words, in lines and table cells."""
     path = tmp_path / "form.pdf"
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.beginForm("words")
@@ -461,13 +463,20 @@ def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, reader):
     c.setFont("Helvetica", 11)
     c.drawString(72, 650, "1.3 The Panel noted the safeguarding review of the case.")
     c.endForm()
+    if turned:
+        c.saveState()
+        c.translate(40, 400)
+        c.rotate(90)
+        c.setFont("Helvetica", 8)
+        c.drawString(0, 0, "Figure")
+        c.restoreState()
     c.scale(scale, scale)
     c.doForm("words")
     c.showPage()
     c.save()
     raw = pdf.read_pdf(path)
     assert raw.page_readers == [reader]
-    assert texts(raw) == [TIGHT_WORDS, "1.3 The Panel noted the safeguarding review of the case."]
+    assert texts(raw)[:2] == [TIGHT_WORDS, "1.3 The Panel noted the safeguarding review of the case."]
     assert texts(pdf.read_pdf(path, reader="pdfplumber"))[0] == TIGHT_WORDS.replace(" ", "")  # pdfplumber alone
 
 

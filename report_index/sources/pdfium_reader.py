@@ -315,10 +315,10 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
     objects = _page_objects(page)
     if objects is None:
         return None
-    paths, order = objects
+    paths, order, scaled = objects
     textpage = page.get_textpage()
     try:
-        text = _PageText(textpage, height, fonts, order)
+        text = _PageText(textpage, height, fonts, order, scaled)
         unmapped = text.unmapped(order)
         text.keep_units = bool(paths)
         by_character = False
@@ -495,8 +495,12 @@ class _PageText:
     hands them to pdfplumber's own word clustering. ``chars_near()`` makes the records of the
     characters about a ruled table, for its cells."""
 
-    def __init__(self, textpage, height: float, fonts: dict[tuple, _Font], order: dict[int, int]) -> None:
+    def __init__(
+        self, textpage, height: float, fonts: dict[tuple, _Font], order: dict[int, int],
+        scaled: dict[int, tuple[float, ...]] | None = None,
+    ) -> None:
         self.api = pdfium_api()
+        self.scaled = scaled or {}  # text objects a form draws with a matrix, and that matrix
         self.handle = address(textpage.raw)
         self.height = height
         self.count = textpage.count_chars()
@@ -525,8 +529,12 @@ class _PageText:
         font = self.fonts.get(text_object)
         if font is not None:
             return font
-        api, matrix = self.api, self.matrix
+        api = self.api
         api.matrix(text_object, self.matrix_address)
+        matrix = tuple(self.matrix)
+        outer = self.scaled.get(text_object)
+        if outer is not None:  # drawn by a form with a matrix of its own: both make the size
+            matrix = _times(matrix, outer)
         if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
             raise _ForPdfplumber
         points = api.font_size(self.handle, index)
@@ -956,18 +964,19 @@ def _cell_text(chars: list[dict], breaks: set[tuple[int, int]] = frozenset()) ->
     return " ".join("".join(w) for w in words)
 
 
-def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
+def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int], dict[int, tuple[float, ...]]] | None:
     """The page's drawn paths as pdfminer gives them to its converter, ("m"|"l"|"c", x, y) in
     page space and ("h",), and each text object's place in the content stream, those of form
     XObjects among them where the form draws them (as pdfminer reads a form: its objects in
-    place, its matrix applied). None when a form scales, turns or moves text (its text's size
-    would not be the text object's own), or a path has a segment this cannot read."""
+    place, its matrix applied; the matrix of each text object a form draws with a matrix of its
+    own, for its size). None when a path has a segment this cannot read."""
     api = pdfium_api()
     matrix = (ctypes.c_float * 6)()
     xy = (ctypes.c_float * 2)()
     px = ctypes.addressof(xy)
     paths: list[list[tuple]] = []
     order: dict[int, int] = {}
+    scaled: dict[int, tuple[float, ...]] = {}  # text objects in a form drawn with a matrix: that matrix
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
     def visit(objects, outer: tuple[float, ...]) -> bool:
@@ -975,7 +984,7 @@ def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
             kind = api.object_type(obj)
             if kind == api.TEXT:
                 if outer != identity:
-                    return False
+                    scaled[obj] = outer  # its size is its own matrix's by the form's
                 order[obj] = len(order)
                 continue
             if kind == api.FORM:
@@ -1013,7 +1022,7 @@ def _page_objects(page) -> tuple[list[list[tuple]], dict[int, int]] | None:
     handle = address(page.raw)
     if not visit((api.page_object(handle, i) for i in range(api.count_objects(handle))), identity):
         return None
-    return paths, order
+    return paths, order, scaled
 
 
 def _times(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
