@@ -464,12 +464,7 @@ def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, turned, read
     c.drawString(72, 650, "1.3 The Panel noted the safeguarding review of the case.")
     c.endForm()
     if turned:
-        c.saveState()
-        c.translate(40, 400)
-        c.rotate(90)
-        c.setFont("Helvetica", 8)
-        c.drawString(0, 0, "Figure")
-        c.restoreState()
+        turned_label(c, "Figure")
     c.scale(scale, scale)
     c.doForm("words")
     c.showPage()
@@ -478,6 +473,17 @@ def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, turned, read
     assert raw.page_readers == [reader]
     assert texts(raw)[:2] == [TIGHT_WORDS, "1.3 The Panel noted the safeguarding review of the case."]
     assert texts(pdf.read_pdf(path, reader="pdfplumber"))[0] == TIGHT_WORDS.replace(" ", "")  # pdfplumber alone
+
+
+def turned_label(c: canvas.Canvas, text: str) -> None:
+    """A label turned on its side in the left margin: text that is not upright, which sends the
+    page to pdfplumber."""
+    c.saveState()
+    c.translate(40, 400)
+    c.rotate(90)
+    c.setFont("Helvetica", 8)
+    c.drawString(0, 0, text)
+    c.restoreState()
 
 
 def _tight(c: canvas.Canvas, x: float, y: float, text: str) -> None:
@@ -791,12 +797,7 @@ def cut_word_pdf(path: Path) -> Path:
     x += c.stringWidth("t", "Helvetica", 7)
     c.setFont("Helvetica-Bold", 7)
     c.drawString(x, 700, "race")
-    c.saveState()
-    c.translate(40, 400)
-    c.rotate(90)
-    c.setFont("Helvetica", 8)
-    c.drawString(0, 0, "Figure 3")
-    c.restoreState()
+    turned_label(c, "Figure 3")
     c.showPage()
     c.save()
     return path
