@@ -1,6 +1,51 @@
-"""``python -m report_index``: the same as the ``report-index`` command."""
+"""``python -m report_index`` and the ``report-index`` command (``run``).
 
-from .cli import main
+``run`` is the first of this project's code that a command runs: before it loads anything else
+it makes SIGTERM end the command as Ctrl-C does (``errors.Terminated``, a KeyboardInterrupt),
+and it turns an interrupt that comes while the command is still loading, or after it has
+finished, into one line and the exit code (130 for Ctrl-C, 143 for SIGTERM), never a traceback.
+The command's own handling (``cli._Group``) covers everything in between: an ingest stopped
+keeps what it committed, and a commit under way completes first. A signal that comes while
+Python itself is starting, before this module runs, ends the process as the system does.
+"""
+
+import signal
+import sys
+
+from .errors import Terminated
+
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+def _terminate(_signum, _frame) -> None:
+    raise Terminated
+
+
+def run() -> None:
+    """The ``report-index`` command."""
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+        from .cli import main
+
+        main()
+    except Terminated:
+        _leave("Terminated.", EXIT_TERMINATED)
+    except KeyboardInterrupt:
+        _leave("Interrupted.", EXIT_INTERRUPTED)
+
+
+def _leave(message: str, code: int) -> None:
+    """One line and the exit code, with any further signal ignored on the way out."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(code)
+
 
 if __name__ == "__main__":  # not when a worker process of an ingest imports this module
-    main()
+    run()

@@ -11,6 +11,7 @@ import functools
 import gc
 import inspect
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,11 +19,12 @@ from pathlib import Path
 import click
 
 from . import api, output
-from .errors import IngestInterrupted, ReportIndexError
+from .errors import IngestInterrupted, ReportIndexError, Terminated
 from .output.style import Style
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # SIGTERM, which stops a command as Ctrl-C does
 INTERRUPTED = "Interrupted: nothing was committed, the index is as it was before this run."
 BRIEF_FORMATS = {".md": "markdown", ".html": "html"}
 
@@ -46,16 +48,19 @@ class _Command(_ExamplesLast, click.Command):
 
 
 class _Group(_ExamplesLast, click.Group):
-    """Runs a command so that Ctrl-C ends it with a message and exit code 130, never a traceback."""
+    """Runs a command so that Ctrl-C (or SIGTERM) ends it with a message and exit code 130 (143), never a traceback."""
 
     command_class = _Command
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            for signum in (signal.SIGINT, signal.SIGTERM):  # once stopping, stop: no second traceback
+                signal.signal(signum, signal.SIG_IGN)
             click.echo(ctx.meta.get("interrupted", "Interrupted."), err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            terminated = isinstance(exc, Terminated) or getattr(exc, "terminated", False)
+            ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
 class _State:

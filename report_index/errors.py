@@ -23,6 +23,10 @@ class IndexDamagedError(ReportIndexError):
     """A file of the index is missing, cut short or overwritten; the message names it and the fix."""
 
 
+class IndexWriteError(ReportIndexError):
+    """The index folder cannot be written (a full disk, a read-only folder); nothing was lost."""
+
+
 class IndexBusyError(ReportIndexError):
     """Another process is writing to the index."""
 
@@ -38,3 +42,16 @@ class UnknownReportError(ReportIndexError):
 class IngestInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped an ingest after some of its batches were committed; the message says how
     much is in the index and what to do."""
+
+    terminated = False  # SIGTERM, not Ctrl-C
+
+    @classmethod
+    def after(cls, stopped: KeyboardInterrupt, message: str) -> IngestInterrupted:
+        interrupted = cls(message)
+        interrupted.terminated = isinstance(stopped, Terminated)
+        return interrupted
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an interrupt so that a command stops as it does for Ctrl-C
+    (``report_index.__main__``): exit code 143 instead of 130."""

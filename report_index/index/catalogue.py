@@ -17,10 +17,19 @@ from .store import open_index
 
 
 
-def write_catalogue(ix, index_dir: Path) -> None:
+def write_catalogue(ix, index_dir: Path) -> dict:
     """A small summary of the index beside it: each report's metadata, the acronyms the reports
     define and the initiatives discovered in them. Searching reads this instead of the report
     models. Rewritten (atomically) after each commit."""
+    data = _gathered(ix)
+    temporary = index_dir / (CATALOGUE_FILE + ".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(index_dir / CATALOGUE_FILE)
+    return data
+
+
+def _gathered(ix) -> dict:
+    """The catalogue's contents, from the index's report documents."""
     reports: list[dict] = []
     definitions: dict[str, list[str]] = {}
     initiatives: dict[str, dict] = {}
@@ -37,10 +46,7 @@ def write_catalogue(ix, index_dir: Path) -> None:
             for item in vocab.get("initiatives", []):
                 known = initiatives.setdefault(item["id"], dict(item))
                 known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *item.get("aliases", [])]))
-    data = {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
-    temporary = index_dir / (CATALOGUE_FILE + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    temporary.replace(index_dir / CATALOGUE_FILE)
+    return {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,17 @@ class Catalogue:
 
 
 def read_catalogue(index_dir: Path) -> Catalogue:
-    """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing."""
+    """What ``write_catalogue`` gathered; rebuilt from the index if the file is missing or
+    damaged (and only gathered, not written, when the folder cannot be written to)."""
     try:
         data = json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a catalogue")
     except (OSError, ValueError):
-        write_catalogue(open_index(index_dir), index_dir)
-        data = json.loads((index_dir / CATALOGUE_FILE).read_text(encoding="utf-8"))
+        try:
+            data = write_catalogue(open_index(index_dir), index_dir)
+        except OSError:  # a read-only index folder: the same, kept in memory
+            data = _gathered(open_index(index_dir))
     return Catalogue(
         reports=tuple(
             Report(id=r["report_id"], source=r["source"], sha256=r.get("sha256", ""), title=r["title"],

@@ -42,6 +42,10 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: The signals that stop a run: Ctrl-C, and SIGTERM (``report_index.__main__``)
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def deferrable_interrupts() -> Iterator[Callable[[], None]]:
     """A ``hold()`` that makes Ctrl-C do nothing from the moment it is called to the end of the block.
@@ -55,13 +59,13 @@ def deferrable_interrupts() -> Iterator[Callable[[], None]]:
 
     def hold() -> None:
         if not held and threading.current_thread() is threading.main_thread():
-            held.append(signal.signal(signal.SIGINT, lambda _signum, _frame: None))
+            held.extend(signal.signal(signum, lambda _signum, _frame: None) for signum in _STOPPING)
 
     try:
         yield hold
     finally:
-        if held:
-            signal.signal(signal.SIGINT, held[0])
+        for signum, previous in zip(_STOPPING, held):
+            signal.signal(signum, previous)
 
 
 @contextmanager
@@ -72,10 +76,13 @@ def interrupts_after() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    previous = [signal.signal(signum, lambda signum, _frame: caught.append(signum)) for signum in _STOPPING]
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in zip(_STOPPING, previous):
+            signal.signal(signum, handler)
     if caught:
-        raise KeyboardInterrupt
+        from ..errors import Terminated
+
+        raise Terminated if signal.SIGTERM in caught else KeyboardInterrupt

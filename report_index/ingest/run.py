@@ -12,16 +12,19 @@ models (``index.kept``) and the files' checksums (``index.health``) are brought 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import IngestInterrupted, ReportIndexError
+from ..errors import IndexWriteError, IngestInterrupted, ReportIndexError
 from ..index.catalogue import write_catalogue
 from ..index.documents import indexed_files, stored_report
 from ..index.files import CATALOGUE_FILE, INTEGRITY_FILE, MODELS_DIR, user_gazetteer_files
@@ -85,7 +88,8 @@ def ingest(
     if batch_seconds is None:
         batch_seconds = _batch_seconds()
     files, skipped = discover(roots)
-    with ingest_lock(index_dir, wait=wait, on_wait=on_wait), deferrable_interrupts() as hold_interrupts, fewer_collections():
+    with _cannot_write(index_dir), ingest_lock(index_dir, wait=wait, on_wait=on_wait), \
+            deferrable_interrupts() as hold_interrupts, fewer_collections():
         return _ingest_locked(
             roots, files, skipped, index_dir, prune=prune, on_file=on_file, wait=wait,
             initiative_files=initiative_files, ocr=ocr, jobs=jobs, hold_interrupts=hold_interrupts,
@@ -255,10 +259,11 @@ def _ingest_locked(
             (index_dir / RUN_FILE).unlink(missing_ok=True)
             return summary
         commit_with_segments(writer, segments)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stopped:
         discard_writer(writer)
         if committed:
-            raise IngestInterrupted(
+            raise IngestInterrupted.after(
+                stopped,
                 f"Interrupted: {committed} report(s) read before the interrupt are in the index (it commits every "
                 f"{batch_seconds:g} seconds); the ingest reads the rest when it is run again."
             ) from None
@@ -362,9 +367,35 @@ def reindex(
     is built beside the old one and swapped in only when complete; the old index is held
     (``ingest_lock``) meanwhile, so that no ingest writes to it and is lost in the swap.
     """
-    with ingest_lock(index_dir, wait=wait, on_wait=on_wait):
+    with _cannot_write(index_dir), ingest_lock(index_dir, wait=wait, on_wait=on_wait):
         previous = _previous_reports(index_dir)
         return _rebuild(index_dir, previous, on_file, prune)
+
+
+#: errno values that mean the index folder cannot be written, and what to say of each
+_WRITE_ERRORS = {
+    errno.ENOSPC: "there is no space left on the device that holds it: free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+    errno.EROFS: "it is on a read-only file system: give an index folder that can be written to (--index DIR)",
+    errno.EACCES: "it cannot be written to (permission denied): give an index folder you can write to (--index DIR)",
+    errno.EPERM: "it cannot be written to (operation not permitted): give an index folder you can write to (--index DIR)",
+}
+
+
+@contextmanager
+def _cannot_write(index_dir: Path) -> Iterator[None]:
+    """A full disk, a read-only or locked-down index folder: one message naming the folder and
+    the fix. Nothing was committed that was not whole: the index is as its last commit left it."""
+    try:
+        yield
+    except OSError as exc:
+        reason = _WRITE_ERRORS.get(exc.errno)
+        if reason is None:
+            raise
+        raise IndexWriteError(
+            f"the index at {index_dir} could not be written: {reason}. "
+            "The index is as it was before this run (searches still work)."
+        ) from None
 
 
 @dataclass(frozen=True)

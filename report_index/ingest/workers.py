@@ -430,6 +430,7 @@ def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator:
     parent_end.close()  # the ingest's end: the worker's copy would keep the socket open
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the ingest's handler, which it inherits
     from .commit import fewer_collections
 
     with fewer_collections():
