@@ -202,10 +202,13 @@ def ingest(
     jobs: int | None = None,
     on_file: Callable[[Path, int, int], None] | None = None,
     on_wait: Callable[[], None] | None = None,
+    file_timeout: float | None = None,
+    file_memory: int | None = None,
 ) -> IngestSummary:
     """Bring the index at ``index`` up to date with the report files under ``paths`` (see the
     README's "ingest"). Returns what happened to each file; a file that fails is in the summary
-    with its reason, never raised."""
+    with its reason, never raised. ``file_timeout`` (seconds) and ``file_memory`` (megabytes)
+    bound reading one file (None: the defaults of ``ingest.limits``; 0: no limit)."""
     from .ingest.run import ingest as run_ingest
 
     folders = [Path(p) for p in paths]
@@ -214,6 +217,17 @@ def ingest(
     return run_ingest(
         folders, resolve_index_dir(index), prune=prune, on_file=on_file, wait=wait,
         initiative_files=[Path(f) for f in initiative_files], ocr=ocr, on_wait=on_wait, jobs=jobs,
+        limits=_limits(file_timeout, file_memory, ocr=ocr),
+    )
+
+
+def _limits(seconds: float | None, memory_mb: int | None, *, ocr: bool = False):
+    from .ingest.limits import FileLimits
+
+    default = FileLimits.default(ocr=ocr)
+    return FileLimits(
+        seconds=default.seconds if seconds is None else seconds,
+        memory_mb=default.memory_mb if memory_mb is None else memory_mb,
     )
 
 
@@ -222,10 +236,15 @@ def reindex(
     *,
     prune: bool = False,
     on_file: Callable[[Path, int, int], None] | None = None,
+    file_timeout: float | None = None,
+    file_memory: int | None = None,
 ) -> IngestSummary:
     """Rebuild the index from the reports it holds (after an upgrade, or to repair it): each from
     the model kept for it, its file read again only when it or the extractor has changed. A
-    report whose file is gone or unreadable is kept (status ``kept``) unless ``prune``."""
+    report whose file is gone or unreadable is kept (status ``kept``) unless ``prune``.
+    ``file_timeout`` and ``file_memory`` as for ``ingest``."""
     from .ingest.run import reindex as run_reindex
 
-    return run_reindex(resolve_index_dir(index), on_file=on_file, prune=prune)
+    return run_reindex(
+        resolve_index_dir(index), on_file=on_file, prune=prune, limits=_limits(file_timeout, file_memory)
+    )

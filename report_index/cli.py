@@ -131,6 +131,18 @@ def index_option(func):
     return click.option("--index", metavar="DIR", expose_value=False, callback=remember, help="Index folder.")(func)
 
 
+def file_limit_options(func):
+    """``--file-timeout`` and ``--file-memory``: the limits on reading one file (``ingest.limits``)."""
+    func = click.option(
+        "--file-memory", type=click.IntRange(min=0), default=None, metavar="MB",
+        help="Megabytes a process reading a file may take beyond its start (default 4096; 0: no limit).",
+    )(func)
+    return click.option(
+        "--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+        help="Seconds one file may take to read before it fails (default 300, 1800 with --ocr; 0: no limit).",
+    )(func)
+
+
 def output_options(*, csv: bool = False, document: bool = False, default: str = "text"):
     """The output options of a command, resolved into one ``output`` argument: ``--json``
     always; ``--csv`` where the answer is rows; ``--format`` where the answer is a document
@@ -261,9 +273,10 @@ def _run_ingest(ctx: click.Context, action, **kwargs) -> None:
     "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
     help="Processes that read files (default 0: one a core, when there are enough files to read).",
 )
+@file_limit_options
 @index_option
 @click.pass_context
-def ingest(ctx, paths, prune, wait, initiative_files, ocr, jobs) -> None:
+def ingest(ctx, paths, prune, wait, initiative_files, ocr, jobs, file_timeout, file_memory) -> None:
     """Read report files (PDF, .txt, .md) under PATHS into the index.
 
     Unchanged files are not read again; changed files replace their old entries. A file that
@@ -283,14 +296,16 @@ def ingest(ctx, paths, prune, wait, initiative_files, ocr, jobs) -> None:
     _run_ingest(
         ctx, api.ingest, paths=list(paths), index=index, prune=prune, wait=wait,
         initiative_files=initiative_files, ocr=ocr, jobs=jobs or None, on_wait=on_wait,
+        file_timeout=file_timeout, file_memory=file_memory,
     )
 
 
 @main.command()
 @click.option("--prune", is_flag=True, help="Remove the reports whose files are gone or can no longer be read.")
+@file_limit_options
 @index_option
 @click.pass_context
-def reindex(ctx, prune) -> None:
+def reindex(ctx, prune, file_timeout, file_memory) -> None:
     """Rebuild the index from the reports it holds (after an upgrade, or to repair a damaged index).
 
     Each report is rebuilt from the copy of it kept with the index; its file is read again only
@@ -302,7 +317,10 @@ def reindex(ctx, prune) -> None:
       report-index reindex --index .report-index
       report-index reindex --prune
     """
-    _run_ingest(ctx, api.reindex, index=ctx.find_object(_State).index, prune=prune)
+    _run_ingest(
+        ctx, api.reindex, index=ctx.find_object(_State).index, prune=prune,
+        file_timeout=file_timeout, file_memory=file_memory,
+    )
 
 
 # --------------------------------------------------------------------------------------------

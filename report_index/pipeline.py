@@ -94,6 +94,11 @@ def read_report(
     return annotator.annotate(extract_report(path, data, override, ocr=ocr))
 
 
+#: Why a file failed when reading it needed more memory than a reading process may use
+#: (``ingest.limits``: ``--file-memory``).
+MEMORY_REASON = "reading it needed more memory than a reader may use (raise the limit with --file-memory)"
+
+
 def extract_and_annotate(
     path: Path, sha: str, override: Override | None, annotator: Annotator, *, ocr: bool
 ) -> tuple[Report | None, str]:
@@ -115,6 +120,8 @@ def extract(path: Path, sha: str, override: Override | None, *, ocr: bool) -> tu
         return None, f"could not be read ({exc.strerror})"
     except ExtractionError as exc:
         return None, str(exc)
+    except MemoryError:
+        return None, MEMORY_REASON
     except Exception as exc:  # an extractor bug must not cost the rest of the corpus
         return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"
 
@@ -123,5 +130,7 @@ def annotate(report: Report, annotator: Annotator) -> tuple[Report | None, str]:
     """The report with its initiative mentions, or None and the reason it failed."""
     try:
         return annotator.annotate(report), ""
+    except MemoryError:
+        return None, MEMORY_REASON
     except Exception as exc:  # a recogniser bug must not cost the rest of the corpus
         return None, f"unexpected extraction error: {type(exc).__name__}: {exc}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -87,6 +88,25 @@ def isolated_session(tmp_path_factory):
     with pytest.MonkeyPatch.context() as monkeypatch:
         isolate(monkeypatch, tmp_path_factory.mktemp("session-default-index") / ".report-index")
         yield
+
+
+@pytest.fixture(autouse=True)
+def signals_as_they_were():
+    """Ctrl-C and SIGTERM mean in every test what they meant before it: a command run through
+    ``CliRunner`` that is interrupted ignores further signals on its way out, as the real
+    command does, and that must not reach the next test."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+@pytest.fixture
+def sigint_handled(signals_as_they_were):
+    """SIGINT raises KeyboardInterrupt in this process during the test. Run under a shell's
+    background job, this process may have it ignored (and its children inherit that); tests
+    that send SIGINT themselves need its usual meaning."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

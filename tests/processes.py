@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -35,3 +37,12 @@ def assert_gone(pids: list[int], timeout: float = 10.0) -> None:
             return
         assert time.monotonic() < deadline, f"worker processes outlived the ingest: {alive}"
         time.sleep(0.05)
+
+
+def ctrl_c(ingest_pid: int) -> None:
+    """Press Ctrl-C on the ingest ``ingest_pid`` from wherever the call is made: the ingest
+    itself or one of its worker processes, which then waits to be ended by it."""
+    os.kill(ingest_pid, signal.SIGINT)
+    if os.getpid() != ingest_pid:
+        time.sleep(30)
+    time.sleep(1)  # the interrupt takes effect in the ingest at once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from report_index.ingest.run import ingest, reindex
 from report_index.search.run import search
 
 from .conftest import CORPUS, seed_folder
+from .processes import ctrl_c
 
 REPORT_TEXT = """Report to:\tPolice and Crime Panel
 Subject:\tRural Crime Update
@@ -135,7 +137,7 @@ def test_one_writer_at_a_time(tmp_path, folder):
     assert ingest([folder], index_dir).counts()["unchanged"] == 2
 
 
-def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypatch):
+def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypatch, sigint_handled):
     index_dir = tmp_path / "index"
     ingest([folder], index_dir)
     before = [h.id for h in search(index_dir, "modern slavery", limit=50).hits]
@@ -144,10 +146,11 @@ def test_interrupted_ingest_leaves_the_previous_index(tmp_path, folder, monkeypa
     (folder / "panel-2022.txt").write_text("1. PURPOSE\n\n1.1 Rewritten.\n", encoding="utf-8")
 
     real = pipeline.extract_report
+    ingest_pid = os.getpid()
 
     def interrupt(path, *args, **kwargs):
         if "rural" in path.name:
-            raise KeyboardInterrupt
+            ctrl_c(ingest_pid)
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "extract_report", interrupt)

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from . import badfiles
 from .badfiles import BATCH_WORD, GOOD_TXT_WORD, IMAGE_ONLY_TEXT
-from .processes import assert_gone, children_of
+from .processes import assert_gone, children_of, ctrl_c
 
 from report_index.sources import ocr as ocr_module
 from report_index.cli import main
@@ -118,18 +118,11 @@ def paced(folder: Path, seconds: float = 0.1) -> Pace:
     return pace
 
 
-@pytest.fixture(autouse=True, scope="module")
-def sigint_not_ignored():
-    """Run under a shell's background job, this process may have SIGINT ignored, and its
-    children inherit that, so Python in them would install no KeyboardInterrupt handler. These
-    tests send SIGINT themselves: give it its usual meaning (a handled signal is reset to the
-    default in a child)."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        yield
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    else:
-        yield
+@pytest.fixture(autouse=True)
+def sigint_not_ignored(sigint_handled):
+    """These tests send SIGINT themselves (to this process, and to commands it starts, which
+    would inherit an ignored SIGINT and install no KeyboardInterrupt handler): give it its usual
+    meaning (a handled signal is reset to the default in a child)."""
 
 
 _STARTED: list[subprocess.Popen] = []
@@ -424,10 +417,11 @@ def test_ctrl_c_closes_the_progress_bar_before_the_message(tmp_path: Path, monke
             badfiles.GOOD_TXT.replace(GOOD_TXT_WORD, f"word{number}"), encoding="utf-8"
         )
     real = pipeline.extract_report
+    ingest_pid = os.getpid()
 
     def interrupt(path, *args, **kwargs):
         if path.name == "report-4.txt":
-            raise KeyboardInterrupt
+            ctrl_c(ingest_pid)
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "extract_report", interrupt)

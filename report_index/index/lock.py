@@ -44,6 +44,8 @@ def ingest_lock(index_dir: Path, wait: float = 0.0, on_wait: Callable[[], None] 
         index_dir.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
     except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT):
+            raise  # explained with the fix by the ingest (``ingest.run``), as any write it cannot make
         raise ReportIndexError(f"the index folder {index_dir} cannot be written ({exc.strerror})") from None
     deadline = time.monotonic() + max(wait, 0.0)
     told = False

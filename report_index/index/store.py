@@ -144,7 +144,10 @@ def finish_segment(writer):
 def discard_writer(writer) -> None:
     """Cancel a writer and delete the files it had started for its new segment."""
     if not writer.is_closed:
-        writer.cancel()
+        try:
+            writer.cancel()
+        except OSError:  # a full disk: what it could not close is deleted all the same
+            pass
     prefix = writer.newsegment.segment_id()
     for name in list(writer.storage):
         if name.startswith(prefix):
@@ -152,6 +155,40 @@ def discard_writer(writer) -> None:
                 writer.storage.delete_file(name)
             except OSError:
                 pass
+
+
+def index_files(index_dir: Path) -> set[str]:
+    """Every file under the index folder, by path relative to it."""
+    return {str(path.relative_to(index_dir)) for path in index_dir.rglob("*") if path.is_file()}
+
+
+def remove_uncommitted(index_dir: Path, present: set[str]) -> None:
+    """After a run that failed or was stopped: delete the files it wrote that no commit took
+    in (``present``: the files there before it began, ``index_files``): segments the table of
+    contents does not list (its workers' among them), Whoosh's temporary files and half-written
+    ``.tmp`` files. The folder is then as the run's last commit left it."""
+    try:
+        live = {segment.segment_id() for segment in whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)._segments()}
+    except Exception:  # an index that cannot be read: its segments are not ours to judge
+        return
+    for name in sorted(index_files(index_dir) - present):
+        path = index_dir / name
+        segment = path.name.split(".", 1)[0]
+        ours = (
+            path.parent == index_dir and segment.startswith(INDEX_NAME + "_") and not name.endswith(".toc")
+            and segment not in live
+        ) or path.parent.name == INDEX_NAME + ".tmp" or path.suffix in (".tmp", ".ctmp")
+        if ours:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    temporary = index_dir / (INDEX_NAME + ".tmp")
+    if temporary.is_dir() and not any(temporary.iterdir()) and not any(p.startswith(temporary.name + os.sep) for p in present):
+        try:
+            temporary.rmdir()
+        except OSError:
+            pass
 
 
 def commit_with_segments(writer, segments: list) -> None:

@@ -33,6 +33,8 @@ from ..index.kept import keep_models, kept_models
 from ..index.lock import ingest_lock
 from ..index.store import (
     commit_with_segments,
+    index_files,
+    remove_uncommitted,
     discard_writer,
     index_exists,
     open_index,
@@ -47,7 +49,8 @@ from ..sources.discover import discover
 from ..sources.metadata import Override, load_overrides
 from .commit import deferrable_interrupts, fewer_collections, interrupts_after, write_report
 from .plan import EXTRACTOR_VERSION, choose_id, keep_gazetteers, sha256_of, under_any
-from .workers import Job, LocalRunner, PoolRunner, pool_size
+from .limits import FileLimits
+from .workers import Job, LocalRunner, PoolRunner, pool_for, pool_size
 
 
 #: Seconds of work between the commits of an ingest: a crash or a kill loses at most this much
@@ -71,6 +74,7 @@ def ingest(
     ocr: bool = False,
     on_wait: Callable[[], None] | None = None,
     jobs: int | None = None,
+    limits: FileLimits | None = None,
 ) -> IngestSummary:
     """Bring the index at ``index_dir`` up to date with the report files under ``paths``.
 
@@ -78,7 +82,8 @@ def ingest(
     seconds for it (calling ``on_wait`` once when it starts waiting), then raises IndexBusyError.
     With ``ocr``, PDFs with no text layer are read with OCR (``ocr.py``) when it is installed.
     ``jobs`` is the number of processes that read files (default: one a core when there are
-    enough files to read; see ``workers.py``).
+    enough files to read; see ``workers.py``). ``limits`` bound the time and memory reading one
+    file may take (``limits.py``; default ``FileLimits.default``): a file over them fails by name.
 
     What has been read is committed every ``batch_seconds`` of work (and at the end), each
     report whole with all its passages, so a crash or ``kill -9`` loses at most that much; the
@@ -93,7 +98,7 @@ def ingest(
         return _ingest_locked(
             roots, files, skipped, index_dir, prune=prune, on_file=on_file, wait=wait,
             initiative_files=initiative_files, ocr=ocr, jobs=jobs, hold_interrupts=hold_interrupts,
-            batch_seconds=batch_seconds,
+            batch_seconds=batch_seconds, limits=limits if limits is not None else FileLimits.default(ocr=ocr),
         )
 
 
@@ -111,6 +116,7 @@ def _ingest_locked(
     jobs: int | None,
     hold_interrupts: Callable[[], None],
     batch_seconds: float = BATCH_SECONDS,
+    limits: FileLimits = FileLimits(),
 ) -> IngestSummary:
     summary = IngestSummary(outcomes=list(skipped))
     interrupted_run = _interrupted_run(index_dir)
@@ -143,6 +149,7 @@ def _ingest_locked(
         if on_file:
             on_file(path, done, len(files))
 
+    present = index_files(index_dir)  # what a run that fails must leave as it found
     writer = writer_for(ix, index_dir, wait=wait)
     runner = None
     committed = 0  # reports of this run committed in batches
@@ -197,9 +204,15 @@ def _ingest_locked(
             to_read.append(job)
             if runner is None and (size := pool_size(len(to_read), len(files) - position, jobs)):
                 runner = PoolRunner(
-                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator
+                    size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator,
+                    limits=limits,
                 )
 
+        if runner is None and (size := pool_for(len(to_read))):
+            runner = PoolRunner(
+                size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator,
+                limits=limits,
+            )
         if runner is None:
             runner = LocalRunner(writer, annotator, ocr=ocr, annotation=annotator.fingerprint)
         if to_read:
@@ -260,7 +273,7 @@ def _ingest_locked(
             return summary
         commit_with_segments(writer, segments)
     except KeyboardInterrupt as stopped:
-        discard_writer(writer)
+        _give_up(writer, runner, index_dir, present, committed)
         if committed:
             raise IngestInterrupted.after(
                 stopped,
@@ -269,7 +282,7 @@ def _ingest_locked(
             ) from None
         raise
     except BaseException:
-        discard_writer(writer)
+        _give_up(writer, runner, index_dir, present, committed)
         raise
     finally:
         if runner is not None:
@@ -277,6 +290,17 @@ def _ingest_locked(
     after_commit(ix, index_dir)
     (index_dir / RUN_FILE).unlink(missing_ok=True)
     return summary
+
+
+def _give_up(writer, runner, index_dir: Path, present: set[str], committed: int) -> None:
+    """A run that fails or is stopped leaves the index folder as its last commit left it: no
+    segment, temporary file or (when no batch was committed) record of the run left behind."""
+    discard_writer(writer)
+    if runner is not None:
+        runner.close()  # its workers write no more
+    remove_uncommitted(index_dir, present)
+    if not committed:
+        (index_dir / RUN_FILE).unlink(missing_ok=True)
 
 
 def _batch_seconds() -> float:
@@ -355,6 +379,7 @@ def reindex(
     prune: bool = False,
     wait: float = 0.0,
     on_wait: Callable[[], None] | None = None,
+    limits: FileLimits | None = None,
 ) -> IngestSummary:
     """Rebuild the index from the reports it holds, for a new schema or extractor, or to repair
     a damaged index (see ``index.health``).
@@ -366,10 +391,11 @@ def reindex(
     as ``kept`` with the reason; only ``prune`` removes such reports (``removed``). The new index
     is built beside the old one and swapped in only when complete; the old index is held
     (``ingest_lock``) meanwhile, so that no ingest writes to it and is lost in the swap.
+    ``limits`` bound reading a file again, as for ``ingest``.
     """
     with _cannot_write(index_dir), ingest_lock(index_dir, wait=wait, on_wait=on_wait):
         previous = _previous_reports(index_dir)
-        return _rebuild(index_dir, previous, on_file, prune)
+        return _rebuild(index_dir, previous, on_file, prune, limits)
 
 
 #: errno values that mean the index folder cannot be written, and what to say of each
@@ -451,7 +477,11 @@ def _whoosh_reports(index_dir: Path) -> list[_Previous]:
 
 
 def _rebuild(
-    index_dir: Path, previous: list[_Previous], on_file: Callable[[Path, int, int], None] | None, prune: bool
+    index_dir: Path,
+    previous: list[_Previous],
+    on_file: Callable[[Path, int, int], None] | None,
+    prune: bool,
+    limits: FileLimits | None = None,
 ) -> IngestSummary:
     summary = IngestSummary()
     building = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=index_dir.parent if index_dir.parent.exists() else None))
@@ -493,7 +523,7 @@ def _rebuild(
                 if on_file:
                     on_file(path, done + number, len(previous))
 
-            again = ingest([Path(s) for s in reread], building, on_file=progress)
+            again = ingest([Path(s) for s in reread], building, on_file=progress, limits=limits)
             summary.outcomes.extend(o for o in again.outcomes if o.status != "failed")
             failed = [o for o in again.outcomes if o.status == "failed"]
             if failed:

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
@@ -44,6 +45,7 @@ from ..errors import ReportIndexError
 from ..index.documents import IndexedFile
 from ..models import Report
 from ..sources.metadata import Override
+from .limits import FileLimits, bound_memory
 
 #: Fewer files to read than this, and they are read in the ingesting process.
 POOL_MIN_FILES = 8
@@ -84,22 +86,35 @@ def pool_size(found: int, more: int, requested: int | None) -> int:
     """How many worker processes to start, once ``found`` files to read are known and ``more``
     files are still to be looked at; 0: none (yet). ``requested`` (``--jobs``): that many, from
     the first file; otherwise one a core, once there are enough files to repay starting them
-    (a worker takes about a second to start). The pool starts while the ingest goes on looking
-    at the remaining files, so the workers' start-up overlaps it."""
+    (a fresh worker takes about a second to start). The pool starts while the ingest goes on
+    looking at the remaining files, so the workers' start-up overlaps it. Where workers are
+    forked (``can_fork``) even one worker pays: it costs no start-up, and the time and memory
+    limits (``limits.py``) and a crash of the PDF library then end the worker, not the ingest."""
     if os.name != "posix":  # workers are started with inherited descriptors (pass_fds): POSIX only
         return 0
     if requested:
         size = min(requested, found + more)
     elif found >= POOL_MIN_FILES:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        size = min(cores, found + more)
+        size = min(_cores(), found + more)
     else:
         size = 0
-    return size if size > 1 else 0
+    return size if size > 1 or (size == 1 and can_fork()) else 0
+
+
+def pool_for(found: int) -> int:
+    """How many forked workers to read a run's ``found`` files (fewer than ``POOL_MIN_FILES``)
+    with, once all are known; 0 where workers cannot be forked (they are read in this process)."""
+    return min(_cores(), found) if found and can_fork() else 0
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class LocalRunner:
-    """Reads files in this process; their passages go to the ingest's own writer."""
+    """Reads files in this process; their passages go to the ingest's own writer. Only where
+    workers cannot be forked, for a run with few files: the limits of ``limits.py`` do not
+    apply (nothing can end this process's reading but the user)."""
 
     def __init__(self, writer, annotator, *, ocr: bool, annotation: str):
         self._writer = writer
@@ -153,6 +168,7 @@ class _Worker:
     held: dict[int, Job] = field(default_factory=dict)  # read, waiting for their ids
     indexed: list[Job] = field(default_factory=list)  # in the worker's segment (lost if it dies)
     solo: bool = False  # reading a file that crashed a worker before: nothing else meanwhile
+    since: float = 0.0  # when it began the file it is reading (the first of ``reading``)
 
 
 class PoolRunner:
@@ -167,8 +183,10 @@ class PoolRunner:
         ocr: bool,
         annotation: str,
         annotator: Any = None,
+        limits: FileLimits | None = None,
     ):
         self._args = (index_dir, list(gazetteer_files), ocr)
+        self._limits = limits if limits is not None else FileLimits.default(ocr=ocr)
         self._annotation = annotation
         # forked workers share the ingest's annotator (``ingest.Annotator``), loaded in ``results``
         forking = annotator is not None and can_fork()
@@ -179,6 +197,7 @@ class PoolRunner:
         self._ready: dict[int, Extracted] = {}
         self._deaths = 0
         self._deaths_seen = 0  # deaths already known at the last checkpoint
+        self._crashes = 0  # deaths not of the ingest's doing (a worker over the time limit is ended)
         self._flushed: list = []  # segments written out at a checkpoint, not yet committed
         self._count = count
         if not forking:  # fresh interpreters start now, while the ingest looks at the other files
@@ -267,30 +286,48 @@ class PoolRunner:
         That process reads files in order until told to stop, then hands over the reports it
         made (without initiatives: it has no rules); the workers then only read their
         initiatives. If it dies, its files are read by the workers like the rest."""
-        process, conn = fork_worker(self._args[0], None, self._args[2])
+        process, conn = fork_worker(self._args[0], None, self._args[2], self._limits.memory_mb)
+        read: list[tuple] = []
         try:
             conn.send(("read", [(id(job), str(job.path), job.sha, job.override) for job in jobs]))
             _load_for_workers(self._annotator)
             conn.send(("stop",))
-            _, read = conn.recv()
-        except (EOFError, OSError):
-            read = []
+            since = loaded = time.monotonic()  # the file being read began then at the latest
+            while True:
+                if not conn.poll(self._time_left(since)):  # over the time limit: this file fails
+                    job = jobs[len(read)]
+                    self._ready[id(job)] = Extracted(job, reason=self._limits.timeout_reason())
+                    break
+                message = conn.recv()
+                if message[0] == "stopped":
+                    break
+                _, key, report, reason, finished = message
+                read.append((report, reason))
+                since = max(finished, loaded)
+        except (EOFError, OSError):  # it died: its unread files are read by the workers
+            pass
         finally:
             _stop(process, conn, kill=True)
-        for (_, report, reason), job in zip(read, jobs):
+        for (report, reason), job in zip(read, jobs):
             if report is None:
                 self._ready[id(job)] = Extracted(job, reason=reason)
             else:
                 job.report = report
+
+    def _time_left(self, since: float) -> float | None:
+        """Seconds left to the file begun at ``since`` (None: no limit)."""
+        if not self._limits.seconds:
+            return None
+        return max(0.0, since + self._limits.seconds - time.monotonic())
 
     # ---- plumbing
 
     def _spawn(self) -> None:
         if self._annotator is not None and can_fork():
             index_dir, _, ocr = self._args
-            self._workers.append(_Worker(*fork_worker(index_dir, self._annotator, ocr)))
+            self._workers.append(_Worker(*fork_worker(index_dir, self._annotator, ocr, self._limits.memory_mb)))
         else:
-            self._workers.append(_Worker(*start_worker(*self._args)))
+            self._workers.append(_Worker(*start_worker(*self._args, memory_mb=self._limits.memory_mb)))
 
     def _dispatch(self) -> None:
         for worker in list(self._workers):
@@ -301,6 +338,8 @@ class PoolRunner:
                         break
                     worker.solo = True
                 self._queue.popleft()
+                if not worker.reading:
+                    worker.since = time.monotonic()
                 worker.reading[id(job)] = job
                 if job.report is not None:  # read while the rules loaded
                     self._send(worker, ("annotate", id(job), job.report))
@@ -316,18 +355,33 @@ class PoolRunner:
 
     def _reply(self, worker: _Worker) -> tuple | None:
         try:
+            while not worker.conn.poll(self._time_left(worker.since) if worker.reading else None):
+                self._died(worker, overdue=True)
+                return None
             message = worker.conn.recv()
         except (EOFError, OSError):
             self._died(worker)
             return None
         if message[0] == "error":
-            raise ReportIndexError(message[1])
+            _, text, code = message
+            if code is not None:  # the index could not be written (a full disk, say): as in this process
+                raise OSError(code, os.strerror(code), text)
+            raise ReportIndexError(text)
         return message
 
     def _receive(self) -> None:
-        """Wait for a worker's answer (or death) and file it."""
+        """Wait for a worker's answer (or death) and file it; end a worker that has spent longer
+        than the time limit on one file."""
         by_handle = {w.conn: w for w in self._workers}  # a worker that dies closes its end: EOF
-        for handle in wait(list(by_handle)):
+        busy = [w for w in self._workers if w.reading]
+        left = [t for t in (self._time_left(w.since) for w in busy) if t is not None]
+        ready = wait(list(by_handle), min(left) if left else None)
+        if not ready:
+            for worker in busy:
+                if self._time_left(worker.since) == 0:
+                    self._died(worker, overdue=True)
+            return
+        for handle in ready:
             worker = by_handle[handle]
             if worker in self._workers:
                 message = self._reply(worker)
@@ -338,6 +392,7 @@ class PoolRunner:
         kind, key = message[0], message[1]
         job = worker.reading.pop(key)
         worker.solo = False
+        worker.since = time.monotonic()  # the next file it holds begins now
         if kind == "failed":
             if job.report_id:
                 raise ReportIndexError(f"{job.path} could not be read again after a worker crashed: {message[2]}")
@@ -352,13 +407,20 @@ class PoolRunner:
         self._owner[key] = worker
         self._ready[key] = Extracted(job, title=message[2], date=message[3])
 
-    def _died(self, worker: _Worker) -> None:
+    def _died(self, worker: _Worker, overdue: bool = False) -> None:
+        """A worker is gone (or, ``overdue``, is ended for spending too long on the file it is
+        reading, which fails): what it held is read again by a fresh one."""
         if worker not in self._workers:
             return
         self._workers.remove(worker)
+        late = next(iter(worker.reading), None) if overdue else None
+        if overdue:
+            worker.process.kill()
         code = _stop(worker.process, worker.conn, kill=True)
-        self._deaths += 1
-        if self._deaths > 2 * self._count + 4:
+        self._deaths += 1  # its segment is lost: a batch waits for its reports (``checkpoint``)
+        if late is None:
+            self._crashes += 1
+        if self._crashes > 2 * self._count + 4:
             raise ReportIndexError("ingest worker processes keep dying; run again with --jobs 1 to read files one by one")
         for key, job in worker.held.items():  # read, not yet handed over: read again
             self._ready.pop(key, None)
@@ -367,6 +429,14 @@ class PoolRunner:
         for job in worker.indexed:  # its segment is lost: read and index again
             self._queue.appendleft(job)
         for key, job in worker.reading.items():
+            if late is not None:
+                if key != late:  # waiting behind the file that took too long
+                    self._queue.appendleft(job)
+                elif job.report_id:
+                    raise ReportIndexError(f"{job.path} took too long to read when read again")
+                else:
+                    self._ready[key] = Extracted(job, reason=self._limits.timeout_reason())
+                continue
             job.crashes += 1
             if job.crashes < 2:
                 self._queue.appendleft(job)
@@ -392,17 +462,20 @@ def _load_for_workers(annotator: Any) -> None:
     pdf.warm_up()
 
 
-def fork_worker(index_dir: Path, annotator: Any, ocr: bool) -> tuple[_Forked, Connection]:
+def fork_worker(
+    index_dir: Path, annotator: Any, ocr: bool, memory_mb: int | None = None
+) -> tuple[_Forked, Connection]:
     """A worker forked from this process, with the annotator it has loaded, and the connection
     to it (a socket pair). Like a fresh worker it dies with the ingest and ignores Ctrl-C; it
     leaves through ``os._exit``, so nothing of the ingest's (files, locks, exit handlers) is
-    closed or run by it."""
+    closed or run by it. It may take ``memory_mb`` more than it starts with (``limits.py``)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
     process = context.Process(
-        target=_forked, args=(theirs, ours, str(index_dir), annotator, ocr), name="report-index worker", daemon=True
+        target=_forked, args=(theirs, ours, str(index_dir), annotator, ocr, memory_mb),
+        name="report-index worker", daemon=True,
     )
     process.start()
     theirs.close()
@@ -426,11 +499,14 @@ class _Forked:
         self._process.kill()
 
 
-def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator: Any, ocr: bool) -> None:
+def _forked(
+    conn: Connection, parent_end: Connection, index_dir: str, annotator: Any, ocr: bool, memory_mb: int | None
+) -> None:
     parent_end.close()  # the ingest's end: the worker's copy would keep the socket open
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the ingest's handler, which it inherits
+    bound_memory(memory_mb)
     from .commit import fewer_collections
 
     with fewer_collections():
@@ -438,15 +514,16 @@ def _forked(conn: Connection, parent_end: Connection, index_dir: str, annotator:
 
 
 def start_worker(
-    index_dir: Path, gazetteer_files: list[Path], ocr: bool, reads: bool = True
+    index_dir: Path, gazetteer_files: list[Path], ocr: bool, reads: bool = True, memory_mb: int | None = None
 ) -> tuple[subprocess.Popen, Connection]:
     """A worker process (a fresh interpreter running this module's ``main``, with the same
     ``report_index`` package as this process) and the connection to it (a socket pair). A
-    worker that ``reads`` files loads the initiative rules (spaCy) as soon as it starts."""
+    worker that ``reads`` files loads the initiative rules (spaCy) as soon as it starts, and
+    may then take ``memory_mb`` more (``limits.py``)."""
     ours, theirs = socket.socketpair()
     root = str(Path(__file__).resolve().parents[2])
     code = f"import sys; sys.path.insert(0, {root!r}); from report_index.ingest.workers import main; main()"
-    flags = ("ocr," if ocr else "") + ("reads" if reads else "")
+    flags = ",".join(["ocr"] * ocr + ["reads"] * reads + [f"memory={memory_mb}"] * bool(memory_mb))
     argv = [sys.executable, "-c", code, str(theirs.fileno()), str(index_dir), flags, *map(str, gazetteer_files)]
     try:
         process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
@@ -468,11 +545,14 @@ def _stop(process: subprocess.Popen | _Forked, conn: Connection, kill: bool = Fa
 def main() -> None:
     """A worker process's entry point: ``FD INDEX_DIR FLAGS [GAZETTEER ...]``."""
     fd, index_dir, flags, *gazetteer_files = sys.argv[1:]
-    flags = set(flags.split(","))
-    _serve(Connection(int(fd)), index_dir, gazetteer_files, "ocr" in flags, "reads" in flags)
+    flags = dict(flag.partition("=")[::2] for flag in flags.split(",") if flag)
+    memory_mb = int(flags["memory"]) if flags.get("memory") else None
+    _serve(Connection(int(fd)), index_dir, gazetteer_files, "ocr" in flags, "reads" in flags, memory_mb)
 
 
-def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: bool = True) -> None:
+def _serve(
+    conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: bool = True, memory_mb: int | None = None
+) -> None:
     """A worker process: read files and index reports as the ingest says, then hand over the segment."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
@@ -482,6 +562,7 @@ def _serve(conn, index_dir: str, gazetteer_files: list[str], ocr: bool, reads: b
     annotator = Annotator([Path(f) for f in gazetteer_files])
     if reads:  # while the ingest is still looking at files: ready when the first one comes
         annotator.load()
+    bound_memory(memory_mb)
     with fewer_collections():
         _answer(conn, index_dir, annotator, ocr)
 
@@ -498,14 +579,13 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
         while True:
             message = conn.recv()
             kind = message[0]
-            if kind == "read":  # files in order, until "stop": the reports themselves go back
-                read = []
+            if kind == "read":  # files in order, until "stop": each report goes back when read
                 for key, path, sha, override in message[1]:
                     if conn.poll():
                         break
-                    read.append((key, *extract(Path(path), sha, override, ocr=ocr)))
+                    conn.send(("read", key, *extract(Path(path), sha, override, ocr=ocr), time.monotonic()))
                 conn.recv()
-                conn.send(("read", read))
+                conn.send(("stopped",))
                 return
             elif kind in ("extract", "annotate"):
                 key = message[1]
@@ -527,21 +607,30 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                 try:
                     write_report(writer, report, fingerprint, annotation)
                 except Exception as exc:
-                    conn.send(("error", f"indexing {source} failed: {type(exc).__name__}: {exc}"))
+                    conn.send(("error", f"indexing {source} failed: {type(exc).__name__}: {exc}", _errno(exc)))
                     return
             elif kind == "add":  # documents made elsewhere (index_documents)
                 if writer is None:
                     writer = segment_writer(Path(index_dir))
                 for document in message[1]:
                     writer.add_document(**document)
-            elif kind == "flush":  # a batch commit: the segment so far, then a new one
-                conn.send(("segment", finish_segment(writer) if writer is not None else None))
+            elif kind in ("flush", "finish"):  # the segment so far (a batch commit: then a new one)
+                try:
+                    segment = finish_segment(writer) if writer is not None else None
+                except OSError as exc:
+                    conn.send(("error", f"writing the index failed: {exc}", exc.errno))
+                    return
+                conn.send(("segment", segment))
                 writer = None
-            elif kind == "finish":
-                conn.send(("segment", finish_segment(writer) if writer is not None else None))
-                return
+                if kind == "finish":
+                    return
     except (EOFError, OSError):  # the ingest is gone: its segment is never committed
         return
+
+
+def _errno(exc: BaseException) -> int | None:
+    """The errno of an OSError, the ingest's to explain (``run._cannot_write``); None otherwise."""
+    return exc.errno if isinstance(exc, OSError) else None
 
 
 def _die_with_parent() -> None:
@@ -580,7 +669,7 @@ def index_documents(index_dir: Path, documents: Iterable[dict], processes: int, 
         for _, conn in workers:
             conn.send(("finish",))
         for process, conn in workers:
-            kind, segment = conn.recv()
+            kind, segment, *_ = conn.recv()
             if kind == "error":
                 raise ReportIndexError(segment)
             if segment is not None:
