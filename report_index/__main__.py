@@ -6,32 +6,35 @@ and it turns an interrupt that comes while the command is still loading, or afte
 finished, into one line and the exit code (130 for Ctrl-C, 143 for SIGTERM), never a traceback.
 The command's own handling (``cli._Group``) covers everything in between: an ingest stopped
 keeps what it committed, and a commit under way completes first. A signal that comes while
-Python itself is starting, before this module runs, ends the process as the system does.
+Python itself is starting, before this module runs, is Python's: SIGTERM ends the process as
+the system does, and Ctrl-C while Python imports its ``site`` module (the environment's
+``.pth`` files) makes CPython print "Fatal Python error: init_import_site" with a traceback of
+its own start-up, which no code of a program can prevent.
 """
 
 import signal
 import sys
-
-from .errors import Terminated
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
 def _terminate(_signum, _frame) -> None:
+    from .errors import Terminated
+
     raise Terminated
 
 
 def run() -> None:
     """The ``report-index`` command."""
-    try:
+    try:  # first: nothing of the project's runs before this (but the two imports above)
         signal.signal(signal.SIGTERM, _terminate)
         from .cli import main
 
         main()
-    except Terminated:
-        _leave("Terminated.", EXIT_TERMINATED)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stopped:  # errors.Terminated is one, raised by ``_terminate``
+        if type(stopped).__name__ == "Terminated":
+            _leave("Terminated.", EXIT_TERMINATED)
         _leave("Interrupted.", EXIT_INTERRUPTED)
 
 
