@@ -11,6 +11,7 @@ dropped. A PDF with no text fails with the reason its pages give (``no_text_erro
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import replace
@@ -20,6 +21,12 @@ from ..errors import ExtractionError
 from ..models import Block, RawDocument, Table
 from .layout import PdfPages, assemble_document
 from .sniff import sniff_problem
+
+# pdfminer logs a warning for every oddity of a damaged file ("Data-loss while decompressing
+# corrupted data"), without the file's name. With no logging set up, Python would print each
+# on stderr amid the ingest's own messages; a damaged file is reported by name instead. An
+# application that sets up logging still gets them.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 #: ``pdfium`` (the default: pdfium, pdfplumber for the pages it cannot vouch for) or ``pdfplumber``
 READER_VARIABLE = "REPORT_INDEX_PDF_READER"
