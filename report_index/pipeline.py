@@ -18,7 +18,7 @@ from .measures.tables import attach_measures
 from .models import DocumentFacts, Report
 from .sources import read_document
 from .sources.metadata import Override
-from .structure import canonical_body, parse_report
+from .structure import parse_report
 from .text.dates import date_from_filename
 
 
@@ -54,7 +54,7 @@ def complete_report(report: Report, path: Path, override: Override | None = None
         if override.title:
             fixes["title"] = override.title
         if override.body:
-            fixes["body"] = canonical_body(override.body)
+            fixes["body"] = override.body  # as the user wrote it: "West Yorkshire Police and Crime Panel", "HMICFRS"
     if not (fixes.get("title") or report.title):
         fixes["title"] = path.stem.replace("_", " ").replace("-", " ").strip()
     return replace(report, **fixes)
