@@ -56,16 +56,36 @@ Block = TextLine | Table
 
 
 @dataclass(frozen=True)
+class DocumentFacts(Record):
+    """What a file says about itself outside its text: a Word document's core properties, a web
+    page's title and publication date.
+
+    ``date_trusted`` says whether the date outranks the title block's (a web page's publication
+    date in its metadata) or only fills a gap after the title block and the file name (the date
+    a Word document was created). The title and author only ever fill gaps the title block leaves.
+    """
+
+    title: str = ""
+    author: str = ""
+    date: str | None = None  # ISO date
+    date_source: str = ""  # where the date was read: "page metadata (article:published_time)"
+    date_trusted: bool = False
+
+
+@dataclass(frozen=True)
 class RawDocument(Record):
     """What a reader extracted from one file, before any interpretation."""
 
     source: str
-    kind: str  # "pdf" or "text"
+    kind: str  # "pdf", "text", "docx" or "html"
     page_count: int | None
     blocks: list[Block]
     #: PDFs: which reader read each page ("pdfium", "pdfplumber", "pdfium text" for pdfium's own text
     #: of a page neither could vouch for, "unreadable"); not part of what was read
     page_readers: list[str] = field(default_factory=list, compare=False)
+    facts: DocumentFacts = field(default_factory=DocumentFacts)
+    #: text files: the encoding they were read in ("utf-8", "cp1252"); "" for other kinds
+    encoding: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from .errors import ExtractionError
 from .measures.tables import attach_measures
-from .models import Report
+from .models import DocumentFacts, Report
 from .sources import read_document
 from .sources.metadata import Override
-from .structure import canonical_body, parse_report
+from .structure import parse_report
 from .text.dates import date_from_filename
 
 
@@ -31,27 +31,30 @@ def extract_report(
     With ``ocr``, a PDF with no text layer is read with OCR (see ``sources.ocr``)."""
     sha = hashlib.sha256(data).hexdigest()
     raw = read_document(path, ocr=ocr)
-    report = complete_report(attach_measures(parse_report(raw, report_id, sha)), path, override)
+    report = complete_report(attach_measures(parse_report(raw, report_id, sha)), path, override, raw.facts)
     if not report.paragraphs:
         raise ExtractionError("no paragraphs of text were found in it")
     return report
 
 
-def complete_report(report: Report, path: Path, override: Override | None = None) -> Report:
+def complete_report(report: Report, path: Path, override: Override | None = None, facts: DocumentFacts | None = None) -> Report:
     """What the text does not say: the source file, the date from the file name when the text
-    has none, the corrections of ``metadata.csv`` (``override``), the file name for a missing title."""
+    has none, else a weak date the file gives of itself (a Word document's creation date), the
+    corrections of ``metadata.csv`` (``override``), the file name for a missing title."""
     fixes: dict = {"source": str(path)}
     if not report.date:
         named = date_from_filename(path.name)
         if named:
             fixes.update(date=named.isoformat(), date_source="filename")
+        elif facts is not None and facts.date:
+            fixes.update(date=facts.date, date_source=facts.date_source)
     if override:
         if override.date:
             fixes.update(date=override.date, date_source="metadata.csv")
         if override.title:
             fixes["title"] = override.title
         if override.body:
-            fixes["body"] = canonical_body(override.body)
+            fixes["body"] = override.body  # as the user wrote it: "West Yorkshire Police and Crime Panel", "HMICFRS"
     if not (fixes.get("title") or report.title):
         fixes["title"] = path.stem.replace("_", " ").replace("-", " ").strip()
     return replace(report, **fixes)

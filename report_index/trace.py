@@ -27,7 +27,7 @@ from .errors import ExtractionError, ReportIndexError
 from .measures.tables import attach_measures, is_comment_table
 from .models import Block, RawDocument, Record, Report, Table, TextLine
 from .pipeline import Annotator, complete_report
-from .sources import PDF_SUFFIXES, TEXT_SUFFIXES, read_document
+from .sources import DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, read_document
 from .structure.sections import merge_heading_lines, parse_report
 from .structure.title_block import FrontMatter, read_front_matter
 
@@ -46,6 +46,7 @@ class FileInfo(Record):
     sha256: str
     page_count: int | None = None
     ocr: bool = False  # the PDF had no text layer and was read through OCR
+    encoding: str = ""  # text files: the encoding they were read in ("utf-8", "cp1252", "latin-1")
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,10 @@ def trace_file(path: Path, *, ocr: bool = False, initiatives: bool = False) -> F
     except OSError as exc:
         raise ReportIndexError(f"{path}: could not be read ({exc.strerror})") from None
     suffix = path.suffix.lower()
-    kind = "pdf" if suffix in PDF_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else ""
+    kind = (
+        "pdf" if suffix in PDF_SUFFIXES else "text" if suffix in TEXT_SUFFIXES else "docx" if suffix in DOCX_SUFFIXES
+        else "html" if suffix in HTML_SUFFIXES else ""
+    )
     sha = hashlib.sha256(data).hexdigest()
 
     raw: RawDocument | None = None
@@ -343,7 +347,7 @@ def trace_file(path: Path, *, ocr: bool = False, initiatives: bool = False) -> F
         measured = True
         done.append("measures")
         title_from_name = not report.title
-        report = complete_report(report, path)  # as extract_report does, before its check for passages
+        report = complete_report(report, path, None, raw.facts)  # as extract_report does, before its check for passages
         if not report.paragraphs:
             raise _Failed(StageFailure("passages", "no paragraphs of text were found in it"))
         done.append("passages")
@@ -353,7 +357,7 @@ def trace_file(path: Path, *, ocr: bool = False, initiatives: bool = False) -> F
     except _Failed as failed:
         failure = failed.failure
 
-    info = FileInfo(str(path), kind, len(data), sha, raw.page_count if raw else None, used_ocr)
+    info = FileInfo(str(path), kind, len(data), sha, raw.page_count if raw else None, used_ocr, raw.encoding if raw else "")
     if raw is None:
         return FileTrace(file=info, failure=failure, stages=tuple(done))
     groups = _merge_groups(raw.blocks, merged) if front is not None else []

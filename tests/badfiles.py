@@ -156,10 +156,106 @@ def utf16_txt(folder: Path, name: str = "utf16.txt") -> Path:
     return path
 
 
-def unsupported_docx(folder: Path, name: str = "notes.docx") -> Path:
-    """A file of a type that is not ingested (a Word document)."""
+def unsupported_file(folder: Path, name: str = "notes.xlsx") -> Path:
+    """A file of a type that is not ingested (an Excel workbook)."""
     path = folder / name
-    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64 + b"word/document.xml")
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64 + b"xl/workbook.xml")
+    return path
+
+
+DOCX_WORD = "wordlarkspur"  # in the good Word document: searchable
+HTML_WORD = "pagewhinchat"  # in the good web page: searchable
+HTML_SHELL_WORD = "navbracken"  # in the good page's navigation and footer: never searchable
+
+
+def good_docx(folder: Path, name: str = "good-report.docx", word: str = DOCX_WORD) -> Path:
+    """A small Word report: title block table, a numbered heading and paragraph."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    for row, (key, value) in zip(table.rows, [("Report to:", "Police and Crime Panel"), ("Date:", "3 March 2023"), ("Subject:", "Word Report")]):
+        row.cells[0].text, row.cells[1].text = key, value
+    document.add_heading("1. PURPOSE OF THE REPORT", level=1)
+    document.add_paragraph(f"1.1 This report describes the {word} scheme and its progress this year.")
+    path = folder / name
+    document.save(path)
+    return path
+
+
+def good_html(folder: Path, name: str = "good-page.html", word: str = HTML_WORD) -> Path:
+    """A small saved page: navigation and a footer around an article."""
+    path = folder / name
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Panel news | A Council</title>"
+        "<meta property='article:published_time' content='2023-03-03T10:00:00Z'></head><body>"
+        f"<nav><ul><li><a href='/'>Home {HTML_SHELL_WORD}</a></li><li><a href='/a'>About</a></li></ul></nav>"
+        "<main><article><h1>Panel news</h1>"
+        f"<p>The Police and Crime Panel heard about the {word} scheme at its meeting this week, and asked for a report.</p>"
+        "<p>The Commissioner said the scheme had reached every district and would be reviewed next year by the panel.</p>"
+        f"</article></main><footer><p>Copyright {HTML_SHELL_WORD} council. Privacy notice. Accessibility.</p></footer></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def truncated_docx(folder: Path, name: str = "truncated.docx") -> Path:
+    """A Word document cut short (half downloaded)."""
+    path = good_docx(folder, name, word="docxbrambleworth")
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * 0.4)])
+    return path
+
+
+def encrypted_docx(folder: Path, name: str = "locked.docx") -> Path:
+    """A password-protected Word document: Word saves it as a compound file holding an
+    ``EncryptedPackage`` stream."""
+    path = folder / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
+    return path
+
+
+def old_doc_as_docx(folder: Path, name: str = "old-format.docx") -> Path:
+    """A Word 97-2003 document with a .docx name."""
+    path = folder / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 512)
+    return path
+
+
+def pdf_as_docx(folder: Path, name: str = "report-pdf.docx") -> Path:
+    """A PDF with a .docx name."""
+    path = folder / name
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n")
+    return path
+
+
+def workbook_as_docx(folder: Path, name: str = "workbook.docx") -> Path:
+    """An Excel workbook with a .docx name: a ZIP package with no word/document.xml."""
+    import zipfile
+
+    path = folder / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return path
+
+
+def binary_as_html(folder: Path, name: str = "picture.html") -> Path:
+    """An image with an .html name."""
+    path = folder / name
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200)
+    return path
+
+
+def navigation_only_html(folder: Path, name: str = "script-page.html") -> Path:
+    """A page whose content a script draws: nothing but navigation in the saved file."""
+    path = folder / name
+    path.write_text(
+        "<html><head><title>Loading</title><script>render()</script></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><div id='app'></div>"
+        "<footer>Cookies · Privacy</footer></body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -308,12 +404,21 @@ BAD_FILES = {
     "empty.pdf": (empty_file, [("empty",)]),
     "empty.txt": (empty_file, [("empty",)]),
     "download.pdf": (html_as_pdf, [("html",)]),
-    "cp1252.txt": (cp1252_txt, [("utf-8",), ("0x92",)]),
     "utf16.txt": (utf16_txt, [("utf-8",), ("utf-16",)]),
+    "truncated.docx": (truncated_docx, [("damaged",), ("zip",)]),
+    "locked.docx": (encrypted_docx, [("encrypted",), ("password",)]),
+    "old-format.docx": (old_doc_as_docx, [(".doc",), ("97-2003",)]),
+    "report-pdf.docx": (pdf_as_docx, [("pdf",)]),
+    "workbook.docx": (workbook_as_docx, [("not a word document",), ("spreadsheet",)]),
+    "error-page.docx": (html_as_pdf, [("html",)]),
+    "empty.docx": (empty_file, [("empty",)]),
+    "picture.html": (binary_as_html, [("not a web page",)]),
+    "script-page.html": (navigation_only_html, [("no text",), ("main content",)]),
+    "empty.html": (empty_file, [("empty",)]),
 }
 
 #: Words that appear only inside bad files: none may ever become searchable.
-BAD_ONLY_WORDS = (TRUNCATED_WORD, "lockedword", "utfsixteenword")
+BAD_ONLY_WORDS = (TRUNCATED_WORD, "lockedword", "utfsixteenword", "docxbrambleworth")
 
 
 def make_bad_file(folder: Path, name: str) -> Path:

@@ -202,9 +202,9 @@ def test_no_passages_is_a_failed_stage_with_what_came_before(tmp_path):
 
 
 def test_unsupported_and_missing_files(tmp_path):
-    docx = badfiles.unsupported_docx(tmp_path)
+    docx = badfiles.unsupported_file(tmp_path)
     trace = trace_file(docx)
-    assert trace.file.kind == "" and trace.failure.stage == "read" and ".docx" in trace.failure.message
+    assert trace.file.kind == "" and trace.failure.stage == "read" and ".xlsx" in trace.failure.message
     with pytest.raises(ReportIndexError, match="no such file"):
         trace_file(tmp_path / "absent.pdf")
     with pytest.raises(ReportIndexError, match="not a file"):

@@ -84,6 +84,20 @@ def test_date_from_file_name_and_metadata_csv_override(tmp_path, folder):
     assert rural.id == "2023-02-14-rural-crime-quarterly"
 
 
+def test_metadata_csv_body_and_title_are_kept_as_written(tmp_path, folder):
+    index_dir = tmp_path / "index"
+    (folder / "rural.txt").write_text(REPORT_TEXT.format(figure="nine"), encoding="utf-8")
+    (folder / "metadata.csv").write_text(
+        "file,date,title,body\nrural.txt,,HMICFRS PEEL inspection,West Yorkshire Police and Crime Panel\n"
+        "panel-2022.txt,,,HMICFRS\n",
+        encoding="utf-8",
+    )
+    ingest([folder], index_dir)
+    reports = {Path(r.source).name: r for r in load_reports(index_dir)}
+    assert (reports["rural.txt"].title, reports["rural.txt"].body) == ("HMICFRS PEEL inspection", "West Yorkshire Police and Crime Panel")
+    assert reports["panel-2022.txt"].body == "HMICFRS"
+
+
 def test_files_gone_from_the_folder_are_listed_then_pruned(tmp_path, folder):
     index_dir = tmp_path / "index"
     ingest([folder], index_dir)

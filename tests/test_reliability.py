@@ -781,7 +781,7 @@ def test_the_command_on_a_folder_of_every_kind_of_bad_file(tmp_path: Path) -> No
         badfiles.truetype_pdf(papers).name,
         badfiles.bom_crlf_txt(papers).name,
     ]
-    badfiles.unsupported_docx(papers)
+    badfiles.unsupported_file(papers)
     os.symlink(root, papers / "loop")
     os.symlink(papers / "self", papers / "self")
     index_dir = tmp_path / "index"
@@ -790,12 +790,12 @@ def test_the_command_on_a_folder_of_every_kind_of_bad_file(tmp_path: Path) -> No
 
     assert result["returncode"] == 1, result["stderr"]
     assert "Traceback" not in result["stderr"]
-    failed = dict(re.findall(r"^FAILED  (.+?\.(?:pdf|txt)): (.+)$", result["stderr"], re.MULTILINE))
+    failed = dict(re.findall(r"^FAILED  (.+?\.(?:pdf|txt|docx|html)): (.+)$", result["stderr"], re.MULTILINE))
     assert sorted(Path(path).name for path in failed) == sorted([*names, "image-only.pdf"]), result["stderr"]
     for path, reason in failed.items():
         assert Path(path).parent == Path("\u0174yl downloads", "Panel papers 2023")  # relative to where it ran
         assert "unexpected" not in reason and len(reason) < 300, reason
-    assert "notes.docx: not a report file type" in result["stderr"]
+    assert "notes.xlsx: not a report file type" in result["stderr"]
     assert "self: broken or looping symbolic link" in result["stderr"]
     total_failed = len(names) + 1
     assert f"{len(good)} added, 0 updated, 0 unchanged, {total_failed} failed, 2 skipped." in result["stdout"]

@@ -108,7 +108,8 @@ def _file(trace: FileTrace) -> list[str]:
     pages = "" if info.page_count is None else f", {_count(info.page_count, 'page')}"
     lines = [
         f"path     {info.path}",
-        f"kind     {info.kind or 'unsupported'}, {info.size:,} bytes{pages}{', read through OCR' if info.ocr else ''}",
+        f"kind     {info.kind or 'unsupported'}, {info.size:,} bytes{pages}{', read through OCR' if info.ocr else ''}"
+        f"{f', read as {info.encoding}' if info.encoding and info.encoding != 'utf-8' else ''}",
         f"sha256   {info.sha256}",
         f"stages   {' > '.join(trace.stages) or '(none)'}",
     ]

@@ -3,7 +3,8 @@ hints, and tables), whatever its format.
 
 ``read_document`` picks the reader by the file's kind: ``pdf`` (pdfium, with pdfplumber where
 pdfium cannot vouch for a page; ``pdfium_reader`` and ``pdfplumber_reader``), ``ocr`` for scans,
-``text`` for ``.txt`` and ``.md``. ``discover`` walks folders for report files; ``metadata``
+``text`` for ``.txt`` and ``.md``, ``docx_reader`` for Word documents,
+``html_reader`` for saved web pages. ``discover`` walks folders for report files; ``metadata``
 reads the ``metadata.csv`` corrections beside them. Every way a file can fail to be a readable
 report raises ``ExtractionError`` with a reason a user can act on.
 """
@@ -18,7 +19,9 @@ from ..models import RawDocument
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+DOCX_SUFFIXES = {".docx"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES
 
 
 def read_document(path: Path, *, ocr: bool = False) -> RawDocument:
@@ -43,4 +46,12 @@ def read_document(path: Path, *, ocr: bool = False) -> RawDocument:
         from .text import read_text
 
         return read_text(path)
+    if suffix in DOCX_SUFFIXES:
+        from .docx_reader import read_docx
+
+        return read_docx(path)
+    if suffix in HTML_SUFFIXES:
+        from .html_reader import read_html
+
+        return read_html(path)
     raise ExtractionError(f"unsupported file type '{suffix or path.name}'")

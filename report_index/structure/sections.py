@@ -372,22 +372,27 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
     """The structured report model of ``raw``."""
     blocks = merge_heading_lines(raw.blocks)
     front = read_front_matter(blocks)
+    facts = raw.facts
+    date, date_source = (front.date, "text") if front.date else (None, "")
+    if facts.date and facts.date_trusted:  # a web page's publication date in its metadata
+        date, date_source = facts.date, facts.date_source
     report = Report(
         id=report_id,
         source=raw.source,
         sha256=sha256,
-        title=front.title,
-        date=front.date,
+        title=front.title or facts.title,
+        date=date,
         body=front.body,
-        author=front.author,
+        author=front.author or facts.author,
         author_role=front.author_role,
         report_of=front.report_of,
         report_of_role=front.report_of_role,
         page_count=raw.page_count,
-        date_source="text" if front.date else "",
+        date_source=date_source,
     )
     body_blocks = [block for index, block in enumerate(blocks) if index not in front.taken]
-    has_fonts = raw.kind == "pdf" and any(isinstance(b, TextLine) and b.bold for b in body_blocks)
+    # bold is a heading's mark only where the source has fonts (a PDF, a Word document, a web page)
+    has_fonts = raw.kind in ("pdf", "docx", "html") and any(isinstance(b, TextLine) and b.bold for b in body_blocks)
     upcoming = _upcoming_numbers(body_blocks)
     for headings in (True, False):
         # a text of headings alone (every line in capitals, say) is read again as plain text:
