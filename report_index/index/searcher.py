@@ -29,6 +29,8 @@ from .store import index_signature, open_index
 SEARCH_FIELDS = ["text", "heading"]
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
 PASSAGE_KINDS = ("paragraph", "list_item", "table_row")
+#: Every kind of passage a search can find (``--kind``): the passages ``similar`` looks among, and measure rows.
+SEARCH_KINDS = (*PASSAGE_KINDS, "measure")
 SNIPPET_CHARS = 320
 #: How many indexes stay open between searches (each holds a few open files).
 OPEN_INDEXES = 4
@@ -130,12 +132,15 @@ def tokens(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Filters:
     """What a search is narrowed to: reports dated from ``start`` to ``end`` (ISO dates, either
-    open), one report, passages that mention one initiative."""
+    open), one report, the reports of one meeting (``report_ids``: any of them), passages that
+    mention one initiative, passages of one kind."""
 
     start: str | None = None
     end: str | None = None
     report_id: str | None = None
     initiative_id: str | None = None
+    report_ids: tuple[str, ...] | None = None
+    kind: str | None = None
 
     def query(self):
         parts = []
@@ -143,8 +148,12 @@ class Filters:
             parts.append(TermRange("date", self.start or "0000", self.end or "9999", startexcl=False, endexcl=False))
         if self.report_id:
             parts.append(Term("report_id", self.report_id))
+        if self.report_ids is not None:
+            parts.append(Or([Term("report_id", rid) for rid in self.report_ids]))
         if self.initiative_id:
             parts.append(Term("initiatives", self.initiative_id))
+        if self.kind:
+            parts.append(Term("kind", self.kind))
         return And(parts) if parts else None
 
 
@@ -219,8 +228,8 @@ class Searcher:
         return [_hit(results, result, self.catalogue) for result in chosen]
 
     def facets(self, parsed, filters: Filters | None) -> tuple[dict[str, dict[str, int]], int]:
-        """How many matching passages each report and each year has (all matches, not just
-        those shown), and how many match in all."""
+        """How many matching passages each report, each year and each meeting (the reports'
+        body) has (all matches, not just those shown), and how many match in all."""
         filter_query = filters.query() if filters else None
         allow = self._docnums(filter_query) if filter_query is not None else None
         everything = self.searcher.search(
@@ -230,7 +239,12 @@ class Searcher:
         by_report = {key: len(docs) for key, docs in everything.groups("report_id").items()}
         by_year = {key or "undated": len(docs) for key, docs in everything.groups("year").items()}
         ordered = sorted(by_report.items(), key=lambda kv: (-kv[1], getattr(self.catalogue.report(kv[0]), "date", None) or ""))
-        return {"report": dict(ordered), "year": dict(sorted(by_year.items()))}, len(everything)
+        by_meeting: dict[str, int] = {}
+        for report_id, count in ordered:
+            body = getattr(self.catalogue.report(report_id), "body", "") or "no meeting named"
+            by_meeting[body] = by_meeting.get(body, 0) + count
+        meetings = sorted(by_meeting.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"report": dict(ordered), "year": dict(sorted(by_year.items())), "meeting": dict(meetings)}, len(everything)
 
     def has_hits(self, text: str, filters: Filters | None) -> bool:
         """Whether the query ``text`` finds any passage (for "did you mean")."""
