@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +22,7 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 from whoosh.searching import Results
 
 from ..errors import QueryError
-from ..models import Hit
+from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
 from .schema import analyzer
@@ -185,6 +187,7 @@ class Searcher:
         self.lock = threading.RLock()  # a Whoosh searcher is not to be shared by threads at once
         self.cache: dict = {}  # for the search layer: what it works out once per open index
         self._docs: dict = {}
+        self.closed = False  # set under ``lock`` once a newer opening replaced this one
 
     def parse(self, text: str):
         return parse_query(self.schema, text)
@@ -302,6 +305,7 @@ class Searcher:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.searcher.close()
 
 
@@ -330,10 +334,28 @@ def open_searcher(index_dir: Path) -> Searcher:
     return fresh
 
 
+@contextmanager
+def searching(index_dir: Path) -> Iterator[Searcher]:
+    """The index open for searching (``open_searcher``), held for this thread while the block
+    runs. A searcher another thread closed (an ingest committed and it was replaced) between
+    being handed out and being locked is never used: the newer one is taken instead."""
+    while True:
+        opened = open_searcher(index_dir)
+        with opened.lock:
+            if not opened.closed:
+                yield opened
+                return
+
+
 def _hit(results, result, catalogue: Catalogue) -> Hit:
-    """A search hit; the catalogue gives the report's title and body (passages do not store them)."""
+    """A search hit; the catalogue gives the report's title and body (passages do not store them).
+    A report committed a moment ago may not be in the catalogue yet (it is rewritten just after
+    each commit): its own document gives them then."""
     fields = result.fields()
     report = catalogue.report(fields["report_id"])
+    if report is None:
+        stored = results.searcher.document(doc_id=fields["report_id"]) or {}
+        report = Report(id=fields["report_id"], source="", sha256="", title=stored.get("title", ""), body=stored.get("body", ""))
     text = fields.get("text", "")
     short = len(text) <= SNIPPET_CHARS
     results.fragmenter = highlight.WholeFragmenter() if short else highlight.ContextFragmenter(SNIPPET_CHARS, 90)

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import QueryError
 from ..index.catalogue import Catalogue, find_report
 from ..index.files import user_gazetteer_files
-from ..index.searcher import SEARCH_KINDS, Filters, Searcher, check_query, open_searcher, tokens
+from ..index.searcher import SEARCH_KINDS, Filters, Searcher, check_query, searching, tokens
 from ..initiatives.gazetteer import find_initiative, known_initiatives, load_gazetteer
 from ..models import SearchResults, chronological
 from ..text.clean import fold_quotes
@@ -119,8 +119,7 @@ def search(
     if sort not in ("relevance", "date"):
         raise QueryError("--sort must be 'relevance' or 'date'")
     check_query(query)
-    opened = open_searcher(index_dir)
-    with opened.lock:
+    with searching(index_dir) as opened:
         filters = search_filters(index_dir, opened.catalogue, date_from, date_to, report, initiative, meeting, kind)
         rewritten = Rewritten(fold_quotes(query))
         if expand:
@@ -206,8 +205,7 @@ def similar(index_dir: Path, hit_id: str, *, limit: int = 10) -> SearchResults:
     first (for year-on-year reading), then from the same report."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
-    opened = open_searcher(index_dir)
-    with opened.lock:
+    with searching(index_dir) as opened:
         source_report, hits = opened.similar(hit_id, limit)
     elsewhere = [h for h in hits if h.report_id != source_report]
     same = [h for h in hits if h.report_id == source_report]
