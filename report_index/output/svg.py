@@ -149,7 +149,7 @@ def series_svg(series: MeasureSeries, *, width: int = 360, height: int = 200) ->
             f'role="img" class="chart measure">'
         ),
         f"<title>{escape(series.label)}</title>",
-        _text(10, 18, _clip(series.label, 50), size=12, anchor="start", extra=' font-weight="bold"'),
+        _text(10, 18, _clip(series.label, 44), size=12, anchor="start", extra=' font-weight="bold"'),
         f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#9ca3af"/>',
     ]
     if not periods:
