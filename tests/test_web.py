@@ -255,6 +255,8 @@ def test_requests_are_bounded_and_read_only(web_server):
     assert code == 414
     code, _, _ = fetch(web_server + "/search?q=x&limit=abc")
     assert code == 400
+    code, _, body = fetch(web_server + "/search?" + "&".join(f"p{n}=1" for n in range(50)))
+    assert code == 400 and b"too many parameters (at most 40)" in body
     code, _, body = fetch(web_server + "/api/search?q=stalking&limit=100000")
     assert code == 200 and len(json.loads(body)["hits"]) <= 100
 
@@ -316,3 +318,30 @@ def test_load_script_has_no_errors_while_ingests_commit():
     assert re.fullmatch(r"latency p50 \d+ ms, p95 \d+ ms, max \d+ ms, mean \d+ ms", lines[1]), lines
     committed = re.fullmatch(r"(\d+) ingests committed during the run: reports 2 -> (\d+)", lines[2])
     assert committed and int(committed.group(1)) >= 1 and int(committed.group(2)) > 2, lines
+
+
+def test_the_timeline_puts_undated_reports_apart_and_measures_ring_restated_figures(web_index):
+    """The charts' two promises the corpus cannot show: an undated report in a band of its own,
+    a restated figure ringed in red."""
+    import dataclasses
+
+    from report_index.api import Index
+    from report_index.output.svg import RESTATED, series_svg, timeline_svg
+    from report_index.series import MeasureSeries, SeriesPoint
+    from report_index.timeline import Timeline
+
+    found = Index(web_index).progress("WYASP")
+    first = found.entries[0]
+    undated = dataclasses.replace(first.report, date=None, id="undated-report")
+    chart = timeline_svg(Timeline(found.initiative, (type(first)(undated, first.mentions, first.change), *found.entries[1:])))
+    band = chart.split(">undated</text>", 1)
+    assert len(band) == 2 and 'href="#report-undated-report"' in band[1]
+    assert f'href="#report-{ID_2022}"' in band[0]
+    series = MeasureSeries("Repeat victims", None, [
+        SeriesPoint("2020/21", 40.0, "40", "a", "2021-06-15", restated=True),
+        SeriesPoint("2020/21", 42.0, "42", "b", "2022-06-10", restated=True),
+        SeriesPoint("2021/22", 120.0, "120", "b", "2022-06-10"),
+    ])
+    drawn = series_svg(series)
+    assert drawn.count('<g class="point restated">') == 2 and drawn.count(f'stroke="{RESTATED}"') == 2
+    assert ">120</text>" in drawn and "<title>2020/21: 40 (a) - restated</title>" in drawn

@@ -40,6 +40,7 @@ LOG = logging.getLogger("report_index.web")
 #: The longest query string accepted (longer: 414), and the longest search query (longer: 400).
 MAX_QUERY_STRING = 4096
 MAX_QUERY_CHARS = 500
+MAX_FIELDS = 40
 #: The most hits a page or an API call shows.
 MAX_LIMIT = 100
 SEARCH_LIMIT = 20
@@ -107,7 +108,10 @@ class Request:
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > 0:
             raise HTTPError(413, "this server is read-only: requests carry no body")
-        parsed = parse_qs(self.query_string, keep_blank_values=False, max_num_fields=40)
+        try:
+            parsed = parse_qs(self.query_string, keep_blank_values=False, max_num_fields=MAX_FIELDS)
+        except ValueError:
+            raise HTTPError(400, f"too many parameters (at most {MAX_FIELDS})") from None
         self.params = {key: values[0].strip() for key, values in parsed.items() if values}
 
     def get(self, name: str, limit: int = 200) -> str | None:
