@@ -134,9 +134,10 @@ def web_index(tmp_path_factory) -> Path:
     return _built_index(tmp_path_factory, "web-index", folder, 3)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def web_server(web_index) -> str:
-    """The web app served over ``web_index`` on a free loopback port: its address."""
+    """The web app served over ``web_index`` on a free loopback port: its address. Stopped after
+    each module: the server's threads must not be alive when a later test's ingest forks."""
     from report_index.web.server import running
 
     with running(web_index) as address:

@@ -54,14 +54,20 @@ def make_server(index_path=None, host: str = "127.0.0.1", port: int = 8765):
     from waitress.server import create_server
 
     index = api.open_index(index_path)  # no index: the one message that says how to make one
+    # The socket is bound here, before waitress starts its threads: a port that cannot be had
+    # leaves no thread behind.
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
-        return create_server(App(index_path), host=host, port=port, **SERVER_SETTINGS), index
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host.strip("[]"), port))
     except OSError as exc:
+        listening.close()
         if exc.errno == errno.EADDRINUSE:
             raise ReportIndexError(f"port {port} on {host} is in use: stop what uses it or choose another with --port") from None
         if exc.errno in (errno.EADDRNOTAVAIL, errno.EACCES) or isinstance(exc, socket.gaierror):
             raise ReportIndexError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --host or --port") from None
         raise
+    return create_server(App(index_path), sockets=[listening], **SERVER_SETTINGS), index
 
 
 def serve(index_path=None, host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False,
