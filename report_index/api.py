@@ -26,14 +26,14 @@ from typing import Callable, Iterable
 
 from typing import TYPE_CHECKING
 
-from .errors import ReportIndexError
+from .errors import ReportIndexError, SourceMissingError
 from .index.files import resolve_index_dir, user_gazetteer_files
 from .models import IngestSummary, Initiative, Paragraph, Report, ReportList, SearchResults
 
 if TYPE_CHECKING:  # each method imports what it needs: a command loads only its own stages
     from .compare import Comparison
     from .series import MeasureList
-    from .timeline import InitiativeList, Timeline
+    from .timeline import InitiativeList, Overview, ReportDetail, Timeline
 
 __all__ = ["Index", "ingest", "open_index", "reindex"]
 
@@ -43,8 +43,8 @@ class Index:
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = resolve_index_dir(path)
-        self._signature: tuple | None = None
-        self._reports: tuple[Report, ...] = ()
+        # what was read and the signature it was read at, replaced together (threads share an Index)
+        self._state: tuple[tuple | None, tuple[Report, ...]] = (None, ())
 
     def __repr__(self) -> str:
         return f"Index({str(self.path)!r})"
@@ -64,11 +64,12 @@ class Index:
     def _loaded(self) -> tuple[Report, ...]:
         from .index.store import index_signature, load_reports
 
-        signature = index_signature(self.path)
-        if self._signature is None or signature != self._signature or not signature:
-            self._reports = tuple(load_reports(self.path))
-            self._signature = signature
-        return self._reports
+        signature = index_signature(self.path)  # taken before reading: never newer than what is read
+        known, reports = self._state
+        if known is None or signature != known or not signature:
+            reports = tuple(load_reports(self.path))
+            self._state = (signature, reports)
+        return reports
 
     def reports(self) -> ReportList:
         """Every ingested report, oldest meeting first."""
@@ -79,6 +80,34 @@ class Index:
         from .index.catalogue import find_report
 
         return find_report(self._loaded(), name)
+
+    def report_detail(self, name: str) -> ReportDetail:
+        """The report ``name`` identifies, with the initiatives it mentions by name."""
+        from .index.catalogue import find_report
+        from .timeline import InitiativeList, ReportDetail, summaries
+
+        report = find_report(self._loaded(), name)
+        return ReportDetail(report, InitiativeList(tuple(summaries([report], self.known_initiatives()))))
+
+    def source_file(self, name: str) -> Path:
+        """The file the report ``name`` was read from, as the index records it (never a path
+        given from outside); ReportIndexError when it is no longer there."""
+        from .index.catalogue import find_report
+
+        report = find_report(self._loaded(), name)
+        path = Path(report.source)
+        if not path.is_file():
+            raise SourceMissingError(
+                f"the file of report {report.id} is no longer at {report.source}; ingest it from where it is now "
+                "(the report keeps its id)"
+            )
+        return path
+
+    def overview(self, top: int = 10) -> Overview:
+        """Every report, oldest meeting first, and the ``top`` initiatives most mentioned."""
+        from .timeline import InitiativeList, Overview
+
+        return Overview(self.reports(), InitiativeList(self.initiatives().items[:top]))
 
     def section(self, report: str, section: str) -> tuple[Paragraph, ...]:
         """The passages of one section ("2.5", "2.5.6", "KEY INFORMATION") of a report."""
@@ -97,16 +126,19 @@ class Index:
         date_to: str | None = None,
         report: str | None = None,
         initiative: str | None = None,
+        meeting: str | None = None,
+        kind: str | None = None,
         sort: str = "relevance",
         expand: bool = True,
         facets: bool = False,
     ) -> SearchResults:
-        """The passages that best answer ``query`` (words, "phrases", AND/OR/NOT), with citations."""
+        """The passages that best answer ``query`` (words, "phrases", AND/OR/NOT), with citations;
+        ``meeting`` keeps one meeting's reports (by their body), ``kind`` one kind of passage."""
         from .search.run import search
 
         return search(
             self.path, query, limit=limit, date_from=date_from, date_to=date_to, report=report,
-            initiative=initiative, sort=sort, expand=expand, facets=facets,
+            initiative=initiative, meeting=meeting, kind=kind, sort=sort, expand=expand, facets=facets,
         )
 
     def similar(self, hit_id: str, *, limit: int = 10) -> SearchResults:

@@ -202,13 +202,17 @@ def _render_document(found, output: str, brief: Path | None, render_brief, rende
 
 
 def _write_brief(path: Path, rendered: str) -> None:
+    _write_file(path, rendered, "the brief")
+    click.echo(f"Brief written to {path}", err=True)
+
+
+def _write_file(path: Path, rendered: str, what: str) -> None:
     try:
         path.write_text(rendered, encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(
-            f"cannot write the brief to {path}: {exc.strerror or exc}. Check that the folder exists and can be written to."
+            f"cannot write {what} to {path}: {exc.strerror or exc}. Check that the folder exists and can be written to."
         ) from None
-    click.echo(f"Brief written to {path}", err=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +338,11 @@ def reindex(ctx, prune, file_timeout, file_memory) -> None:
 @click.option("--to", "date_to", metavar="DATE", help="Only reports dated on or before DATE.")
 @click.option("--report", metavar="REPORT", help="Only this report (an id, id prefix, date or file name).")
 @click.option("--initiative", metavar="NAME", help="Only passages that mention this initiative (any alias or acronym).")
+@click.option("--meeting", metavar="BODY", help="Only reports of this meeting (its body, e.g. 'Police and Crime Panel', or part of it).")
+@click.option(
+    "--kind", type=click.Choice(["paragraph", "list_item", "measure", "table_row"]),
+    help="Only passages of this kind: paragraphs, list items, performance measures or other table rows.",
+)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Order of hits.")
 @click.option("--exact", is_flag=True, help="Search only the words as typed: no acronyms, synonyms or spelling help.")
 @click.option("--explain", is_flag=True, help="Show how the query was expanded and parsed.")
@@ -342,7 +351,7 @@ def reindex(ctx, prune, file_timeout, file_memory) -> None:
 @output_options(csv=True)
 @index_option
 @click.pass_context
-def search(ctx, query, limit, date_from, date_to, report, initiative, sort, exact, explain, group_by_report, facets, output) -> None:
+def search(ctx, query, limit, date_from, date_to, report, initiative, meeting, kind, sort, exact, explain, group_by_report, facets, output) -> None:
     """Find the passages that answer QUERY, with citations.
 
     QUERY is words ("Stalking Protection Orders"), "quoted phrases", AND, OR, NOT and
@@ -357,7 +366,7 @@ def search(ctx, query, limit, date_from, date_to, report, initiative, sort, exac
     """
     results = call(
         _index(ctx).search, query, limit=limit, date_from=date_from, date_to=date_to, report=report,
-        initiative=initiative, sort=sort, expand=not exact, facets=facets,
+        initiative=initiative, meeting=meeting, kind=kind, sort=sort, expand=not exact, facets=facets,
     )
     if output == "json":
         _echo(output_json(results, explain=explain))
@@ -400,7 +409,10 @@ def similar(ctx, hit_id, limit, output) -> None:
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), help="Draw the series to a PNG file.")
+@click.option(
+    "--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Draw the series to a PNG file (matplotlib), or to FILE.svg (no library needed).",
+)
 @output_options(csv=True)
 @index_option
 @click.pass_context
@@ -417,7 +429,12 @@ def measures(ctx, query, plot_path, output) -> None:
       report-index measures --csv > measures.csv
     """
     found = call(_index(ctx).measures, query)
-    if plot_path is not None:
+    if plot_path is not None and plot_path.suffix.lower() == ".svg":
+        from .output.svg import measures_svg
+
+        _write_file(plot_path, call(measures_svg, list(found.series)), "the chart")
+        click.echo(f"Chart of {len(found.series)} series written to {plot_path}", err=True)
+    elif plot_path is not None:
         from .output.plot import plot_series
 
         title = f"Measures matching '{query}'" if query else "Performance measures"
@@ -537,10 +554,11 @@ def reports(ctx, output) -> None:
 @main.command()
 @click.argument("report")
 @click.option("--section", metavar="NUMBER", help="Print the text of one section or paragraph (e.g. 2.5 or 2.5.6).")
+@click.option("--file", "source_file", is_flag=True, help="Print the path of the file the report was read from.")
 @output_options()
 @index_option
 @click.pass_context
-def show(ctx, report, section, output) -> None:
+def show(ctx, report, section, source_file, output) -> None:
     """Print a report's outline, or one section's _text().
 
     \b
@@ -549,6 +567,9 @@ def show(ctx, report, section, output) -> None:
       report-index show 2022-06-10 --section 2.6
     """
     index = _index(ctx)
+    if source_file:
+        click.echo(call(index.source_file, report))
+        return
     if section:
         found, passages = call(lambda: (index.report(report), index.section(report, section)))
         if output == "json":
@@ -558,6 +579,30 @@ def show(ctx, report, section, output) -> None:
         return
     found = call(index.report, report)
     _echo(output_json(found) if output == "json" else _text().outline(found, _style()))
+
+
+# --------------------------------------------------------------------------------------------
+# serve
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (anything but loopback shows the corpus to that network).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the start page in a web browser.")
+@index_option
+@click.pass_context
+def serve(ctx, host, port, open_browser) -> None:
+    """Serve the index as a web app (read-only): search with facets, report pages, initiative
+    timelines, measure charts, comparisons, and /api/ with the JSON of --json.
+
+    \b
+    Examples:
+      report-index serve
+      report-index serve --port 8080 --open
+    """
+    from .web.server import serve as run_server
+
+    call(run_server, ctx.find_object(_State).index, host, port, open_browser=open_browser, say=lambda line: click.echo(line, err=True))
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,6 +39,14 @@ class UnknownReportError(ReportIndexError):
     """No ingested report matches what the user named."""
 
 
+class UnknownInitiativeError(ReportIndexError):
+    """No known initiative has the name the user gave."""
+
+
+class SourceMissingError(ReportIndexError):
+    """A report's file is no longer where the index says it was read from."""
+
+
 class IngestInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped an ingest after some of its batches were committed; the message says how
     much is in the index and what to do."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Initiative, Mention, Report, chronological
+from .models import Figure, Initiative, Mention, Report, ReportList, chronological
 
 
 @dataclass
@@ -52,6 +52,13 @@ class TimelineEntry:
     @property
     def mentioned(self) -> bool:
         return bool(self.mentions)
+
+    def status_and_figures(self) -> tuple[str | None, list[Figure]]:
+        """What this report says of the initiative in one line: its status (the named mentions'
+        first, None when none is cued) and the figures it gives, each once."""
+        from .initiatives.figures import status_and_figures
+
+        return status_and_figures(self.mentions)
 
     def passage(self, mention: Mention) -> str:
         for para in self.report.paragraphs:
@@ -155,3 +162,41 @@ class Timeline:
             "initiative": {"id": item.id, "name": item.name, "aliases": list(item.aliases)},
             "timeline": [entry.to_dict() for entry in self.entries],
         }
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a first look at the index shows: every report, oldest meeting first, and the
+    initiatives most mentioned."""
+
+    reports: ReportList
+    initiatives: InitiativeList
+
+    def to_dict(self) -> dict:
+        return {**self.reports.to_dict(), **self.initiatives.to_dict()}
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    """One report whole, with the initiatives it mentions (most mentioned first) by name."""
+
+    report: Report
+    initiatives: InitiativeList
+
+    def names(self) -> dict[str, str]:
+        """Each mentioned initiative's name by its id."""
+        return {item.initiative.id: item.initiative.name for item in self.initiatives}
+
+    def by_passage(self) -> dict[int, list[Initiative]]:
+        """The initiatives each passage (by ordinal) mentions, each once, in the order mentioned."""
+        known = {item.initiative.id: item.initiative for item in self.initiatives}
+        found: dict[int, list[Initiative]] = {}
+        for mention in self.report.mentions:
+            listed = found.setdefault(mention.paragraph, [])
+            item = known.get(mention.initiative)
+            if item is not None and item not in listed:
+                listed.append(item)
+        return found
+
+    def to_dict(self) -> dict:
+        return {"report": self.report.to_dict(), **self.initiatives.to_dict()}

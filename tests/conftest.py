@@ -25,6 +25,9 @@ PDF_2021 = CORPUS / "2021-06-15_community-outcomes-meeting_safeguarding.pdf"
 UNRULED_2022 = FIXTURES / "2022-06-10_safeguarding-report_unruled.pdf"
 SEED_2022 = SEEDS / "000_95eda39535eb2922.txt"
 SEED_2021 = SEEDS / "001_8fd772f304073688.txt"
+#: A report whose title and text hold HTML and scripts, which every page must show as text
+HOSTILE_REPORT = FIXTURES / "2023-03-03_hostile-markup.txt"
+HOSTILE_ID = "2023-03-03-scripted-script-window-pwnedtitle-1-script-report"
 
 
 def seed_folder(target: Path) -> Path:
@@ -128,10 +131,34 @@ def isolated_test(tmp_path_factory) -> Path:
         pytest.fail(f"the test changed the working directory to {moved} and left it there")
 
 
+def _built_index(tmp_path_factory, name: str, folder: Path, reports: int) -> Path:
+    """A new index of ``folder``, which must add ``reports`` reports."""
+    index_dir = tmp_path_factory.mktemp(name)
+    summary = ingest([folder], index_dir)
+    assert summary.counts()["added"] == reports, summary.outcomes
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory) -> Path:
     """An index of the bundled corpus, built once per test session; tests must not write to it."""
-    index_dir = tmp_path_factory.mktemp("corpus-index")
-    summary = ingest([CORPUS], index_dir)
-    assert summary.counts()["added"] == 2, summary.outcomes
-    return index_dir
+    return _built_index(tmp_path_factory, "corpus-index", CORPUS, 2)
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory) -> Path:
+    """An index of the bundled corpus and the hostile report, for the web app's tests (read-only)."""
+    folder = tmp_path_factory.mktemp("web-corpus")
+    for path in (PDF_2021, PDF_2022, HOSTILE_REPORT):
+        shutil.copy(path, folder / path.name)
+    return _built_index(tmp_path_factory, "web-index", folder, 3)
+
+
+@pytest.fixture(scope="module")
+def web_server(web_index) -> str:
+    """The web app served over ``web_index`` on a free loopback port: its address. Stopped after
+    each module: the server's threads must not be alive when a later test's ingest forks."""
+    from report_index.web.server import running
+
+    with running(web_index) as address:
+        yield address

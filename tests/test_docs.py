@@ -33,7 +33,7 @@ def _examples(help_text: str) -> list[str]:
 
 def test_every_command_is_listed():
     assert COMMANDS == [
-        "compare", "debug", "ingest", "initiatives", "measures", "progress", "reindex", "reports", "search", "show", "similar",
+        "compare", "debug", "ingest", "initiatives", "measures", "progress", "reindex", "reports", "search", "serve", "show", "similar",
     ]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +22,7 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 from whoosh.searching import Results
 
 from ..errors import QueryError
-from ..models import Hit
+from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
 from .schema import analyzer
@@ -29,6 +31,8 @@ from .store import index_signature, open_index
 SEARCH_FIELDS = ["text", "heading"]
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
 PASSAGE_KINDS = ("paragraph", "list_item", "table_row")
+#: Every kind of passage a search can find (``--kind``): the passages ``similar`` looks among, and measure rows.
+SEARCH_KINDS = (*PASSAGE_KINDS, "measure")
 SNIPPET_CHARS = 320
 #: How many indexes stay open between searches (each holds a few open files).
 OPEN_INDEXES = 4
@@ -130,12 +134,15 @@ def tokens(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Filters:
     """What a search is narrowed to: reports dated from ``start`` to ``end`` (ISO dates, either
-    open), one report, passages that mention one initiative."""
+    open), one report, the reports of one meeting (``report_ids``: any of them), passages that
+    mention one initiative, passages of one kind."""
 
     start: str | None = None
     end: str | None = None
     report_id: str | None = None
     initiative_id: str | None = None
+    report_ids: tuple[str, ...] | None = None
+    kind: str | None = None
 
     def query(self):
         parts = []
@@ -143,8 +150,12 @@ class Filters:
             parts.append(TermRange("date", self.start or "0000", self.end or "9999", startexcl=False, endexcl=False))
         if self.report_id:
             parts.append(Term("report_id", self.report_id))
+        if self.report_ids is not None:
+            parts.append(Or([Term("report_id", rid) for rid in self.report_ids]))
         if self.initiative_id:
             parts.append(Term("initiatives", self.initiative_id))
+        if self.kind:
+            parts.append(Term("kind", self.kind))
         return And(parts) if parts else None
 
 
@@ -176,6 +187,7 @@ class Searcher:
         self.lock = threading.RLock()  # a Whoosh searcher is not to be shared by threads at once
         self.cache: dict = {}  # for the search layer: what it works out once per open index
         self._docs: dict = {}
+        self.closed = False  # set under ``lock`` once a newer opening replaced this one
 
     def parse(self, text: str):
         return parse_query(self.schema, text)
@@ -219,8 +231,8 @@ class Searcher:
         return [_hit(results, result, self.catalogue) for result in chosen]
 
     def facets(self, parsed, filters: Filters | None) -> tuple[dict[str, dict[str, int]], int]:
-        """How many matching passages each report and each year has (all matches, not just
-        those shown), and how many match in all."""
+        """How many matching passages each report, each year and each meeting (the reports'
+        body) has (all matches, not just those shown), and how many match in all."""
         filter_query = filters.query() if filters else None
         allow = self._docnums(filter_query) if filter_query is not None else None
         everything = self.searcher.search(
@@ -230,7 +242,12 @@ class Searcher:
         by_report = {key: len(docs) for key, docs in everything.groups("report_id").items()}
         by_year = {key or "undated": len(docs) for key, docs in everything.groups("year").items()}
         ordered = sorted(by_report.items(), key=lambda kv: (-kv[1], getattr(self.catalogue.report(kv[0]), "date", None) or ""))
-        return {"report": dict(ordered), "year": dict(sorted(by_year.items()))}, len(everything)
+        by_meeting: dict[str, int] = {}
+        for report_id, count in ordered:
+            body = getattr(self.catalogue.report(report_id), "body", "") or "no meeting named"
+            by_meeting[body] = by_meeting.get(body, 0) + count
+        meetings = sorted(by_meeting.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"report": dict(ordered), "year": dict(sorted(by_year.items())), "meeting": dict(meetings)}, len(everything)
 
     def has_hits(self, text: str, filters: Filters | None) -> bool:
         """Whether the query ``text`` finds any passage (for "did you mean")."""
@@ -288,6 +305,7 @@ class Searcher:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.searcher.close()
 
 
@@ -316,10 +334,28 @@ def open_searcher(index_dir: Path) -> Searcher:
     return fresh
 
 
+@contextmanager
+def searching(index_dir: Path) -> Iterator[Searcher]:
+    """The index open for searching (``open_searcher``), held for this thread while the block
+    runs. A searcher another thread closed (an ingest committed and it was replaced) between
+    being handed out and being locked is never used: the newer one is taken instead."""
+    while True:
+        opened = open_searcher(index_dir)
+        with opened.lock:
+            if not opened.closed:
+                yield opened
+                return
+
+
 def _hit(results, result, catalogue: Catalogue) -> Hit:
-    """A search hit; the catalogue gives the report's title and body (passages do not store them)."""
+    """A search hit; the catalogue gives the report's title and body (passages do not store them).
+    A report committed a moment ago may not be in the catalogue yet (it is rewritten just after
+    each commit): its own document gives them then."""
     fields = result.fields()
     report = catalogue.report(fields["report_id"])
+    if report is None:
+        stored = results.searcher.document(doc_id=fields["report_id"]) or {}
+        report = Report(id=fields["report_id"], source="", sha256="", title=stored.get("title", ""), body=stored.get("body", ""))
     text = fields.get("text", "")
     short = len(text) <= SNIPPET_CHARS
     results.fragmenter = highlight.WholeFragmenter() if short else highlight.ContextFragmenter(SNIPPET_CHARS, 90)

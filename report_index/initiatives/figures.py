@@ -341,7 +341,7 @@ def figure_changes(before: Iterable[Figure], after: Iterable[Figure]) -> list[Fi
     return changes
 
 
-def _status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
+def status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
     """A report's status for an initiative and the figures it gives of it, named mentions first,
     each figure once."""
     ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
@@ -381,7 +381,7 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
     if not previous and not current:
         return ""
     if not previous:
-        status, figures = _status_and_figures(current)
+        status, figures = status_and_figures(current)
         first: dict[str, Figure] = {}
         for figure in figures:
             if figure_key(figure) and figure.unit + figure.counts:
@@ -390,8 +390,8 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
         return "first mentioned" + (f" ({'; '.join(details)})" if details else "")
     if not current:
         return "no longer mentioned"
-    old_status, old_figures = _status_and_figures(previous)
-    new_status, new_figures = _status_and_figures(current)
+    old_status, old_figures = status_and_figures(previous)
+    new_status, new_figures = status_and_figures(current)
     parts: list[str] = []
     if old_status and new_status and old_status != new_status:
         parts.append(f"{old_status} -> {new_status}")

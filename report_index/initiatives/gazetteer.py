@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import ReportIndexError
+from ..errors import ReportIndexError, UnknownInitiativeError
 from ..models import Initiative
 from ..text.clean import fold_quotes_in_place, squash
 from ..text.slug import slug
@@ -247,4 +247,4 @@ def find_initiative(name: str, initiatives: list[Initiative]) -> Initiative:
         return found
     close = suggest(name, initiatives)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise ReportIndexError(f"no initiative called '{name}' is known.{hint} `report-index initiatives` lists them.")
+    raise UnknownInitiativeError(f"no initiative called '{name}' is known.{hint} `report-index initiatives` lists them.")

@@ -195,7 +195,7 @@ def progress_blocks(initiative: Initiative, entries: list[TimelineEntry], genera
         if entry.change:
             brief.p(b("Change: "), entry.change)
         for mention in entry.mentions:
-            brief.quote(mention.sentence, _mention_cite(report, mention))
+            brief.quote(mention.sentence, mention_citation(report, mention))
             details = []
             if mention.status:
                 details.append(f"status: {mention.status}")
@@ -219,7 +219,7 @@ def _mention_place(report: Report, mention: Mention) -> str:
     return ", ".join(filter(None, [number, pages_label(mention.pages)]))
 
 
-def _mention_cite(report: Report, mention: Mention) -> str:
+def mention_citation(report: Report, mention: Mention) -> str:
     return ", ".join(filter(None, [report_label(report), _mention_place(report, mention)]))
 
 

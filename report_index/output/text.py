@@ -133,6 +133,8 @@ def _facets(facets: dict, style: Style) -> str:
     lines += [f"  {count:>5}  {report_id}" for report_id, count in facets["report"].items()]
     lines.append(style.bold("By year"))
     lines += [f"  {count:>5}  {year}" for year, count in facets["year"].items()]
+    lines.append(style.bold("By meeting"))
+    lines += [f"  {count:>5}  {meeting}" for meeting, count in facets.get("meeting", {}).items()]
     return _lines(lines) + "\n"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import QueryError
 from ..index.catalogue import Catalogue, find_report
 from ..index.files import user_gazetteer_files
-from ..index.searcher import Filters, Searcher, check_query, open_searcher, tokens
+from ..index.searcher import SEARCH_KINDS, Filters, Searcher, check_query, searching, tokens
 from ..initiatives.gazetteer import find_initiative, known_initiatives, load_gazetteer
 from ..models import SearchResults, chronological
 from ..text.clean import fold_quotes
@@ -55,10 +55,26 @@ def _vocabulary(opened: Searcher) -> Vocabulary:
     return opened.cache["vocabulary"]
 
 
+def meeting_reports(catalogue: Catalogue, meeting: str) -> tuple[str, ...]:
+    """The ids of the reports of the meeting (body) ``meeting``: those whose body is it, case
+    aside, or else those whose body contains it ("panel"). Raises QueryError naming the
+    meetings there are when none is."""
+    wanted = " ".join(meeting.split()).casefold()
+    exact = tuple(r.id for r in catalogue.reports if (r.body or "").casefold() == wanted)
+    if exact:
+        return exact
+    partial = tuple(r.id for r in catalogue.reports if wanted and wanted in (r.body or "").casefold())
+    if partial:
+        return partial
+    bodies = sorted({r.body for r in catalogue.reports if r.body})
+    raise QueryError(f"no report is of a meeting '{meeting}'; the meetings are: {'; '.join(bodies) or 'none named'}")
+
+
 def search_filters(
-    index_dir: Path, catalogue: Catalogue, date_from: str | None, date_to: str | None, report: str | None, initiative: str | None
+    index_dir: Path, catalogue: Catalogue, date_from: str | None, date_to: str | None, report: str | None, initiative: str | None,
+    meeting: str | None = None, kind: str | None = None,
 ) -> Filters | None:
-    """The filters the options ask for; a report or initiative named as the user would name it."""
+    """The filters the options ask for; a report, initiative or meeting named as the user would name it."""
     start = _date_bound(date_from, "--from")
     end = _date_bound(date_to, "--to")
     if end and len(end) == 4:
@@ -68,9 +84,12 @@ def search_filters(
     if initiative:
         known = known_initiatives(user_gazetteer_files(index_dir), catalogue.initiatives)
         initiative_id = find_initiative(initiative, known).id
-    if not (start or end or report_id or initiative_id):
+    report_ids = meeting_reports(catalogue, meeting) if meeting else None
+    if kind and kind not in SEARCH_KINDS:
+        raise QueryError(f"--kind must be one of {', '.join(SEARCH_KINDS)}")
+    if not (start or end or report_id or initiative_id or report_ids or kind):
         return None
-    return Filters(start=start, end=end, report_id=report_id, initiative_id=initiative_id)
+    return Filters(start=start, end=end, report_id=report_id, initiative_id=initiative_id, report_ids=report_ids, kind=kind or None)
 
 
 def search(
@@ -83,11 +102,14 @@ def search(
     report: str | None = None,
     sort: str = "relevance",
     initiative: str | None = None,
+    meeting: str | None = None,
+    kind: str | None = None,
     expand: bool = True,
     facets: bool = False,
 ) -> SearchResults:
     """The ``limit`` passages that best answer ``query``: best first, or with sort="date" the
     same passages in report-date order (oldest first) and in reading order within a report.
+    ``meeting`` keeps the reports of one meeting (their body), ``kind`` one kind of passage.
 
     With ``expand`` (the default) acronyms, long forms, synonyms, hyphen variants and spelling
     corrections of the query's words also match, weighted below the words as typed.
@@ -97,9 +119,8 @@ def search(
     if sort not in ("relevance", "date"):
         raise QueryError("--sort must be 'relevance' or 'date'")
     check_query(query)
-    opened = open_searcher(index_dir)
-    with opened.lock:
-        filters = search_filters(index_dir, opened.catalogue, date_from, date_to, report, initiative)
+    with searching(index_dir) as opened:
+        filters = search_filters(index_dir, opened.catalogue, date_from, date_to, report, initiative, meeting, kind)
         rewritten = Rewritten(fold_quotes(query))
         if expand:
             rewritten = rewrite(query, _vocabulary(opened), known=opened.known, correct=opened.correction)
@@ -184,8 +205,7 @@ def similar(index_dir: Path, hit_id: str, *, limit: int = 10) -> SearchResults:
     first (for year-on-year reading), then from the same report."""
     if limit < 1:
         raise QueryError("--limit must be at least 1")
-    opened = open_searcher(index_dir)
-    with opened.lock:
+    with searching(index_dir) as opened:
         source_report, hits = opened.similar(hit_id, limit)
     elsewhere = [h for h in hits if h.report_id != source_report]
     same = [h for h in hits if h.report_id == source_report]
