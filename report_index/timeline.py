@@ -114,7 +114,9 @@ def summaries(reports: list[Report], initiatives: list[Initiative]) -> list[Init
 
 def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntry]:
     """Every report in date order, with its mentions of ``initiative`` (or none) and a one-line
-    change against the last report before it that mentioned it."""
+    change against the last report before it that mentioned it. Undated reports come after the
+    dated ones, apart: with no place in time they are compared with nothing, and nothing is
+    compared with them (an undated report is never taken for the newest)."""
     from .initiatives.figures import describe_change
 
     entries: list[TimelineEntry] = []
@@ -122,7 +124,7 @@ def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntr
     for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
         mentions = [m for m in report.mentions if m.initiative == initiative.id]
         entry = TimelineEntry(report, mentions)
-        if mentions:
+        if mentions and report.date:
             entry.change = describe_change(previous, mentions)
             previous = mentions
         entries.append(entry)

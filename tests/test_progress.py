@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,25 @@ def test_user_initiative_list_is_kept_and_only_reannotates(tmp_path, monkeypatch
     assert timeline[1]["mentions"][0]["section"] == "2.7.2"
     again = run(index_dir, "ingest", str(CORPUS))  # the list is kept with the index
     assert "2 unchanged" in again.output
+
+
+def test_an_undated_report_is_shown_apart_and_never_taken_for_the_newest(tmp_path):
+    """A report with no date anywhere comes after the dated ones, under "Undated", compared with
+    nothing: its "planned" is not a change from the newest dated report's "expanded"."""
+    folder = tmp_path / "reports"
+    shutil.copytree(SYNTHETIC, folder)
+    (folder / "smartwater-note.txt").write_text(
+        "SMARTWATER NOTE\n\n1. SMARTWATER\n\n1.1 The SmartWater scheme is planned for the rural wards.\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    ingest([folder], index_dir)
+    timeline = progress_json(index_dir, "SmartWater")["timeline"]
+    assert [e["report_date"] for e in timeline] == ["2022-06-09", "2023-06-08", "2024-06-13", None]
+    assert timeline[-1]["mentions"][0]["status"] == "planned"
+    assert timeline[-1]["change"] == ""
+    assert "210" in timeline[2]["change"]  # the dated reports compare as before
+    text = CliRunner().invoke(main, ["--index", str(index_dir), "progress", "SmartWater"]).output
+    dated, _, undated = text.partition("Undated (their place in time is unknown")
+    assert "2024-06-13" in dated and "smartwater-note" not in dated.lower()
+    assert "undated  " in undated and "Change:" not in undated

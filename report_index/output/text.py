@@ -223,8 +223,12 @@ def progress(found: Timeline, style: Style = PLAIN) -> str:
         lines.append(f"Also called: {', '.join(initiative.aliases)}")
     lines.append(f"Mentioned in {found.mentioned} of {len(found.entries)} report(s).")
     lines.append("")
+    apart = False
     for entry in found.entries:
         report = entry.report
+        if not report.date and not apart:  # the undated reports, after the dated ones
+            apart = True
+            lines += [style.bold("Undated (their place in time is unknown: not compared with the others)"), ""]
         meeting = f" ({report.body})" if report.body else ""
         lines.append(style.fg(f"{report.date or 'undated'}  {report.title}{meeting}", "cyan"))
         if not entry.mentioned:
