@@ -146,3 +146,28 @@ def test_the_limits_can_be_lifted_and_are_checked(tmp_path: Path) -> None:
     wrong, _ = run(env, tmp_path / "index", "ingest", "--file-timeout", "-1", str(folder))
     assert wrong.returncode == 2
     assert "--file-timeout" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_a_font_whose_cmap_range_spans_billions_of_codes_is_read_at_once() -> None:
+    """Found by fuzzing pdf.js's files: a damaged ToUnicode CMap whose range runs from
+    <00000000> to <ffffffff> kept pdfminer expanding it for hours, one code at a time. Each
+    range now ends after 65,536 codes; a real range maps as before. (Run in a subprocess with
+    a time limit: without the cap the parse would not end.)"""
+    code = textwrap.dedent(
+        """
+        from io import BytesIO
+        from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+        import report_index.sources.pdfplumber_reader  # installs the cap
+
+        cmap = FileUnicodeMap()
+        CMapParser(cmap, BytesIO(
+            b"1 beginbfrange <00000000> <ffffffff> <0041> endbfrange "
+            b"1 beginbfrange <0020> <007e> <0020> endbfrange "
+            b"1 beginbfrange <e000> <e002> [<0061> <0062> <0063>] endbfrange"
+        )).run()
+        print(len(cmap.cid2unichr), repr(cmap.cid2unichr[0x20] + cmap.cid2unichr[0x7E]), repr(cmap.cid2unichr[0xE001]))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "65536 ' ~' 'b'"  # the huge range capped; the real ones as written

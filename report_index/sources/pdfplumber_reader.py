@@ -14,7 +14,10 @@ import pdfplumber
 
 from ..errors import ExtractionError
 from ..models import Block
+from . import cmap_limit
 from .layout import Line, PdfPages, in_line_order, layout_page, word_from_plumber
+
+cmap_limit.install()  # a damaged font's CMap cannot hang pdfminer
 
 
 def read_with_pdfplumber(path: Path) -> PdfPages:
