@@ -19,20 +19,19 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
-def _terminate(_signum, _frame) -> None:
-    from .errors import Terminated
-
-    raise Terminated
-
-
 def run() -> None:
     """The ``report-index`` command."""
     try:  # first: nothing of the project's runs before this (but the two imports above)
-        signal.signal(signal.SIGTERM, _terminate)
+        from .errors import Terminated  # before the handler: it must not import while a signal lands
+
+        def terminate(_signum, _frame) -> None:
+            raise Terminated
+
+        signal.signal(signal.SIGTERM, terminate)
         from .cli import main
 
         main()
-    except KeyboardInterrupt as stopped:  # errors.Terminated is one, raised by ``_terminate``
+    except KeyboardInterrupt as stopped:  # errors.Terminated is one, raised by ``terminate``
         if type(stopped).__name__ == "Terminated":
             _leave("Terminated.", EXIT_TERMINATED)
         _leave("Interrupted.", EXIT_INTERRUPTED)
