@@ -35,6 +35,13 @@ Subject:\tTest Report
 """
 
 
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    """``data`` as the file ``name`` in ``folder``."""
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
 def _report_pdf(path: Path, word: str, *, title: str = "Test Report", encrypt=None, pages: int = 1) -> Path:
     """A small text PDF laid out like a panel report, with ``word`` in its paragraphs."""
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
@@ -127,16 +134,12 @@ def no_text_pdf(folder: Path, name: str = "scan.pdf") -> Path:
 
 def empty_file(folder: Path, name: str) -> Path:
     """A 0-byte file (``empty.pdf``, ``empty.txt``)."""
-    path = folder / name
-    path.write_bytes(b"")
-    return path
+    return _write(folder, name, b"")
 
 
 def html_as_pdf(folder: Path, name: str = "download.pdf") -> Path:
     """An HTML error page saved with a .pdf name."""
-    path = folder / name
-    path.write_bytes(b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
-    return path
+    return _write(folder, name, b"<!DOCTYPE html><html><body>404 Not Found</body></html>")
 
 
 def cp1252_txt(folder: Path, name: str = "cp1252.txt") -> Path:
@@ -151,16 +154,12 @@ def cp1252_txt(folder: Path, name: str = "cp1252.txt") -> Path:
 
 def utf16_txt(folder: Path, name: str = "utf16.txt") -> Path:
     """A text report saved as UTF-16 with a byte order mark (Notepad's "Unicode")."""
-    path = folder / name
-    path.write_bytes(GOOD_TXT.replace(GOOD_TXT_WORD, "utfsixteenword").encode("utf-16"))
-    return path
+    return _write(folder, name, GOOD_TXT.replace(GOOD_TXT_WORD, "utfsixteenword").encode("utf-16"))
 
 
 def unsupported_file(folder: Path, name: str = "notes.xlsx") -> Path:
     """A file of a type that is not ingested (an Excel workbook)."""
-    path = folder / name
-    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64 + b"xl/workbook.xml")
-    return path
+    return _write(folder, name, b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64 + b"xl/workbook.xml")
 
 
 DOCX_WORD = "wordlarkspur"  # in the good Word document: searchable
@@ -210,23 +209,17 @@ def truncated_docx(folder: Path, name: str = "truncated.docx") -> Path:
 def encrypted_docx(folder: Path, name: str = "locked.docx") -> Path:
     """A password-protected Word document: Word saves it as a compound file holding an
     ``EncryptedPackage`` stream."""
-    path = folder / name
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
-    return path
+    return _write(folder, name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
 
 
 def old_doc_as_docx(folder: Path, name: str = "old-format.docx") -> Path:
     """A Word 97-2003 document with a .docx name."""
-    path = folder / name
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 512)
-    return path
+    return _write(folder, name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 512)
 
 
 def pdf_as_docx(folder: Path, name: str = "report-pdf.docx") -> Path:
     """A PDF with a .docx name."""
-    path = folder / name
-    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n")
-    return path
+    return _write(folder, name, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n")
 
 
 def workbook_as_docx(folder: Path, name: str = "workbook.docx") -> Path:
@@ -242,9 +235,7 @@ def workbook_as_docx(folder: Path, name: str = "workbook.docx") -> Path:
 
 def binary_as_html(folder: Path, name: str = "picture.html") -> Path:
     """An image with an .html name."""
-    path = folder / name
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200)
-    return path
+    return _write(folder, name, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200)
 
 
 def navigation_only_html(folder: Path, name: str = "script-page.html") -> Path:
@@ -343,9 +334,7 @@ def image_only_pdf(folder: Path, name: str = "image-only.pdf") -> Path:
 def bom_crlf_txt(folder: Path, name: str = "bom-crlf.txt") -> Path:
     """A report saved by Windows Notepad as "UTF-8 with BOM", with CR LF line endings."""
     text = GOOD_TXT.replace(GOOD_TXT_WORD, f"{BOM_WORD} and {CRLF_WORD}").replace("Test Report", "Caf\u00e9 Culture Report")
-    path = folder / name
-    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    return path
+    return _write(folder, name, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
 
 
 def long_pdf(path: Path, pages: int = 1000, *, word: str = "", title: str = "Annual Compendium") -> Path:
