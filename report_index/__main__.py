@@ -31,10 +31,24 @@ def run() -> None:
         from .cli import main
 
         main()
-    except KeyboardInterrupt as stopped:  # errors.Terminated is one, raised by ``terminate``
-        if type(stopped).__name__ == "Terminated":
+    except BaseException as raised:
+        stopped = None if isinstance(raised, SystemExit) else _interrupt_in(raised)
+        if stopped is None:  # the command's own exit (an interrupt it handled included), or a bug
+            raise
+        if type(stopped).__name__ == "Terminated":  # errors.Terminated, raised by ``terminate``
             _leave("Terminated.", EXIT_TERMINATED)
         _leave("Interrupted.", EXIT_INTERRUPTED)
+
+
+def _interrupt_in(raised: BaseException) -> BaseException | None:
+    """The KeyboardInterrupt ``raised`` is, or was caused by: Python wraps one that lands while
+    a class is being made (a dataclass's fields, on import) in a RuntimeError."""
+    seen = 0
+    while raised is not None and seen < 10:
+        if isinstance(raised, KeyboardInterrupt):
+            return raised
+        raised, seen = raised.__cause__ or raised.__context__, seen + 1
+    return None
 
 
 def _leave(message: str, code: int) -> None:
