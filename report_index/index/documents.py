@@ -9,11 +9,15 @@ from typing import Iterator
 
 from ..models import Report
 from ..text.acronyms import find_definitions
+from ..text.fingerprint import TextPrint, report_print
 from .schema import SPELL_WORD
 
 
-def report_documents(report: Report, fingerprint: str, annotation: str = "") -> Iterator[dict]:
-    """The Whoosh documents of one report: the report itself, then each passage."""
+def report_documents(
+    report: Report, fingerprint: str, annotation: str = "", text_print: TextPrint | None = None
+) -> Iterator[dict]:
+    """The Whoosh documents of one report: the report itself, then each passage. ``text_print``:
+    the report's text fingerprint, when it is known already (else it is made here)."""
     mentioned: dict[int, list[str]] = {}
     for mention in report.mentions:
         ids = mentioned.setdefault(mention.paragraph, [])
@@ -37,6 +41,7 @@ def report_documents(report: Report, fingerprint: str, annotation: str = "") -> 
         "spell": " ".join(sorted({word for t in (text, *(p.text for p in report.paragraphs)) for word in SPELL_WORD.findall(t)})),
         "sha256": report.sha256,
         "fingerprint": fingerprint,
+        "text_print": (text_print or report_print(report)).dumps(),
         "annotation": annotation,
         "initiatives": " ".join(dict.fromkeys(m.initiative for m in report.mentions)),
         "model": json.dumps(report.to_dict(), ensure_ascii=False),
@@ -73,6 +78,7 @@ class IndexedFile:
     sha256: str
     fingerprint: str
     annotation: str = ""
+    text_print: TextPrint | None = None  # None: indexed before text fingerprints were kept
 
 
 def indexed_files(searcher) -> dict[str, IndexedFile]:
@@ -85,6 +91,7 @@ def indexed_files(searcher) -> dict[str, IndexedFile]:
             sha256=fields.get("sha256", ""),
             fingerprint=fields.get("fingerprint", ""),
             annotation=fields.get("annotation", ""),
+            text_print=TextPrint.loads(fields.get("text_print", "")),
         )
     return out
 

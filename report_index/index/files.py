@@ -13,6 +13,7 @@ INTEGRITY_FILE = "integrity.json"  # the committed files' sizes and checksums (`
 LOCK_FILE = "ingest.lock"
 INDEX_NAME = "reports"
 GAZETTEER_DIR = "initiatives"
+COPIES_FILE = "copies.json"  # files found to be copies of an indexed report in other bytes (``copies.py``)
 MODELS_DIR = "models"  # every report's model, kept out of Whoosh's files (``kept.py``)
 DEFAULT_DIR = ".report-index"
 ENV_VAR = "REPORT_INDEX_DIR"

@@ -10,7 +10,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 
-SCHEMA_VERSION = 5  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words; 5: page offsets
+SCHEMA_VERSION = 6  # 2: measures; 3: initiatives and mentions; 4: vocabulary, year facet, spelling words; 5: page offsets;
+# 6: text fingerprints (a report in other bytes is a duplicate)
 
 
 
@@ -57,6 +58,7 @@ def build_schema() -> Schema:
         initiatives=KEYWORD(lowercase=False, scorable=False),  # ids of the initiatives a passage mentions
         sha256=STORED(),
         fingerprint=STORED(),
+        text_print=STORED(),  # report documents: text.fingerprint.TextPrint, to find the same text in other bytes
         annotation=STORED(),  # fingerprint of the initiative gazetteer the mentions were read with
         model=STORED(),
     )

@@ -13,11 +13,12 @@ from typing import Callable, Iterator
 
 from ..index.documents import report_documents
 from ..models import Report
+from ..text.fingerprint import TextPrint
 
 
-def write_report(writer, report: Report, fingerprint: str, annotation: str) -> None:
+def write_report(writer, report: Report, fingerprint: str, annotation: str, text_print: TextPrint | None = None) -> None:
     """Add a report's documents (itself and its passages) to an index writer."""
-    for document in report_documents(report, fingerprint, annotation):
+    for document in report_documents(report, fingerprint, annotation, text_print):
         writer.add_document(**document)
 
 

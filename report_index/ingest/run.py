@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 
 from ..errors import IndexWriteError, IngestInterrupted, ReportIndexError
 from ..index.catalogue import write_catalogue
+from ..index.copies import KnownCopy, read_copies, write_copies
 from ..index.documents import indexed_files, stored_report
 from ..index.files import CATALOGUE_FILE, INTEGRITY_FILE, MODELS_DIR, user_gazetteer_files
 from ..index.health import check_files, diagnose, record_files
@@ -47,6 +48,7 @@ from ..pipeline import Annotator
 from ..sources import SUPPORTED_SUFFIXES
 from ..sources.discover import discover
 from ..sources.metadata import Override, load_overrides
+from ..text.fingerprint import TextPrints
 from .commit import deferrable_interrupts, fewer_collections, interrupts_after, write_report
 from .plan import EXTRACTOR_VERSION, choose_id, keep_gazetteers, sha256_of, under_any
 from .limits import FileLimits
@@ -137,10 +139,19 @@ def _ingest_locked(
             raise
         raise problem from None
     by_sha = {entry.sha256: entry for entry in existing.values()}
+    texts = TextPrints()  # the text of each report in the index or read by this run, by source
+    for entry in existing.values():
+        if Path(entry.source).exists():  # a file gone is nothing a new file can be a copy of
+            texts.add(entry.source, entry.text_print)
     taken = {entry.report_id for entry in existing.values()}
     overrides: dict[Path, dict[str, Override]] = {}
     seen_sources: set[str] = set()
     seen_shas: dict[str, str] = {}  # content already in the index from this run: later copies are duplicates
+    known_copies = read_copies(index_dir)  # copies in other bytes found by earlier runs
+    copies_found: dict[str, KnownCopy] = {}  # and by this one (or confirmed by it): recorded at the end
+    unchanged: set[str] = set()  # sources whose report stays as indexed
+    deleted = False  # a report taken out of the index because its file now holds a copy of another
+    maybe_copies: list[Job] = []  # a known copy: not read again if the report it copies is unchanged
     done = 0
 
     def progress(path: Path) -> None:
@@ -175,6 +186,7 @@ def _ingest_locked(
             if previous and previous.fingerprint == fingerprint:
                 progress(path)
                 seen_shas[sha] = str(path)
+                unchanged.add(source)
                 if source in interrupted_run:
                     summary.resumed.append(source)
                 summary.outcomes.append(_read_again(writer, ix, previous, fingerprint, annotator, path))
@@ -197,10 +209,15 @@ def _ingest_locked(
                 progress(path)
                 seen_sources.add(moved.source)
                 seen_shas[sha] = str(path)
+                texts.add(source, moved.text_print)
                 summary.outcomes.append(_moved(writer, ix, moved, source, annotator))
                 continue
             job = Job(path, source, sha, fingerprint, override, previous)
             first_copy[sha] = job
+            known = known_copies.get(source)
+            if previous is None and known is not None and known.fingerprint == fingerprint:
+                maybe_copies.append(job)
+                continue
             to_read.append(job)
             if runner is None and (size := pool_size(len(to_read), len(files) - position, jobs)):
                 runner = PoolRunner(
@@ -208,6 +225,14 @@ def _ingest_locked(
                     limits=limits,
                 )
 
+        for job in maybe_copies:
+            twin = known_copies[job.source].twin
+            if twin in unchanged:
+                progress(job.path)
+                copies_found[job.source] = known_copies[job.source]
+                summary.outcomes.append(FileOutcome(str(job.path), "duplicate", reason=_same_text(twin)))
+            else:  # the report it copied has changed or gone: read it again
+                to_read.append(job)
         if runner is None and (size := pool_for(len(to_read))):
             runner = PoolRunner(
                 size, index_dir, gazetteer_files, ocr=ocr, annotation=annotator.fingerprint, annotator=annotator,
@@ -229,6 +254,21 @@ def _ingest_locked(
                     progress(copy)
                     summary.outcomes.append(FileOutcome(str(copy), "failed", reason=result.reason))
                 continue
+            twin = texts.twin(result.text_print, besides=job.source)
+            if twin is not None:  # the same report in other bytes: a re-saved copy, another format
+                runner.drop(job)
+                if job.previous:  # the file held another report before: that report is gone from it
+                    writer.delete_by_term("report_id", job.previous.report_id)
+                    texts.discard(job.source)
+                    deleted = True
+                copies_found[job.source] = KnownCopy(job.fingerprint, twin)
+                reason = _same_text(twin)
+                summary.outcomes.append(FileOutcome(str(job.path), "duplicate", reason=reason))
+                for copy in later:
+                    progress(copy)
+                    summary.outcomes.append(FileOutcome(str(copy), "duplicate", reason=reason))
+                continue
+            texts.add(job.source, result.text_print)
             seen_shas[job.sha] = str(job.path)
             if job.previous:
                 taken.discard(job.previous.report_id)
@@ -263,8 +303,9 @@ def _ingest_locked(
                 summary.outcomes.append(FileOutcome(source, "removed", entry.report_id))
             else:
                 summary.missing.append(source)
-        changed = bool(segments) or any(o.status in ("added", "updated", "removed") for o in summary.outcomes)
+        changed = deleted or bool(segments) or any(o.status in ("added", "updated", "removed") for o in summary.outcomes)
         hold_interrupts()  # committing: from here on the run completes
+        write_copies(index_dir, {**{s: c for s, c in known_copies.items() if s not in seen_sources}, **copies_found})
         if not changed:  # nothing to write: leave the index (and its generation) as it is
             discard_writer(writer)
             if not (index_dir / MODELS_DIR).is_dir() or not (index_dir / INTEGRITY_FILE).exists():
@@ -290,6 +331,10 @@ def _ingest_locked(
     after_commit(ix, index_dir)
     (index_dir / RUN_FILE).unlink(missing_ok=True)
     return summary
+
+
+def _same_text(twin: str) -> str:
+    return f"same text as {twin} (a copy in other bytes: re-saved, or the same report in another format)"
 
 
 def _give_up(writer, runner, index_dir: Path, present: set[str], committed: int) -> None:

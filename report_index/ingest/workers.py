@@ -45,6 +45,7 @@ from ..errors import ReportIndexError
 from ..index.documents import IndexedFile
 from ..models import Report
 from ..sources.metadata import Override
+from ..text.fingerprint import TextPrint, report_print
 from .limits import FileLimits, bound_memory
 
 #: Fewer files to read than this, and they are read in the ingesting process.
@@ -70,12 +71,14 @@ class Job:
 
 @dataclass
 class Extracted:
-    """What reading a file gave: the report's title and date (for its id), or why it failed."""
+    """What reading a file gave: the report's title and date (for its id) and its text
+    fingerprint (to find a copy in other bytes), or why it failed."""
 
     job: Job
     title: str = ""
     date: str | None = None
     reason: str = ""
+    text_print: TextPrint | None = None
 
     @property
     def ok(self) -> bool:
@@ -131,15 +134,20 @@ class LocalRunner:
             if report is None:
                 yield Extracted(job, reason=reason)
                 continue
-            self._pending[id(job)] = report
-            yield Extracted(job, title=report.title, date=report.date)
+            text_print = report_print(report)
+            self._pending[id(job)] = (report, text_print)
+            yield Extracted(job, title=report.title, date=report.date, text_print=text_print)
 
     def index(self, job: Job) -> None:
         from .commit import write_report
 
-        report = self._pending.pop(id(job))
+        report, text_print = self._pending.pop(id(job))
         report = replace(report, id=job.report_id, source=job.source)
-        write_report(self._writer, report, job.fingerprint, self._annotation)
+        write_report(self._writer, report, job.fingerprint, self._annotation, text_print)
+
+    def drop(self, job: Job) -> None:
+        """A report read but not to be indexed (a copy of another)."""
+        self._pending.pop(id(job), None)
 
     def finish(self) -> list:
         return []
@@ -223,6 +231,12 @@ class PoolRunner:
         worker.held.pop(id(job))
         worker.indexed.append(job)
         self._send(worker, ("index", id(job), job.report_id, job.source, job.fingerprint, self._annotation))
+
+    def drop(self, job: Job) -> None:
+        """A report read but not to be indexed (a copy of another): its worker forgets it."""
+        worker = self._owner.pop(id(job))
+        worker.held.pop(id(job))
+        self._send(worker, ("drop", id(job)))
 
     def use_writer(self, writer) -> None:
         """The ingest's own writer, which the workers never see."""
@@ -405,7 +419,7 @@ class PoolRunner:
             return
         worker.held[key] = job
         self._owner[key] = worker
-        self._ready[key] = Extracted(job, title=message[2], date=message[3])
+        self._ready[key] = Extracted(job, title=message[2], date=message[3], text_print=TextPrint.loads(message[4]))
 
     def _died(self, worker: _Worker, overdue: bool = False) -> None:
         """A worker is gone (or, ``overdue``, is ended for spending too long on the file it is
@@ -596,16 +610,19 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                 if report is None:
                     conn.send(("failed", key, reason))
                 else:
-                    pending[key] = report
-                    conn.send(("extracted", key, report.title, report.date))
+                    text_print = report_print(report)
+                    pending[key] = (report, text_print)
+                    conn.send(("extracted", key, report.title, report.date, text_print.dumps()))
+            elif kind == "drop":
+                pending.pop(message[1], None)
             elif kind == "index":
                 _, key, report_id, source, fingerprint, annotation = message
-                report = pending.pop(key)
+                report, text_print = pending.pop(key)
                 report = replace(report, id=report_id, source=source)
                 if writer is None:
                     writer = segment_writer(Path(index_dir))
                 try:
-                    write_report(writer, report, fingerprint, annotation)
+                    write_report(writer, report, fingerprint, annotation, text_print)
                 except Exception as exc:
                     conn.send(("error", f"indexing {source} failed: {type(exc).__name__}: {exc}", _errno(exc)))
                     return
