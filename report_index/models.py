@@ -221,6 +221,7 @@ class Report:
     mentions: list[Mention] = field(default_factory=list)
     discovered: list[Initiative] = field(default_factory=list)  # initiatives first found here, not in the gazetteer
     date_source: str = ""  # "text", "filename" or "metadata.csv"
+    encoding: str = ""  # text files: the encoding they were read in ("utf-8", "cp1252", "latin-1")
 
     def heading_path(self, index: int) -> list[str]:
         path: list[str] = []
@@ -321,6 +322,17 @@ class FileOutcome(Record):
     status: str  # "added", "updated", "unchanged", "failed", "skipped", "duplicate", "removed", "kept"
     report_id: str = ""
     reason: str = ""
+    note: str = ""  # what the user may want to know of how it was read: "read as Windows-1252 text"
+
+
+@dataclass(frozen=True)
+class MetadataProblem(Record):
+    """Something in a ``metadata.csv`` that could not be used, and was passed over."""
+
+    path: str  # the metadata.csv
+    line: int | None  # its line (1: the header)
+    column: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -328,6 +340,7 @@ class IngestSummary(Record):
     outcomes: list[FileOutcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # indexed sources no longer on disk
     resumed: list[str] = field(default_factory=list)  # committed by an earlier run that was cut short
+    metadata_problems: list[MetadataProblem] = field(default_factory=list)  # in the folders' metadata.csv files
 
     def of(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]

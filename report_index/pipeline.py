@@ -34,7 +34,18 @@ def extract_report(
     report = complete_report(attach_measures(parse_report(raw, report_id, sha)), path, override, raw.facts)
     if not report.paragraphs:
         raise ExtractionError("no paragraphs of text were found in it")
-    return report
+    return replace(report, encoding=raw.encoding) if raw.encoding else report
+
+
+#: How the encodings a text file may be read in are named to the user.
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO 8859-1)"}
+
+
+def reading_note(report: Report) -> str:
+    """What the user may want to know of how a report's file was read ("" for nothing)."""
+    if report.encoding in ENCODING_NAMES:
+        return f"read as {ENCODING_NAMES[report.encoding]} text: it is not UTF-8"
+    return ""
 
 
 def complete_report(report: Report, path: Path, override: Override | None = None, facts: DocumentFacts | None = None) -> Report:

@@ -93,10 +93,12 @@ def collect_series(reports: list[Report], query: str | None = None) -> list[Meas
                 continue
             key = (normalise_name(measure.name), normalise_name(measure.breakdown or ""))
             series = by_key.setdefault(key, MeasureSeries(name=measure.name, breakdown=measure.breakdown))
-            # the latest report's wording, difference, trend and comment describe the series
-            series.name, series.breakdown = measure.name, measure.breakdown
-            series.difference, series.trend = measure.difference, measure.trend
-            series.comment = measure.comment or series.comment
+            # the latest report's wording, difference, trend and comment describe the series; an
+            # undated report (sorted after every dated one) is not known to be the latest
+            if report.date or not series.reports:
+                series.name, series.breakdown = measure.name, measure.breakdown
+                series.difference, series.trend = measure.difference, measure.trend
+                series.comment = measure.comment or series.comment
             if report.id not in series.reports:
                 series.reports.append(report.id)
             for flag in measure.flags:

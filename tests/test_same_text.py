@@ -167,3 +167,28 @@ def test_text_prints_compare_wording_numbers_and_length():
     assert prints.twin(text_print(list(words)), besides="a") is None  # a file's own earlier version
     prints.discard("a")
     assert prints.twin(base) is None
+
+
+def test_copies_whose_titles_come_from_their_file_names_are_found(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "".join(
+        f"1.{n} The panel noted the rural crime figures for the {area} district and asked for the quad bike thefts by month.\n\n"
+        for n, area in enumerate(["Leeds", "Bradford", "Calderdale", "Kirklees", "Wakefield"], 1)
+    )
+    (folder / "minutes.txt").write_text(body, encoding="utf-8")
+    (folder / "minutes-windows.txt").write_bytes(body.replace("\n", "\r\n").encode("utf-8"))  # other bytes, same text
+
+    summary = ingest([folder], tmp_path / "index")
+
+    assert {r.title for r in load_reports(tmp_path / "index")} <= {"minutes", "minutes windows"}
+    assert summary.counts()["added"] == 1 and summary.counts()["duplicate"] == 1
+
+
+def test_short_papers_with_the_same_words_are_not_taken_for_copies(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("appendix-a.txt", "appendix-b.txt"):
+        (folder / name).write_text("1.1 Exempt information: not for publication under paragraph three.\n", encoding="utf-8")
+    (folder / "appendix-b.txt").write_bytes((folder / "appendix-b.txt").read_bytes().replace(b"\n", b"\r\n"))
+    assert ingest([folder], tmp_path / "index").counts()["added"] == 2

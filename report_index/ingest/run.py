@@ -47,7 +47,7 @@ from ..models import FileOutcome, IngestSummary, Report
 from ..pipeline import Annotator
 from ..sources import SUPPORTED_SUFFIXES
 from ..sources.discover import discover
-from ..sources.metadata import Override, load_overrides
+from ..sources.metadata import Override, load_overrides, read_metadata
 from ..text.fingerprint import TextPrints
 from .commit import deferrable_interrupts, fewer_collections, interrupts_after, write_report
 from .plan import EXTRACTOR_VERSION, choose_id, keep_gazetteers, sha256_of, under_any
@@ -173,7 +173,9 @@ def _ingest_locked(
             seen_sources.add(source)
             folder = path.parent
             if folder not in overrides:
-                overrides[folder] = load_overrides(folder)
+                metadata = read_metadata(folder)
+                overrides[folder] = metadata.overrides
+                summary.metadata_problems.extend(metadata.problems)
             override = overrides[folder].get(path.name)
             try:
                 sha = sha256_of(path)
@@ -277,7 +279,9 @@ def _ingest_locked(
             taken.add(job.report_id)
             runner.index(job)
             batch.add(job.report_id)
-            summary.outcomes.append(FileOutcome(str(job.path), "updated" if job.previous else "added", job.report_id))
+            summary.outcomes.append(
+                FileOutcome(str(job.path), "updated" if job.previous else "added", job.report_id, note=result.note)
+            )
             for copy in later:
                 progress(copy)
                 summary.outcomes.append(FileOutcome(str(copy), "duplicate", reason=f"same content as {job.path}"))

@@ -79,6 +79,7 @@ class Extracted:
     date: str | None = None
     reason: str = ""
     text_print: TextPrint | None = None
+    note: str = ""  # how it was read, when the user may want to know ("read as Windows-1252 text")
 
     @property
     def ok(self) -> bool:
@@ -127,7 +128,7 @@ class LocalRunner:
         self._pending: dict[int, Any] = {}
 
     def results(self, jobs: list[Job]) -> Iterator[Extracted]:
-        from ..pipeline import extract_and_annotate
+        from ..pipeline import extract_and_annotate, reading_note
 
         for job in jobs:
             report, reason = extract_and_annotate(job.path, job.sha, job.override, self._annotator, ocr=self._ocr)
@@ -136,7 +137,7 @@ class LocalRunner:
                 continue
             text_print = report_print(report)
             self._pending[id(job)] = (report, text_print)
-            yield Extracted(job, title=report.title, date=report.date, text_print=text_print)
+            yield Extracted(job, title=report.title, date=report.date, text_print=text_print, note=reading_note(report))
 
     def index(self, job: Job) -> None:
         from .commit import write_report
@@ -419,7 +420,7 @@ class PoolRunner:
             return
         worker.held[key] = job
         self._owner[key] = worker
-        self._ready[key] = Extracted(job, title=message[2], date=message[3], text_print=TextPrint.loads(message[4]))
+        self._ready[key] = Extracted(job, title=message[2], date=message[3], text_print=TextPrint.loads(message[4]), note=message[5])
 
     def _died(self, worker: _Worker, overdue: bool = False) -> None:
         """A worker is gone (or, ``overdue``, is ended for spending too long on the file it is
@@ -584,7 +585,7 @@ def _serve(
 def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
     """Read files and index reports as the ingest says, until it says finish (or is gone)."""
     from ..index.store import finish_segment, segment_writer
-    from ..pipeline import annotate, extract, extract_and_annotate
+    from ..pipeline import annotate, extract, extract_and_annotate, reading_note
     from .commit import write_report
 
     writer = None
@@ -612,7 +613,7 @@ def _answer(conn, index_dir: str, annotator, ocr: bool) -> None:
                 else:
                     text_print = report_print(report)
                     pending[key] = (report, text_print)
-                    conn.send(("extracted", key, report.title, report.date, text_print.dumps()))
+                    conn.send(("extracted", key, report.title, report.date, text_print.dumps(), reading_note(report)))
             elif kind == "drop":
                 pending.pop(message[1], None)
             elif kind == "index":

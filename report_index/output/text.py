@@ -41,6 +41,11 @@ def ingest_notes(summary: IngestSummary) -> str:
             f"Resuming an ingest that was cut short: {len(summary.resumed)} of its files were committed by it and are not read again."
         )
     lines += [f"FAILED  {display_path(o.path)}: {o.reason}" for o in summary.of("failed")]
+    lines += [
+        f"warning {display_path(p.path)}, line {p.line}, column {p.column}: {p.message}"
+        for p in summary.metadata_problems
+    ]
+    lines += [f"note    {display_path(o.path)}: {o.note}" for o in summary.outcomes if o.note]
     lines += [f"skipped {display_path(o.path)}: {o.reason}" for o in (*summary.of("skipped"), *summary.of("duplicate"))]
     lines += [
         f"moved   {display_path(o.path)}: {o.reason}"
@@ -276,6 +281,10 @@ def comparison(found: Comparison, style: Style = PLAIN) -> str:
     for label, report in (("A", found.a), ("B", found.b)):
         meeting = f" ({report.body})" if report.body else ""
         lines.append(style.fg(f"{label}: {report.date or 'undated'}  {report.title}{meeting}", "cyan") + style.dim(f"  [{report.id}]"))
+    undated = [label for label, report in (("A", found.a), ("B", found.b)) if not report.date]
+    if undated:
+        which = " and ".join(undated) + (" are" if len(undated) == 2 else " is")
+        lines.append(style.dim(f"{which} undated: which came first is not known; the changes read from A to B as given."))
     topic = found.topic
     if topic is not None:
         about = f"{topic.initiative.name} (passages that mention it)" if topic.initiative else f"passages with the words: {', '.join(topic.words)}"
@@ -324,7 +333,13 @@ def report_list(found: ReportList, style: Style = PLAIN) -> str:
     if not found.reports:
         return "The index holds no reports yet. Add some with `report-index ingest FOLDER`.\n"
     lines: list[str] = []
-    for report in found.reports:
+    dated = [report for report in found.reports if report.date]
+    undated = [report for report in found.reports if not report.date]
+    for report in dated + undated:
+        if undated and report is undated[0]:
+            if dated:
+                lines.append("")
+            lines += [style.bold("Undated (no date in the text, the file name, the file's metadata or metadata.csv):"), ""]
         lines.append(f"{report.date or 'undated':<10}  {style.bold(report.id)}")
         details = [report.title, report.body]
         if report.page_count:
@@ -350,7 +365,7 @@ def outline(report: Report, style: Style = PLAIN) -> str:
     for key, value in (
         ("Id", report.id),
         ("Meeting", report.body),
-        ("Date", report.date),
+        ("Date", f"{report.date} ({report.date_source})" if report.date and report.date_source else report.date or "undated"),
         ("Report of", ", ".join(filter(None, [report.report_of, report.report_of_role]))),
         ("Author", ", ".join(filter(None, [report.author, report.author_role]))),
         ("Pages", report.page_count),

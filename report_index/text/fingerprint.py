@@ -7,7 +7,7 @@ and a digest of every number in it. Two reports are the same text when they shar
 ``SAME_WORDING`` of their wording by that estimate, have about as many words, and hold the same
 numbers: layout, line breaks, page furniture and file format may differ, a single figure may not,
 so a corrected re-issue of a report, or next quarter's report written from the same template, is
-never taken for a copy.
+never taken for a copy. Reports of fewer than ``MIN_WORDS`` words are never the same text.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ SKETCH_SIZE = 128
 SAME_WORDING = 0.9
 #: Two reports this far apart in length are not the same text, whatever their sketches say.
 LENGTH_RATIO = 0.85
+#: Reports shorter than this are compared by their bytes only: two cover sheets that both say
+#: "Exempt information: not for publication" are different papers.
+MIN_WORDS = 50
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
@@ -51,7 +54,7 @@ class TextPrint:
         return sum(1 for value in union if value in mine and value in theirs) / len(union)
 
     def same_text(self, other: TextPrint) -> bool:
-        if not self.words or not other.words or self.numbers != other.numbers:
+        if min(self.words, other.words) < MIN_WORDS or self.numbers != other.numbers:
             return False
         if min(self.words, other.words) < LENGTH_RATIO * max(self.words, other.words):
             return False
@@ -132,5 +135,6 @@ class TextPrints:
 
 
 def report_print(report) -> TextPrint:
-    """The fingerprint of a ``models.Report``: its title, headings and passages, in order."""
-    return text_print([report.title, *(section.heading for section in report.sections), *(p.text for p in report.paragraphs)])
+    """The fingerprint of a ``models.Report``: its headings and passages, in order. Not its title,
+    which may come from the file name or metadata.csv rather than the text."""
+    return text_print([*(section.heading for section in report.sections), *(p.text for p in report.paragraphs)])
