@@ -1,11 +1,17 @@
 """Measure report-index's search relevance on judged queries, beside an SQLite FTS5 baseline.
 
     python scripts/evaluate.py
+    python scripts/evaluate.py --forms
 
 Prints MRR, nDCG@10 and recall@10 for every query and for each category, for report-index and
 for SQLite FTS5 (porter tokenizer) over the same passages, measured in the same run. The gold
 queries (tests/fixtures/gold_seeds.json, judged on the two real reports) run on an index of
 corpus/; the queries of scripts/queries.json on an index of corpus/ and the synthetic reports.
+
+With ``--forms``, the two seed reports in every form the tool reads (the bundled PDFs, and as
+Word documents, saved web pages and pasted web text, written by scripts/render_forms.py): per
+form, each report's passages, whether its date, meeting and title are the gold ones, its
+measures, and the gold queries' scores on an index of that form alone.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_index.evaluation import Scores, Summary, evaluate_sources, load_judged
+from report_index.evaluation import Scores, Summary, evaluate, evaluate_sources, load_judged
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold_seeds.json"
@@ -43,8 +49,57 @@ def report(summary: Summary) -> str:
     return "\n".join(lines)
 
 
+def forms() -> str:
+    """The gold on each form of the seed reports (see the module notes)."""
+    import importlib.util
+    import json
+    import tempfile
+
+    from report_index.index.store import load_reports
+    from report_index.ingest.run import ingest
+
+    spec = importlib.util.spec_from_file_location("render_forms", ROOT / "scripts" / "render_forms.py")
+    render_forms = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render_forms)
+    gold = {r["date"]: r for r in json.loads(GOLD.read_text(encoding="utf-8"))["reports"]}
+    judged = load_judged(GOLD, category="gold")
+    lines = [f"{'form':<8} {'report':<11} {'passages':>8} {'measures':>8}  date meeting title   gold queries MRR  R@10"]
+    with tempfile.TemporaryDirectory(prefix="report-index-forms-") as scratch:
+        for form in ("pdf", "docx", "html", "pasted"):
+            folder = Path(scratch) / form
+            folder.mkdir()
+            for seed in (render_forms.REPORT_2022, render_forms.REPORT_2021):
+                name = render_forms.out_names(seed)
+                if form == "docx":
+                    render_forms.write_docx(seed, folder / f"{name}.docx")
+                elif form == "html":
+                    published = render_forms.PUBLISHED_2022 if seed is render_forms.REPORT_2022 else None
+                    render_forms.write_html(seed, folder / f"{name}.html", published=published)
+                elif form == "pasted":
+                    render_forms.write_pasted_text(seed, folder / f"{name}.txt")
+            if form == "pdf":
+                folder = ROOT / "corpus"
+            index_dir = Path(scratch) / f"index-{form}"
+            ingest([folder], index_dir)
+            scores = evaluate(index_dir, judged).mean()
+            for report in sorted(load_reports(index_dir), key=lambda r: r.date or ""):
+                want = gold.get(report.date or "", {})
+                marks = ["yes" if want and report.date == want["date"] else "no",
+                         "yes" if want and report.body == want["body"] else "no",
+                         "yes" if want and report.title == want["title"] else "no"]
+                lines.append(
+                    f"{form:<8} {report.date or 'undated':<11} {len(report.paragraphs):>8} {len(report.measures):>8}  "
+                    f"{marks[0]:<4} {marks[1]:<7} {marks[2]:<5}   {scores.mrr:16.2f} {scores.recall:5.2f}"
+                )
+    return "\n".join(lines)
+
+
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--forms", action="store_true", help="the gold on the seed reports in every form (see above)")
+    if parser.parse_args().forms:
+        print(forms())
+        return 0
     summary = evaluate_sources(
         [([ROOT / "corpus"], load_judged(GOLD, category="gold")), (SOURCES, load_judged(QUERIES))]
     )

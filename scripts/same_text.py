@@ -68,22 +68,26 @@ def main(argv: list[str] | None = None) -> int:
         found = missed = short = 0
         words = {r.source: report_print(r).words for r in load_reports(Path(scratch) / "index")}
         for copy, original in originals.items():
-            if original not in indexed:
+            if original not in indexed and copy not in indexed:
                 continue  # the original was not read (failed, or itself a copy): nothing to find
-            if words.get(original, 0) < MIN_WORDS:
+            if max(words.get(original, 0), words.get(copy, 0)) < MIN_WORDS:
                 short += 1
                 continue
             outcome = status.get(copy)
             if outcome and outcome.status == "duplicate" and original in outcome.reason:
                 found += 1
+            elif status[original].status == "duplicate" and copy in status[original].reason:
+                found += 1  # the copy was read first: the original is its duplicate
             else:
                 missed += 1
                 print(f"MISSED  {Path(copy).name}: {outcome.status if outcome else '?'} {outcome.reason if outcome else ''}")
         false = []
         for outcome in summary.of("duplicate"):
             if outcome.path in originals or not outcome.reason.startswith("same text as "):
-                continue
+                continue  # a re-saved copy: counted above
             twin = outcome.reason[len("same text as "):].split(" (", 1)[0]
+            if originals.get(outcome.path) == twin or originals.get(twin) == outcome.path:
+                continue  # a re-saved copy and its original, either way round
             false.append((Path(outcome.path).name, Path(twin).name))
         print(f"\nPDFs {len(pdfs)}; re-saved copies {len(originals)}; originals indexed {len(indexed & set(originals.values()))}")
         print(f"  of which shorter than {MIN_WORDS} words (only copies of the same bytes are found): {short}")
