@@ -174,7 +174,11 @@ def ingest_all(paths: list[Path], *, jobs: int, timeout: float, batch: int, max_
             status, reason = outcome["status"], outcome.get("reason", "")
             entry = {"status": status, "reason": reason}
             report = reports.get(str(path.resolve()))
-            if report is None and status == "duplicate":
+            if report is None and status == "duplicate" and reason.startswith("same text as "):
+                twin = reason.removeprefix("same text as ").split(" (a copy", 1)[0]
+                report = reports.get(twin)  # the same text in other bytes: what was indexed for it
+                entry["duplicate_of"] = twin
+            elif report is None and status == "duplicate":
                 report = by_sha.get(hashlib.sha256(path.read_bytes()).hexdigest())
                 entry["duplicate_of"] = reason.removeprefix("same content as ")
             if report is not None:

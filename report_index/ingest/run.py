@@ -146,6 +146,7 @@ def _ingest_locked(
     taken = {entry.report_id for entry in existing.values()}
     overrides: dict[Path, dict[str, Override]] = {}
     seen_sources: set[str] = set()
+    given: dict[str, str] = {}  # each source of this run as the user's path names it
     seen_shas: dict[str, str] = {}  # content already in the index from this run: later copies are duplicates
     known_copies = read_copies(index_dir)  # copies in other bytes found by earlier runs
     copies_found: dict[str, KnownCopy] = {}  # and by this one (or confirmed by it): recorded at the end
@@ -171,6 +172,7 @@ def _ingest_locked(
         for position, path in enumerate(files, start=1):
             source = str(path.resolve())
             seen_sources.add(source)
+            given[source] = str(path)
             folder = path.parent
             if folder not in overrides:
                 metadata = read_metadata(folder)
@@ -232,7 +234,7 @@ def _ingest_locked(
             if twin in unchanged:
                 progress(job.path)
                 copies_found[job.source] = known_copies[job.source]
-                summary.outcomes.append(FileOutcome(str(job.path), "duplicate", reason=_same_text(twin)))
+                summary.outcomes.append(FileOutcome(str(job.path), "duplicate", reason=_same_text(given.get(twin, twin))))
             else:  # the report it copied has changed or gone: read it again
                 to_read.append(job)
         if runner is None and (size := pool_for(len(to_read))):
@@ -264,7 +266,7 @@ def _ingest_locked(
                     texts.discard(job.source)
                     deleted = True
                 copies_found[job.source] = KnownCopy(job.fingerprint, twin)
-                reason = _same_text(twin)
+                reason = _same_text(given.get(twin, twin))  # as the user named it, if in this run
                 summary.outcomes.append(FileOutcome(str(job.path), "duplicate", reason=reason))
                 for copy in later:
                     progress(copy)
