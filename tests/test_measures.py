@@ -209,3 +209,34 @@ def test_space_aligned_text_table(tmp_path):
         ("Increase use of Stalking Prevention Orders", None): ([0, 3, 1], -2, "level"),
     }
     assert report.paragraph("2.1").text == "Text after the table is a paragraph again."
+
+
+def test_every_cell_of_a_measures_table_stays_searchable():
+    """A measures table (as a PDF reader gives it) with columns the measures do not read (a
+    target, figures under no title), a heading row and a row of figures with no name: every
+    cell is in a passage, and no column of figures is taken for a breakdown."""
+    from report_index.measures.tables import attach_measures
+    from report_index.models import RawDocument, Table, TextLine
+    from report_index.structure import parse_report
+
+    table = Table(
+        header=["Measure", "", "2020/21", "2021/22", "Target", "Difference"],
+        rows=[
+            ["Victim satisfaction", "", "", "", "", ""],
+            ["Repeat victims", "2,210", "30,836", "31,200", "29,000", "+364"],
+            ["", "", "512", "530", "", "+18"],
+            ["Stalking offences", "1,004", "6,012", "6,450", "5,900", "+438"],
+        ],
+        page=1,
+    )
+    lines = [TextLine("1. MEASURES", 1, new_block=True), TextLine("1.1 The figures for the year.", 1, new_block=True)]
+    raw = RawDocument(source="m.pdf", kind="pdf", page_count=1, blocks=[*lines, table])
+    report = attach_measures(parse_report(raw, "m", ""))
+
+    [repeat] = [m for m in report.measures if m.name == "Repeat victims"]
+    assert repeat.breakdown is None and [v.value for v in repeat.values] == [30836, 31200]
+    text = " \n".join(p.text for p in report.paragraphs)
+    for cell in ("29,000", "2,210", "5,900", "1,004", "Victim satisfaction", "512", "530"):
+        assert cell in text, cell
+    measure_passage = next(p.text for p in report.paragraphs if p.kind == "measure" and p.text.startswith("Repeat victims"))
+    assert "Target: 29,000" in measure_passage and "2,210" in measure_passage

@@ -139,6 +139,18 @@ def _columns(header: list[str]) -> dict[str, object] | None:
     return roles
 
 
+def _table_roles(table: Table) -> dict[str, object] | None:
+    """``_columns`` of the table's header, checked against its rows: a column of figures under a
+    blank title is no breakdown."""
+    roles = _columns(table.header)
+    if roles is not None and roles["breakdown"] is not None:
+        filled = [squash(row[roles["breakdown"]]) for row in table.rows if len(row) > roles["breakdown"]]
+        filled = [cell for cell in filled if cell]
+        if filled and sum(parse_value(cell) is not None for cell in filled) * 2 > len(filled):
+            roles["breakdown"] = None
+    return roles
+
+
 def is_comment_table(table: Table) -> bool:
     header = [cell.strip().lower() for cell in table.header if cell.strip()]
     return len(header) == 2 and header[0] in _NAME_WORDS and header[1].startswith(_COMMENT_WORDS)
@@ -146,7 +158,7 @@ def is_comment_table(table: Table) -> bool:
 
 def measures_from_table(table: Table, index: int | None = None) -> list[Measure]:
     """The measures of one table (none when it is not a measures table)."""
-    roles = _columns(table.header)
+    roles = _table_roles(table)
     if roles is None:
         return []
     measures = []
@@ -224,6 +236,23 @@ def measure_text(measure: Measure) -> str:
     return text
 
 
+def _with_other_cells(text: str, header: list[str], cells: list[str], roles: dict | None) -> str:
+    """A measure's text and the cells of its row that no column role read (a column with no
+    period for a title, a target, a RAG rating), each with its column's title, so that every
+    figure of the row stays searchable."""
+    if roles is None:
+        return text
+    used = {roles["name"], roles["breakdown"], roles["difference"], roles["trend"], roles["comment"]}
+    used.update(i for i, _ in roles["periods"])
+    titles = header + [""] * (len(cells) - len(header))
+    other = [
+        f"{squash(titles[i])}: {squash(cell)}" if squash(titles[i]) else squash(cell)
+        for i, cell in enumerate(cells)
+        if i not in used and squash(cell)
+    ]
+    return f"{text} Other columns: {' | '.join(other)}." if other else text
+
+
 def attach_measures(report: Report) -> Report:
     """The report with its measures tables read into ``measures`` and each measure made one
     passage (kind "measure") in place of its table row; comments from a Measure | Comment table
@@ -251,25 +280,33 @@ def attach_measures(report: Report) -> Report:
                 used_comment_tables.add(index)
 
     passages: list[Paragraph] = []
-    pending = list(enumerate(measures))
+    by_row: dict[tuple[int | None, str], list[int]] = {}  # the measures of each row, by its name cell
+    for number, measure in enumerate(measures):
+        by_row.setdefault((measure.table, measure.name), []).append(number)
     for para in report.paragraphs:
         if para.kind == "table_row" and para.table in measure_tables:
-            # the measures of this table, in row order, take the place of its rows
-            while pending and pending[0][1].table == para.table:
-                number, measure = pending.pop(0)
-                measures[number] = replace(measure, section=para.section)
-                passages.append(
-                    Paragraph(
-                        ordinal=0,
-                        kind="measure",
-                        text=measure_text(measure),
-                        section=para.section,
-                        heading_path=list(para.heading_path),
-                        pages=list(measure.pages),
-                        table=para.table,
-                        measure=number,
-                    )
+            table = report.tables[para.table]
+            roles = _table_roles(table)
+            cells = list(para.cells or [])
+            waiting = by_row.get((para.table, squash(cells[0]) if cells else ""), [])
+            if not waiting:  # a row that is no measure (a heading row, figures with no name): as it was
+                passages.append(para)
+                continue
+            # the row's measure takes its place, with the cells no column role took
+            number = waiting.pop(0)
+            measure = measures[number] = replace(measures[number], section=para.section)
+            passages.append(
+                Paragraph(
+                    ordinal=0,
+                    kind="measure",
+                    text=_with_other_cells(measure_text(measure), table.header, cells, roles),
+                    section=para.section,
+                    heading_path=list(para.heading_path),
+                    pages=list(measure.pages),
+                    table=para.table,
+                    measure=number,
                 )
+            )
             continue
         if para.kind == "table_row" and para.table in used_comment_tables:
             continue
