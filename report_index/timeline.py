@@ -70,6 +70,8 @@ class TimelineEntry:
         return {
             "report_id": self.report.id,
             "report_date": self.report.date,
+            "report_date_source": self.report.date_source,
+            "report_date_estimate": self.report.date_estimate or None,
             "report_title": self.report.title,
             "report_body": self.report.body,
             "mentioned": self.mentioned,

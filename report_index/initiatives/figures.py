@@ -1,5 +1,5 @@
-"""What a sentence says of an initiative: its status (planned, pilot, live, expanded, review,
-ended) from the words around the mention, the figures it gives ("over 100 victims", "83%", "four
+"""What a sentence says of an initiative: its status (planned, pilot, live, expanded, national,
+review, ended: "national" for a statutory or national scheme) from the words around the mention, the figures it gives ("over 100 victims", "83%", "four
 of the five Districts", "£2.4 m"), and how two reports' statuses and figures differ."""
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from ..text.clean import fold_quotes_in_place, squash
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
     ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
+    ("national", re.compile(
+        r"\b(?:statutory (?:duty|obligation|requirement|footing|guidance|scheme)|legal requirement|placed (?:into|in) law|(?:came|come|comes|coming) into (?:force|effect)"
+        r"|(?:across |in )?all (?:police )?forces in (?:England and Wales|England|Wales|the UK)|(?:police )?forces in England and Wales"
+        r"|(?<!\bbe )(?:rolled out|implemented|introduced) (?:nationally|across (?:England and Wales|the country))|national roll[- ]?out"
+        r"|(?:implemented|introduced) in England and Wales)\b", re.I)),
     ("planned", re.compile(
         r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
         r"|being drawn up|being developed|being implemented|to be (?:launched|introduced|rolled out|established|piloted)"
@@ -25,7 +30,9 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
     ("expanded", re.compile(
         r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
-        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up)\b", re.I)),
+        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up"
+        r"|(?:roll(?:ed|ing)?\s+(?:\S+\s+){0,3}?out|implement\w*|extend\w*|introduc\w*)\s+(?:\S+\s+){0,4}?(?:force|county|region|city)[- ]wide"
+        r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out))\b", re.I)),
     ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
     ("live", re.compile(
         r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
@@ -48,7 +55,8 @@ def _status_cue(text: str) -> tuple[int, str | None]:
 
 
 def find_status(text: str, at: int | None = None) -> str | None:
-    """The status the words of ``text`` give: planned, pilot, live, expanded, review, ended or None.
+    """The status the words of ``text`` give: planned, pilot, live, expanded, national, review,
+    ended or None.
 
     With ``at`` (the offset of a mention in ``text``), cues in the mention's own clause come first:
     in "The scheme was decommissioned after the X Programme went live", X is live.
@@ -271,8 +279,42 @@ def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Fig
     return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
 
 
+#: What a figure of the context counts, not the initiative's progress: crimes, incidents and
+#: complaints recorded ("67,000 complaints", "11,148 domestic abuse incidents"), as singulars.
+CONTEXT_NOUNS = {"complaint", "incident", "offence", "crime", "allegation", "instance", "investigation", "issue"}
+
+_HONORIFICS = {"her", "his", "royal", "highness", "majesty", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rt", "hon"}
+
+
+def about_initiative(figure: Figure, sentence: str = "") -> bool:
+    """Whether ``figure`` counts something an initiative did: a percentage, a sum of money or a
+    count of anything but the context (:data:`CONTEXT_NOUNS`). Never "one"
+    written as a word (a determiner: "One issue"), a name after an honorific ("0 Her Royal
+    Highness") or a number inside a web address."""
+    words = figure.text.split()
+    if not words:
+        return False
+    if any(w.lower().strip(".,") in _HONORIFICS for w in words[1:]):
+        return False
+    if figure.value == 1 and re.search(r"\bone\b", figure.text, re.I) and figure.of is None:
+        return False
+    if sentence and figure.text in sentence:
+        at = sentence.index(figure.text)
+        token = re.search(r"\S*$", sentence[:at]).group() + re.match(r"\S*", sentence[at:]).group()
+        if re.search(r"https?:|www\.|%[0-9A-Fa-f]{2}|\.(?:uk|com|org)\b|/", token):
+            return False
+    if figure.unit in ("%", "£") or not figure.counts:
+        return True
+    if _singular(figure.counts) in CONTEXT_NOUNS:
+        return False
+    # "67,000 reports of unwanted behaviour": reports of the harm, not through the initiative
+    return not (sentence and _singular(figure.counts) == "report" and re.search(re.escape(figure.text) + r"\s+of\b", sentence))
+
+
 def _singular(word: str) -> str:
     lower = word.lower()
+    if lower in ("women", "men", "children", "people"):
+        return {"women": "woman", "men": "man", "children": "child"}.get(lower, lower)
     if lower.endswith("ies") and len(lower) > 4:
         return lower[:-3] + "y"
     if lower.endswith("s") and not lower.endswith("ss"):

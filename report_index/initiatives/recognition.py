@@ -69,11 +69,11 @@ from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
 from ..text.acronyms import CONNECTORS, acronym_brackets, initials_match
 from ..text.sentences import sentence_spans
-from .figures import best_status, find_figures, find_status
-from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surfaces
+from .figures import about_initiative, best_status, find_figures, find_status
+from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surface_kinds
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
-ANNOTATOR_VERSION = "1"
+ANNOTATOR_VERSION = "2"
 
 LABEL = "INITIATIVE"
 
@@ -334,7 +334,7 @@ class Recogniser:
             label = f"{LABEL}||{initiative.id}"  # as spaCy's entity ruler names an id's patterns
             key = strings.add(label)
             self._ids[key] = initiative.id
-            for position, surface in enumerate(surfaces(initiative)):
+            for surface, kind in surface_kinds(initiative):
                 surface = fold_quotes_in_place(surface)
                 if is_acronym(surface):
                     for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
@@ -345,7 +345,7 @@ class Recogniser:
                     self._add_word(key, surface, plain=True)
                 else:
                     self._names.add(label, [self.nlp.make_doc(surface)])
-                self._via.setdefault((initiative.id, squash(surface).lower()), "name" if position == 0 else "alias")
+                self._via.setdefault((initiative.id, squash(surface).lower()), kind)
 
         if not Token.has_extension("ri_name_part"):
             Token.set_extension("ri_name_part", getter=_name_part)
@@ -729,7 +729,7 @@ class Recogniser:
                     region += 1
                     # one mention per initiative and sentence
                     sentence_text = squash(text[s_start:s_end])
-                    figures = find_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
+                    figures = _initiative_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     seen: dict[str, _Hit] = {}
                     for hit in named:  # the first hit by name, else the first hit
                         best = seen.get(hit.initiative)
@@ -772,8 +772,11 @@ class Recogniser:
                 for n in numbers:
                     s_start, s_end = sentences[n].start_char, sentences[n].end_char
                     figures.extend(
-                        find_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
+                        _initiative_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     )
+                # quoted from the first to the last sentence a figure comes from, as one run of the
+                # passage: "Over 100 victims have now been protected. 83% of these report ..."
+                quoted = [n for n in numbers if n == first or _initiative_figures(text[sentences[n].start_char:sentences[n].end_char])]
                 mentions.append(
                     (
                         index,
@@ -784,7 +787,7 @@ class Recogniser:
                             paragraph=paragraph.ordinal,
                             section=paragraph.section,
                             pages=list(paragraph.pages),
-                            sentence=squash(text[sentences[first].start_char:sentences[first].end_char]),
+                            sentence=squash(text[sentences[min(quoted)].start_char:sentences[max(quoted)].end_char]),
                             matched=entry["matched"],
                             via="follow-up",
                             status=status,
@@ -800,6 +803,11 @@ class Recogniser:
             previous = paragraph
         mentions.sort(key=lambda item: (item[0], item[1], item[2]))
         return [m for *_, m in mentions]
+
+
+def _initiative_figures(sentence: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
+    """The figures of a sentence that count something an initiative did (``about_initiative``)."""
+    return [f for f in find_figures(sentence, exclude) if about_initiative(f, sentence)]
 
 
 def _clip(text: str, limit: int = 200) -> str:

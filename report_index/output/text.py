@@ -216,6 +216,22 @@ def _by_passage(mentions) -> list[list[Mention]]:
     return list(groups.values())
 
 
+#: How a timeline says where a report's date was read (``Report.date_source``).
+_DATE_FROM = {"filename": "file name", "published line": "a published/updated line"}
+
+
+def dated_as(report) -> str:
+    """A report's date as a timeline shows it: with where it was read when that is not the
+    text's title block ("2024-11-27 (from a published/updated line)"); an undated report's
+    estimate only when its text gives one ("undated (about 2022, estimated)")."""
+    if not report.date:
+        return f"undated (about {report.date_estimate}, estimated)" if report.date_estimate else "undated"
+    source = report.date_source
+    if not source or source == "text":
+        return report.date
+    return f"{report.date} (from {_DATE_FROM.get(source, 'the ' + source)})"
+
+
 def progress(found: Timeline, style: Style = PLAIN) -> str:
     initiative = found.initiative
     lines = [style.bold(initiative.name) + (f" \u2014 {initiative.description}" if initiative.description else "")]
@@ -230,7 +246,7 @@ def progress(found: Timeline, style: Style = PLAIN) -> str:
             apart = True
             lines += [style.bold("Undated (their place in time is unknown: not compared with the others)"), ""]
         meeting = f" ({report.body})" if report.body else ""
-        lines.append(style.fg(f"{report.date or 'undated'}  {report.title}{meeting}", "cyan"))
+        lines.append(style.fg(f"{dated_as(report)}  {report.title}{meeting}", "cyan"))
         if not entry.mentioned:
             lines += ["  not mentioned", ""]
             continue
