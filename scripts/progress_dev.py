@@ -135,8 +135,9 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
-def discovered_names(index) -> list[str]:
-    return sorted(item.initiative.name for item in index.initiatives() if item.initiative.source == "discovered")
+def discovered_names(index, everything: bool = False) -> list[str]:
+    listed = index.initiatives(everything=everything) if everything else index.initiatives()
+    return sorted(item.initiative.name for item in listed if item.initiative.source == "discovered")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         index = Index(Path(work, "index"))
         results = [score_initiative(index, item, truth, present) for item in dev["initiatives"]]
         discovered = discovered_names(index)
+        organisations = sorted(set(discovered_names(index, everything=True)) - set(discovered))
     if args.json:
         print(json.dumps({"pages": len(present), "initiatives": results, "discovered": discovered}, indent=1))
         return 0
@@ -191,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  figures precision {pct(t['figures_right'], t['figures_shown'])} ({t['figures_right']}/{t['figures_shown']}),"
         f" recall {pct(t['figures_found'], t['figures_judged'])}"
     )
-    print(f"discovered names: {len(discovered)}: " + "; ".join(discovered))
+    print(f"discovered names listed: {len(discovered)}: " + "; ".join(discovered))
+    print(f"discovered organisations (initiatives --all only): {len(organisations)}: " + "; ".join(organisations))
     if args.misses:
         for r in results:
             for miss in r.get("misses", []):

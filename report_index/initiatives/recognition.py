@@ -178,6 +178,42 @@ _QUOTE_CUES_AFTER = re.compile(r"^\W{0,2}\s*(?:campaign|consultation|initiative|
 _QUOTED = re.compile(r"(?<![\w'])'(?P<a>[A-Z][^'\n]{2,100}?)'(?!\w)|\"(?P<b>[A-Z][^\"\n]{2,100}?)\"")
 _HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][A-Za-z0-9_]{2,}")
 _CAMEL = r"^(?:[A-Z][a-z]{2,}[A-Z][A-Za-z0-9]*|[a-z]{1,3}[A-Z][a-z][A-Za-z0-9]*)$"
+#: The last words of an organisation's name: a body, not an initiative it runs.
+_ORGANISATION = re.compile(
+    r"(?:\bPolice(?:\s+Service|\s+Force)?|\bConstabulary|\bCouncil|\bTrust|\bCharity|\bFoundation|\bSociety|\bCommission"
+    r"|\bCommissioner|\bMinistry|\bDepartment|\bOffice|\bAgency|\bAuthority|\bSpecial Operations Unit|\bOrganised Crime Unit"
+    r"|\bRegional Organised Crime Unit|\bNHS(?:\s+\w+)*\s+Trust|\bUniversity|\bCollege)$"
+)
+
+#: Words that run together where an extraction lost a space ("inFebruary", "KingdomTagged"):
+#: a lower-case small word or a month or weekday on one side, or an -ed/-ing word after a capital.
+_GLUED_SMALL = {"in", "on", "of", "at", "by", "to", "for", "and", "the", "from", "with", "or", "as", "is"}
+_GLUED_DATES = {
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+
+def run_together(word: str) -> bool:
+    """Whether a camel-case ``word`` is two words an extraction ran together, not a brand:
+    "inFebruary", "KingdomTagged", "ReportMarch" are; "SmartWater", "TecSOS", "iPhone" are not."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", word)
+    if len(parts) < 2:
+        return False
+    lower = [p.lower() for p in parts]
+    if parts[0].islower() and lower[0] in _GLUED_SMALL:
+        return True
+    if any(p in _GLUED_DATES for p in lower):
+        return True
+    return any(p[:1].isupper() and len(p) > 4 and p.lower().endswith(("ed", "ing")) for p in parts[1:])
+
+
+def discovered_kind(name: str, kind: str) -> str:
+    """A discovered name's kind: "organisation" for a body (``Metropolitan Police Service``,
+    ``... NHS Foundation Trust``), else the kind its rule gave (team, unit, partnership, campaign...)."""
+    return "organisation" if _ORGANISATION.search(squash(name)) else kind
+
+
 _SURNAME = re.compile(r"^(?:Ma?c|Van|Von|De[ls]?|Di|Du|La|Le|Fitz|Mc)[A-Z]")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w&])(?P<acr>[A-Z][A-Z0-9&]{1,9})\s*\(\s*$")
 
@@ -434,7 +470,7 @@ class Recogniser:
                 candidate = _Candidate(index, span.start_char, span.end_char, text[span.start_char:span.end_char], span[0].lower_, "operation")
             else:  # BRAND
                 token = doc[start]
-                if token.lower_ in BRAND_STOPLIST or _SURNAME.match(token.text) or (start > 0 and doc[start - 1].text == "#"):
+                if token.lower_ in BRAND_STOPLIST or _SURNAME.match(token.text) or (start > 0 and doc[start - 1].text == "#") or run_together(token.text):
                     continue
                 candidate = _Candidate(index, token.idx, token.idx + len(token), token.text, "brand", "brand")
             found.append(candidate)
@@ -530,7 +566,7 @@ class Recogniser:
             group = hit.group
             initiative = discovered.setdefault(
                 hit.initiative,
-                Initiative(id=hit.initiative, name=group.canonical, kind=group.kind, source="discovered"),
+                Initiative(id=hit.initiative, name=group.canonical, kind=discovered_kind(group.canonical, group.kind), source="discovered"),
             )
             for alias in [*group.names, *group.acronyms]:
                 if alias != initiative.name and alias not in initiative.aliases:

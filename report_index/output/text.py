@@ -260,7 +260,10 @@ def progress(found: Timeline, style: Style = PLAIN) -> str:
             statuses = list(dict.fromkeys(m.status for m in group if m.status))
             status = f"[{', '.join(statuses)}] " if statuses else ""
             follow = " (follow-up)" if all(m.via == "follow-up" for m in group) else ""
-            lines.append(f"  {status}{where}{follow}:")
+            # the name the report used when it is not the initiative's own: "as “WYATN”"
+            used = [m.matched for m in group if m.via != "follow-up" and m.matched.casefold() != initiative.name.casefold()]
+            named = f" as {', '.join(dict.fromkeys(f'“{u}”' for u in used))}" if used else ""
+            lines.append(f"  {status}{where}{follow}{named}:")
             lines += [f"    \u201c{mention.sentence}\u201d" for mention in group[:MAX_SENTENCES]]
             if len(group) > MAX_SENTENCES:
                 lines.append(f"    (and {len(group) - MAX_SENTENCES} more sentence(s) in this passage)")
