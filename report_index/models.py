@@ -124,6 +124,7 @@ class Figure(Record):
     unit: str = ""  # "%", "£" or ""
     counts: str = ""  # what is counted: "victims", "Districts", "Forces"; "" when unsaid
     of: float | None = None  # the whole, in "four of the five Districts" -> 5
+    area: str = ""  # the force or area it is about when the sentence says: "West Yorkshire Police"
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class TimelineEntry:
                     "via": m.via,
                     "status": m.status,
                     "figures": [
-                        {"text": f.text, "value": f.value, "unit": f.unit, "counts": f.counts, "of": f.of}
+                        {"text": f.text, "value": f.value, "unit": f.unit, "counts": f.counts, "of": f.of, "area": f.area or None}
                         for f in m.figures
                     ],
                 }

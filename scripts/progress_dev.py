@@ -8,8 +8,9 @@ For each initiative it ingests the folder into a temporary index, asks ``progres
 prints:
 
 - recall: the judged pages that the timeline shows as mentioning it;
-- order: pairs of dated entries (dates shown as found, not estimated) whose true dates are
-  in the other order, and dates shown whose year is not the page's true year;
+- dated: entries shown with a date, of the recalled pages whose true date is known;
+- order: pairs of dated entries whose true dates are in the other order (of the pairs whose
+  true dates differ), and dates shown whose year is not the page's true year;
 - status: of the recalled pages whose text states a status, those shown with that status
   (and, apart, statuses shown where the text states none);
 - figures: of the figures shown, those that count something the initiative did (precision),
@@ -117,6 +118,7 @@ def score_initiative(index, judged: dict, truth: dict[str, str | None], present:
         "expected": len(pages),
         "recalled": len(recalled),
         "dated": len(order),
+        "truly_dated": sum(1 for p in recalled if truth.get(p["file"])),
         "pairs": pairs,
         "inversions": inversions,
         "wrong_year": wrong_year,
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"pages": len(present), "initiatives": results, "discovered": discovered}, indent=1))
         return 0
     print(f"{len(present)} of {len(truth)} judged pages present")
-    print(f"{'initiative':34} {'recall':>9} {'in order':>9} {'wrong yr':>8} {'status':>9} {'unsupp.':>7} {'fig prec':>9} {'fig rec':>8}")
+    print(f"{'initiative':34} {'recall':>9} {'dated':>7} {'in order':>9} {'wrong yr':>8} {'status':>9} {'unsupp.':>7} {'fig prec':>9} {'fig rec':>8}")
     totals = dict.fromkeys(["expected", "recalled", "status_total", "status_right", "status_unsupported", "figures_shown", "figures_right", "figures_judged", "figures_found"], 0)
     ordered = 0
     for r in results:
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         ordered += in_order
         print(
             f"{r['name']:34} {pct(r['recalled'], r['expected']):>4} {r['recalled']:>2}/{r['expected']:<2}"
-            f" {'yes' if in_order else 'no':>4} {r['inversions']:>2}/{r['pairs']:<2} {len(r['wrong_year']):>8}"
+            f" {r['dated']:>3}/{r['truly_dated']:<3} {'yes' if in_order else 'no':>4} {r['inversions']:>2}/{r['pairs']:<2} {len(r['wrong_year']):>8}"
             f" {pct(r['status_right'], r['status_total']):>4} {r['status_right']:>2}/{r['status_total']:<2} {r['status_unsupported']:>7}"
             f" {pct(r['figures_right'], r['figures_shown']):>4} {r['figures_right']:>2}/{r['figures_shown']:<2}"
             f" {pct(r['figures_found'], r['figures_judged']):>8}"

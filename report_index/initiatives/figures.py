@@ -5,7 +5,7 @@ of the five Districts", "£2.4 m"), and how two reports' statuses and figures di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -19,13 +19,13 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
     ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
     ("national", re.compile(
-        r"\b(?:statutory (?:duty|obligation|requirement|footing|guidance|scheme)|legal requirement|placed (?:into|in) law|(?:came|come|comes|coming) into (?:force|effect)"
+        r"\b(?:statutory (?:duty|obligation|requirement|footing|scheme)|legal requirement|placed (?:into|in) law|(?:came|come|comes|coming) into (?:force|effect)"
         r"|(?:across |in )?all (?:police )?forces in (?:England and Wales|England|Wales|the UK)|(?:police )?forces in England and Wales"
         r"|(?<!\bbe )(?:rolled out|implemented|introduced) (?:nationally|across (?:England and Wales|the country))|national roll[- ]?out"
         r"|(?:implemented|introduced) in England and Wales)\b", re.I)),
     ("planned", re.compile(
         r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
-        r"|being drawn up|being developed|being implemented|to be (?:launched|introduced|rolled out|established|piloted)"
+        r"|being drawn up|being developed|being implemented|being introduced|to be (?:launched|introduced|rolled out|established|piloted)"
         r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
         r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
     ("expanded", re.compile(
@@ -325,9 +325,30 @@ def _singular(word: str) -> str:
 def figure_key(figure: Figure) -> str:
     """What a figure counts, for telling whether two figures count the same thing: its unit and
     the singular of its noun ("|victim", "%|woman"); a bare percentage or sum is its unit ("%",
-    "£"); a bare number counts nothing ("")."""
+    "£"); a bare number counts nothing (""). A figure about a stated force or area is keyed by it
+    too ("|order@South Yorkshire Police"): figures of two forces are never one thing."""
     counts = _singular(figure.counts) if figure.counts else ""
-    return f"{figure.unit}|{counts}" if counts else figure.unit
+    key = f"{figure.unit}|{counts}" if counts else figure.unit
+    return f"{key}@{figure.area}" if key and figure.area else key
+
+
+_FORCE = re.compile(r"\b(?:(?:[A-Z][a-z]+|and)[ -]){0,3}[A-Z][a-z]+ (?:Police|Constabulary)\b")
+
+
+def with_areas(sentence: str, figures: list[Figure]) -> list[Figure]:
+    """``figures`` with the force each is about, when ``sentence`` names one: the nearest named
+    before the figure, else the only one the sentence names ("West Yorkshire Police: 18
+    applications (15 granted)")."""
+    forces = [(m.start(), m.group()) for m in _FORCE.finditer(sentence)]
+    if not forces:
+        return figures
+    out = []
+    for figure in figures:
+        at = sentence.find(figure.text)
+        before = [name for start, name in forces if at < 0 or start < at]
+        area = before[-1] if before else (forces[0][1] if len({n for _, n in forces}) == 1 else "")
+        out.append(replace(figure, area=area) if area else figure)
+    return out
 
 
 @dataclass(frozen=True)
@@ -383,11 +404,17 @@ def figure_changes(before: Iterable[Figure], after: Iterable[Figure]) -> list[Fi
     return changes
 
 
+#: How far along each status is: a report that says an initiative was piloted and is now
+#: extended is at "expanded"; one that says it ended, at "ended".
+PROGRESSION = {"planned": 0, "review": 1, "pilot": 2, "live": 3, "expanded": 4, "national": 5, "ended": 6}
+
+
 def status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
-    """A report's status for an initiative and the figures it gives of it, named mentions first,
-    each figure once."""
+    """A report's status for an initiative and the figures it gives of it: the furthest along
+    (:data:`PROGRESSION`) of its statuses, and its figures named mentions first, each once."""
     ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
-    status = next((m.status for m in ordered if m.status), None)
+    statuses = [m.status for m in ordered if m.status]
+    status = max(statuses, key=lambda s: PROGRESSION.get(s, -1)) if statuses else None
     figures: list[Figure] = []
     for mention in ordered:
         figures.extend(f for f in mention.figures if f not in figures)
@@ -439,5 +466,7 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
         parts.append(f"{old_status} -> {new_status}")
     elif new_status and not old_status:
         parts.append(f"now {new_status}")
-    parts.extend(str(change) for change in figure_changes(old_figures, new_figures))
+    # a bare percentage says not what it measures ("83%" of whom?): two are never one measure
+    measured = [f for f in old_figures if f.counts or f.unit != "%"], [f for f in new_figures if f.counts or f.unit != "%"]
+    parts.extend(str(change) for change in figure_changes(*measured))
     return "; ".join(parts)

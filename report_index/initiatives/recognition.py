@@ -69,7 +69,7 @@ from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
 from ..text.acronyms import CONNECTORS, acronym_brackets, initials_match
 from ..text.sentences import sentence_spans
-from .figures import about_initiative, best_status, find_figures, find_status
+from .figures import about_initiative, best_status, find_figures, find_status, with_areas
 from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surface_kinds
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
@@ -843,7 +843,7 @@ class Recogniser:
 
 def _initiative_figures(sentence: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
     """The figures of a sentence that count something an initiative did (``about_initiative``)."""
-    return [f for f in find_figures(sentence, exclude) if about_initiative(f, sentence)]
+    return with_areas(sentence, [f for f in find_figures(sentence, exclude) if about_initiative(f, sentence)])
 
 
 def _clip(text: str, limit: int = 200) -> str:
