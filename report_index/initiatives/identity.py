@@ -74,7 +74,7 @@ def renames(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for pattern in _RENAMES:
         for match in pattern.finditer(text):
-            new, old = match.group("new").strip(), match.group("old").strip()
+            new, old = match.group("new").strip().rstrip("."), match.group("old").strip().rstrip(".")
             if new and old and variant_key(new) != variant_key(old):
                 found.append((new, old))
     return found

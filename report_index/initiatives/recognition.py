@@ -320,6 +320,8 @@ def _name_part(token: Any) -> bool:
         return False
     if token.is_title or text.isdigit():
         return True
+    if text.islower() and token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).is_title and not token.nbor(-1).whitespace_:
+        return True  # the rest of a hyphenated capitalised word: "Co-ordination"
     if token.is_upper and len(text) >= 2 and any(c.isalpha() for c in text):
         return True
     return text in ("-", "&", "'s", "'") or text in CONNECTORS
