@@ -74,7 +74,7 @@ def score_initiative(index, judged: dict, truth: dict[str, str | None], present:
     for entry in found.entries:
         name = Path(entry.report.source).name
         by_file[name] = entry
-        if entry.mentioned and entry.report.date and not getattr(entry.report, "date_estimated", False):
+        if entry.mentioned and entry.report.date:  # an estimate is never a date: it stays undated
             order.append((name, entry.report.date))
     recalled = [p for p in pages if by_file.get(p["file"]) is not None and by_file[p["file"]].mentioned]
     inversions = pairs = 0
@@ -138,7 +138,10 @@ def pct(part: int, whole: int) -> str:
 
 
 def discovered_names(index, everything: bool = False) -> list[str]:
-    listed = index.initiatives(everything=everything) if everything else index.initiatives()
+    try:
+        listed = index.initiatives(everything=everything) if everything else index.initiatives()
+    except TypeError:  # a version without organisations kept apart lists every name
+        listed = index.initiatives()
     return sorted(item.initiative.name for item in listed if item.initiative.source == "discovered")
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from report_index.api import Index
 from report_index.cli import main
 from report_index.ingest.run import ingest
-from report_index.initiatives.figures import about_initiative, describe_change, find_figures, find_status, status_and_figures
+from report_index.initiatives.figures import about_initiative, describe_change, find_figures, find_status
 from report_index.initiatives.identity import identities, renames, variant_key
 from report_index.initiatives.recognition import discovered_kind, run_together
 from report_index.models import Figure, Initiative, Mention
@@ -284,14 +284,6 @@ def test_status_from_the_clause(text, status):
     named = [i for i, word in enumerate(text.split()) if word[:1].isupper() and i > 0]
     at = len(" ".join(text.split()[: named[0]])) + 1 if named else None
     assert find_status(text, at) == status
-
-
-def test_a_report_status_is_the_furthest_along_it_states():
-    mentions = [
-        Mention(initiative="x", paragraph=0, section="1", status="live", sentence="Launched in Plymouth in 2011."),
-        Mention(initiative="x", paragraph=0, section="1", status="expanded", via="follow-up", sentence="It has now been extended."),
-    ]
-    assert status_and_figures(mentions)[0] == "expanded"
 
 
 # --------------------------------------------------------------------------------------------

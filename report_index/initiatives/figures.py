@@ -404,17 +404,11 @@ def figure_changes(before: Iterable[Figure], after: Iterable[Figure]) -> list[Fi
     return changes
 
 
-#: How far along each status is: a report that says an initiative was piloted and is now
-#: extended is at "expanded"; one that says it ended, at "ended".
-PROGRESSION = {"planned": 0, "review": 1, "pilot": 2, "live": 3, "expanded": 4, "national": 5, "ended": 6}
-
-
 def status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
-    """A report's status for an initiative and the figures it gives of it: the furthest along
-    (:data:`PROGRESSION`) of its statuses, and its figures named mentions first, each once."""
+    """A report's status for an initiative and the figures it gives of it, named mentions first,
+    each figure once."""
     ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
-    statuses = [m.status for m in ordered if m.status]
-    status = max(statuses, key=lambda s: PROGRESSION.get(s, -1)) if statuses else None
+    status = next((m.status for m in ordered if m.status), None)
     figures: list[Figure] = []
     for mention in ordered:
         figures.extend(f for f in mention.figures if f not in figures)
