@@ -277,6 +277,15 @@ def test_two_gazetteer_entries_are_never_merged_by_a_replaced_sentence():
          " with recommendations that it be rolled out nationally.", "expanded"),
         ("A force-wide investigation led to the partnership being set up in 2014.", None),
         ("This statutory guidance is issued for the purpose of piloting the DAPO.", "pilot"),
+        # applying for an order is using it; applying to join a pilot or for funding is a plan
+        ("Derbyshire Police applied for the highest number of SPOs in the region.", None),
+        ("Applying to partake in the National Pilot for Domestic Abuse Prevention Orders (DAPO)", "planned"),
+        ("The force applied for £20,000 of funding for the SmartWater kits.", "planned"),
+        # what says a scheme is running: introduced in a year, set up, begun, now issued
+        ("Introduced in March 2014, Clare's Law is intended to give partners police records.", "live"),
+        ("The West Yorkshire Anti-Slavery Partnership was set up after an investigation.", "live"),
+        ("Officers have begun distributing SmartWater to women in Yorkshire.", "live"),
+        ("TecSOS devices are currently issued to around 3,500 individuals.", "live"),
     ],
 )
 def test_status_from_the_clause(text, status):
@@ -301,6 +310,7 @@ def test_status_from_the_clause(text, status):
     ],
 )
 def test_numbers_that_are_not_the_initiative_s_figures(sentence):
+    """None of these numbers counts what an initiative did."""
     shown = [f.text for f in find_figures(sentence) if about_initiative(f, sentence)]
     assert not any(t.startswith(("0", "One", "67,000", "11,148", "80")) for t in shown), shown
 
@@ -401,3 +411,15 @@ def test_identities_keep_a_gazetteer_entry_over_a_discovered_one():
         Initiative(id="look-closer", name="Look Closer", source="discovered"),
     ]
     assert identities(known) == {"lookcloser": "lookcloser", "look-closer": "lookcloser"}
+
+
+def test_a_tool_is_referred_to_as_the_spray_or_this_technology(tmp_path):
+    index = indexed(
+        tmp_path,
+        {"spray.txt": "SmartWater spray\n\nDerbyshire Police is giving canisters of SmartWater to high-risk victims. The spray is being trialled in Chesterfield."},
+    )
+    mentions = [m for e in index.progress("SmartWater").entries for m in e.mentions]
+    follow = [m for m in mentions if m.via == "follow-up"]
+    assert [(m.matched, m.status) for m in follow] == [("The spray", "pilot")]
+    # a team is never "the spray"
+    assert [m.initiative for m in mentions] == ["smartwater", "smartwater"]

@@ -24,7 +24,8 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<!\bbe )(?:rolled out|implemented|introduced) (?:nationally|across (?:England and Wales|the country))|national roll[- ]?out"
         r"|(?:implemented|introduced) in England and Wales)\b", re.I)),
     ("planned", re.compile(
-        r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
+        r"\b(?:planned|planning to|plans to|bidding for|bid for|(?:applying|applied) to (?!(?:the |a )?(?:\w+ )?courts?\b)|(?:applying|applied) for (?:\w+ ){0,3}?(?:funding|funds?|grants?|money|£)"
+        r"|proposed|proposals? (?:to|for)"
         r"|being drawn up|being developed|being implemented|being introduced|to be (?:launched|introduced|rolled out|established|piloted)"
         r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
         r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
@@ -33,11 +34,14 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up"
         r"|(?:roll(?:ed|ing)?\s+(?:\S+\s+){0,3}?out|implement\w*|extend\w*|introduc\w*)\s+(?:\S+\s+){0,4}?(?:force|county|region|city)[- ]wide"
         r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out))\b", re.I)),
-    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
+    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|under trial|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
     ("live", re.compile(
         r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
         r"|rolled out|roll-out of|launched|now established|established|ha(?:s|ve) (?:now |recently |already )?been (?:delivered|implemented|introduced|embedded)"
-        r"|business as usual|in place|up and running)\b", re.I)),
+        r"|business as usual|in place|up and running"
+        r"|(?:introduced|implemented|launched) (?:in|on|since|from) (?:\w+ ){0,2}(?:19|20)\d\d"
+        r"|(?:was|were|has been|have been) (?:set up|created|formed)|(?:have|has) begun"
+        r"|(?:currently|now) (?:being )?(?:issued|used|provided|given|distributed|deployed|available))\b", re.I)),
     ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
     ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),
 ]

@@ -221,7 +221,8 @@ _ACRONYM_BEFORE = re.compile(r"(?<![\w&])(?P<acr>[A-Z][A-Z0-9&]{1,9})\s*\(\s*$")
 #: ones ("the group") only one whose name or kind is of that type.
 _ANAPHOR = re.compile(
     r"\b(?:the|this|that)\s+(?P<type>initiative|scheme|approach|pilot|project|programme|program|trial|campaign|service"
-    r"|toolkit|tool|guide|statement|strategy|board|group|partnership|network|forum|team|unit|hub|operation|orders?)\b"
+    r"|toolkit|tool|guide|statement|strategy|board|group|partnership|network|forum|team|unit|hub|operation|orders?"
+    r"|technology|device|devices|spray|liquid|kit|handset|phone)\b"
     r"|\bthis\s+(?P<work>work)\b",
     re.I,
 )
@@ -343,7 +344,12 @@ def _head_type(initiative: Initiative) -> set[str]:
         types.add("campaign")
     if "toolkit" in types:
         types.add("tool")
+    if initiative.kind == "tool":  # "the spray", "this technology", "the device" for SmartWater or TecSOS
+        types |= _TOOL_WORDS
     return types
+
+
+_TOOL_WORDS = {"technology", "device", "devices", "spray", "liquid", "kit", "handset", "phone"}
 
 
 class Recogniser:
