@@ -140,6 +140,11 @@ def test_undated_pages_are_shown_apart_with_an_estimate_only_when_the_text_gives
     data = json.loads(CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "progress", "SmartWater", "--json"]).output)
     assert [e["report_date_source"] for e in data["timeline"]] == ["published line", "published line", "", ""]
     assert [e["report_date_estimate"] for e in data["timeline"]][2:] == [None, "2022"]
+    brief = tmp_path / "smartwater.md"
+    result = CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "progress", "SmartWater", "--output", str(brief)])
+    assert result.exit_code == 0, result.output
+    written = brief.read_text(encoding="utf-8")
+    assert "4 July 2018 (from a published/updated line)" in written and "undated (about 2022, estimated)" in written
 
 
 def test_a_data_period_or_a_date_in_a_sentence_never_dates_a_page(tmp_path):

@@ -220,16 +220,17 @@ def _by_passage(mentions) -> list[list[Mention]]:
 _DATE_FROM = {"filename": "file name", "published line": "a published/updated line"}
 
 
-def dated_as(report) -> str:
-    """A report's date as a timeline shows it: with where it was read when that is not the
-    text's title block ("2024-11-27 (from a published/updated line)"); an undated report's
-    estimate only when its text gives one ("undated (about 2022, estimated)")."""
+def dated_as(report, show=lambda iso: iso) -> str:
+    """A report's date as a timeline shows it (``show`` writes the ISO date): with where it was
+    read when that is not the text's title block ("2024-11-27 (from a published/updated
+    line)"); an undated report's estimate only when its text gives one ("undated (about 2022,
+    estimated)")."""
     if not report.date:
         return f"undated (about {report.date_estimate}, estimated)" if report.date_estimate else "undated"
     source = report.date_source
     if not source or source == "text":
-        return report.date
-    return f"{report.date} (from {_DATE_FROM.get(source, 'the ' + source)})"
+        return show(report.date)
+    return f"{show(report.date)} (from {_DATE_FROM.get(source, 'the ' + source)})"
 
 
 def progress(found: Timeline, style: Style = PLAIN) -> str:
