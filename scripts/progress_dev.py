@@ -14,7 +14,9 @@ prints:
 - status: of the recalled pages whose text states a status, those shown with that status
   (and, apart, statuses shown where the text states none);
 - figures: of the figures shown, those that count something the initiative did (precision),
-  and of the judged figures, those shown (recall).
+  and of the judged figures, those shown (recall);
+- discovered names listed by ``initiatives``: how many are judged garbage, organisations,
+  other names of a known initiative, or fine.
 
 Pages missing from the folder are left out of every figure (and counted).
 """
@@ -198,7 +200,14 @@ def main(argv: list[str] | None = None) -> int:
         f"  figures precision {pct(t['figures_right'], t['figures_shown'])} ({t['figures_right']}/{t['figures_shown']}),"
         f" recall {pct(t['figures_found'], t['figures_judged'])}"
     )
-    print(f"discovered names listed: {len(discovered)}: " + "; ".join(discovered))
+    judged = dev.get("discovery", {})
+    tally = {kind: sum(1 for name in discovered if name in judged.get(kind, [])) for kind in ("garbage", "organisations", "duplicates", "fine")}
+    unjudged = [name for name in discovered if not any(name in judged.get(kind, []) for kind in tally)]
+    print(
+        f"discovered names listed: {len(discovered)}: garbage {tally['garbage']}, organisations {tally['organisations']},"
+        f" other names of a known initiative {tally['duplicates']}, fine {tally['fine']}, not judged {len(unjudged)}"
+    )
+    print("  " + "; ".join(discovered))
     print(f"discovered organisations (initiatives --all only): {len(organisations)}: " + "; ".join(organisations))
     if args.misses:
         for r in results:
