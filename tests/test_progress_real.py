@@ -291,6 +291,8 @@ def test_two_gazetteer_entries_are_never_merged_by_a_replaced_sentence():
         ("The West Yorkshire Anti-Slavery Partnership was set up after an investigation.", "live"),
         ("Officers have begun distributing SmartWater to women in Yorkshire.", "live"),
         ("TecSOS devices are currently issued to around 3,500 individuals.", "live"),
+        ("Thames Valley Police have developed a process called Operation Encompass to notify schools.", "live"),
+        ("It was piloted in Plymouth and is now operating in many local areas around the country.", "expanded"),
     ],
 )
 def test_status_from_the_clause(text, status):
@@ -428,3 +430,14 @@ def test_a_tool_is_referred_to_as_the_spray_or_this_technology(tmp_path):
     assert [(m.matched, m.status) for m in follow] == [("The spray", "pilot")]
     # a team is never "the spray"
     assert [m.initiative for m in mentions] == ["smartwater", "smartwater"]
+
+
+def test_this_intervention_refers_back_to_the_initiative_named(tmp_path):
+    index = indexed(
+        tmp_path,
+        {"plymouth.txt": "Operation Encompass, Plymouth\n\nOperation Encompass was devised so that schools hear of a domestic incident."
+         " This intervention was piloted in Plymouth and is now operating in many local areas around the country."},
+    )
+    entry = next(e for e in index.progress("Operation Encompass").entries if e.mentioned)
+    assert entry.status_and_figures()[0] == "expanded"
+    assert [m.matched for m in entry.mentions if m.via == "follow-up"] == ["This intervention"]

@@ -33,14 +33,15 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
         r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up"
         r"|(?:roll(?:ed|ing)?\s+(?:\S+\s+){0,3}?out|implement\w*|extend\w*|introduc\w*)\s+(?:\S+\s+){0,4}?(?:force|county|region|city)[- ]wide"
-        r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out))\b", re.I)),
+        r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out)"
+        r"|now (?:operating|operates|running|runs) (?:in|across) (?:many|several|a number of|all|\w+ other))\b", re.I)),
     ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|under trial|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
     ("live", re.compile(
         r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
         r"|rolled out|roll-out of|launched|now established|established|ha(?:s|ve) (?:now |recently |already )?been (?:delivered|implemented|introduced|embedded)"
         r"|business as usual|in place|up and running"
         r"|(?:introduced|implemented|launched) (?:in|on|since|from) (?:\w+ ){0,2}(?:19|20)\d\d"
-        r"|(?:was|were|has been|have been) (?:set up|created|formed)|(?:have|has) begun"
+        r"|(?:was|were|has been|have been) (?:set up|formed)|(?:have|has) (?:begun|developed)"
         r"|(?:currently|now) (?:being )?(?:issued|used|provided|given|distributed|deployed|available))\b", re.I)),
     ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
     ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),

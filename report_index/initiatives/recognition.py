@@ -220,13 +220,13 @@ _ACRONYM_BEFORE = re.compile(r"(?<![\w&])(?P<acr>[A-Z][A-Z0-9&]{1,9})\s*\(\s*$")
 #: Phrases that refer back to the initiative last named. Generic ones take any initiative; typed
 #: ones ("the group") only one whose name or kind is of that type.
 _ANAPHOR = re.compile(
-    r"\b(?:the|this|that)\s+(?P<type>initiative|scheme|approach|pilot|project|programme|program|trial|campaign|service"
+    r"\b(?:the|this|that)\s+(?P<type>initiative|intervention|scheme|approach|pilot|project|programme|program|trial|campaign|service"
     r"|toolkit|tool|guide|statement|strategy|board|group|partnership|network|forum|team|unit|hub|operation|orders?"
     r"|technology|device|devices|spray|liquid|kit|handset|phone)\b"
     r"|\bthis\s+(?P<work>work)\b",
     re.I,
 )
-_GENERIC_ANAPHORS = {"initiative", "scheme", "approach", "pilot", "project", "programme", "program", "trial", "work"}
+_GENERIC_ANAPHORS = {"initiative", "intervention", "scheme", "approach", "pilot", "project", "programme", "program", "trial", "work"}
 
 
 # --------------------------------------------------------------------------------------------
