@@ -441,3 +441,13 @@ def test_this_intervention_refers_back_to_the_initiative_named(tmp_path):
     entry = next(e for e in index.progress("Operation Encompass").entries if e.mentioned)
     assert entry.status_and_figures()[0] == "expanded"
     assert [m.matched for m in entry.mentions if m.via == "follow-up"] == ["This intervention"]
+
+
+def test_a_long_run_of_capitalised_words_is_read_quickly():
+    import time
+
+    text = " ".join(["The West Yorkshire Police and Crime Panel of the Safeguarding Board"] * 200) + ", formerly the Old Board."
+    started = time.perf_counter()
+    found = renames(text)
+    assert time.perf_counter() - started < 1.0  # unbounded, this took about 6 s
+    assert found and found[-1][1] == "Old Board"

@@ -52,7 +52,10 @@ def variant_key(name: str) -> str:
     return "".join(words)
 
 
-_NAME = r"(?:#\w+|[A-Z][\w'’&.-]*(?:\s+(?:(?:of|and|for|the|in|on|against|&)\s+)*[A-Z][\w'’&.-]*)*(?:\s+\([A-Z][\w&]+\))?)"
+#: A name as these texts write one: capitalised words (up to ten) and the small words between
+#: them, an acronym in brackets after it. Bounded, so that a long run of capitalised words (a
+#: table's header, a title) costs little.
+_NAME = r"(?:#\w+|[A-Z][\w'’&.-]{0,40}(?:\s+(?:(?:of|and|for|the|in|on|against|&)\s+){0,2}[A-Z][\w'’&.-]{0,40}){0,9}(?:\s+\([A-Z][\w&]{1,10}\))?)"
 
 #: "NEW, formerly OLD", "NEW (previously known as OLD)", "OLD was renamed NEW", "OLD, now NEW",
 #: "NEW replaced OLD", "NEW, which replaced the OLD".
