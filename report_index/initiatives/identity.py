@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Iterable
 
 from ..models import Initiative, Report
@@ -66,11 +67,15 @@ _RENAMES = [
     re.compile(rf"(?P<new>{_NAME})\s*,?\s+(?:which\s+|that\s+)?(?:has\s+|have\s+)?replaced\s+(?:the\s+)?(?P<old>{_NAME})"),
 ]
 
-_CUE = re.compile(r"\b(?:formerly|previously|once|renamed|now|replaced)\b", re.I)
+#: What any rename needs (most passages have none, and skip the patterns): "formerly",
+#: "previously", "renamed", "replaced", or a "now" just after a comma or bracket.
+_CUE = re.compile(r"\b(?:formerly|previously|once|renamed|replaced)\b|[,(]\s*now\b", re.I)
 
 
+@lru_cache(maxsize=65536)
 def renames(text: str) -> list[tuple[str, str]]:
-    """The (new name, old name) pairs ``text`` states, as written."""
+    """The (new name, old name) pairs ``text`` states, as written (kept for texts seen again:
+    every timeline asks of every passage)."""
     if not _CUE.search(text):
         return []
     text = fold_quotes_in_place(text)
