@@ -156,20 +156,26 @@ class Index:
         reports = self._loaded()
         return known_initiatives(user_gazetteer_files(self.path), [i for r in reports for i in r.discovered])
 
-    def initiatives(self) -> InitiativeList:
-        """Every initiative the reports mention, most mentioned first."""
+    def initiatives(self, *, everything: bool = False) -> InitiativeList:
+        """Every initiative the reports mention, most mentioned first; with ``everything``, the
+        organisations discovery found too."""
         from .timeline import InitiativeList, summaries
 
-        return InitiativeList(tuple(summaries(list(self._loaded()), self.known_initiatives())))
+        return InitiativeList(tuple(summaries(list(self._loaded()), self.known_initiatives(), everything=everything)))
 
     def progress(self, name: str) -> Timeline:
         """How the initiative ``name`` (any name, alias or acronym) has progressed, report by report."""
         from .initiatives.gazetteer import find_initiative
+        from .initiatives.identity import identities, merged
         from .timeline import Timeline, timeline
 
         reports = self._loaded()
-        wanted = find_initiative(name, self.known_initiatives())
-        return Timeline(wanted, tuple(timeline(list(reports), wanted)))
+        known = self.known_initiatives()
+        same = identities(known, reports)
+        found = find_initiative(name, known)
+        by_id = {item.id: item for item in known}
+        wanted = merged(by_id.get(same.get(found.id, found.id), found), known, same)  # under the name kept
+        return Timeline(wanted, tuple(timeline(list(reports), wanted, same)))
 
     # ---- measures and comparison
 

@@ -454,16 +454,18 @@ def measures(ctx, query, plot_path, output) -> None:
 
 @main.command()
 @output_options(csv=True)
+@click.option("--all", "everything", is_flag=True, help="Also list the organisations discovery found (police forces, councils, trusts).")
 @index_option
 @click.pass_context
-def initiatives(ctx, output) -> None:
+def initiatives(ctx, output, everything) -> None:
     """Every initiative the reports mention: how often, in which reports, first and last seen.
 
     \b
     Example:
       report-index initiatives --json
+      report-index initiatives --all
     """
-    found = call(_index(ctx).initiatives)
+    found = call(_index(ctx).initiatives, everything=everything)
     if output == "json":
         _echo(output_json(found))
     elif output == "csv":

@@ -37,13 +37,14 @@ import difflib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import ReportIndexError
 from .models import Initiative, Paragraph, Report
 from .text.clean import fold_quotes, squash
 from .initiatives import figures as _figures
 from .initiatives.figures import FigureChange, find_figures
+from .initiatives.identity import identities, with_identity
 from .text.sentences import sentences
 
 #: Passage kinds compared as narrative.
@@ -544,7 +545,12 @@ def compare_reports(
     for report in (a, b):
         known_ids = {item.id for item in known}
         known.extend(item for item in report.discovered if item.id not in known_ids)
+    # one initiative under all its names, as in the progress timeline
+    same = identities(known, (a, b))
+    a, b = with_identity(a, same), with_identity(b, same)
     wanted = resolve_topic(topic, known) if topic is not None else None
+    if wanted is not None and wanted.initiative is not None:
+        wanted = replace(wanted, initiative=next((i for i in known if i.id == same.get(wanted.initiative.id)), wanted.initiative))
 
     scores = score_passages(a, b)
     ment_a, ment_b = _mentioned(a), _mentioned(b)

@@ -124,6 +124,7 @@ class Figure(Record):
     unit: str = ""  # "%", "£" or ""
     counts: str = ""  # what is counted: "victims", "Districts", "Forces"; "" when unsaid
     of: float | None = None  # the whole, in "four of the five Districts" -> 5
+    area: str = ""  # the force or area it is about when the sentence says: "West Yorkshire Police"
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class Initiative(Record):
     description: str = ""
     kind: str = ""  # "order", "operation", "campaign", "team", "partnership", "scheme", "tool", ...
     source: str = "gazetteer"  # "gazetteer", "user" (the user's file) or "discovered"
+    formerly: list[str] = field(default_factory=list)  # its earlier names: "West Yorkshire Anti-Trafficking Network"
+    generic: list[str] = field(default_factory=list)  # descriptions that mean it here: "forensic marking" for SmartWater
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,8 @@ class Report:
     measures: list[Measure] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     discovered: list[Initiative] = field(default_factory=list)  # initiatives first found here, not in the gazetteer
-    date_source: str = ""  # "text", "filename" or "metadata.csv"
+    date_source: str = ""  # "text", "filename", "metadata.csv", "published line", ... (text.dates.DATE_EVIDENCE)
+    date_estimate: str = ""  # an undated report's year as its text gives it ("covers 2021/22" -> "2022"); never sorted on
     encoding: str = ""  # text files: the encoding they were read in ("utf-8", "cp1252", "latin-1")
 
     def heading_path(self, index: int) -> list[str]:
@@ -255,6 +259,7 @@ class Report:
             "sections": len(self.sections),
             "paragraphs": len(self.paragraphs),
             "date_source": self.date_source,
+            "date_estimate": self.date_estimate,
         }
 
     def to_dict(self) -> dict[str, Any]:

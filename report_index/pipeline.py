@@ -19,7 +19,7 @@ from .models import DocumentFacts, Report
 from .sources import read_document
 from .sources.metadata import Override
 from .structure import parse_report
-from .text.dates import date_from_filename
+from .text.dates import date_from_filename, estimated_year, evidence_rank
 
 
 def extract_report(
@@ -53,7 +53,8 @@ def complete_report(report: Report, path: Path, override: Override | None = None
     has none, else a weak date the file gives of itself (a Word document's creation date), the
     corrections of ``metadata.csv`` (``override``), the file name for a missing title."""
     fixes: dict = {"source": str(path)}
-    if not report.date:
+    if not report.date or evidence_rank(report.date_source) > evidence_rank("filename"):
+        # a "Published ..." line is weaker evidence than the file name or the document's own date
         named = date_from_filename(path.name)
         if named:
             fixes.update(date=named.isoformat(), date_source="filename")
@@ -66,6 +67,10 @@ def complete_report(report: Report, path: Path, override: Override | None = None
             fixes["title"] = override.title
         if override.body:
             fixes["body"] = override.body  # as the user wrote it: "West Yorkshire Police and Crime Panel", "HMICFRS"
+    if not fixes.get("date", report.date):
+        estimate = next(filter(None, (estimated_year(p.text) for p in report.paragraphs)), None)
+        if estimate:
+            fixes["date_estimate"] = estimate
     if not (fixes.get("title") or report.title):
         fixes["title"] = path.stem.replace("_", " ").replace("-", " ").strip()
     return replace(report, **fixes)

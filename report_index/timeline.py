@@ -70,6 +70,8 @@ class TimelineEntry:
         return {
             "report_id": self.report.id,
             "report_date": self.report.date,
+            "report_date_source": self.report.date_source,
+            "report_date_estimate": self.report.date_estimate or None,
             "report_title": self.report.title,
             "report_body": self.report.body,
             "mentioned": self.mentioned,
@@ -83,7 +85,7 @@ class TimelineEntry:
                     "via": m.via,
                     "status": m.status,
                     "figures": [
-                        {"text": f.text, "value": f.value, "unit": f.unit, "counts": f.counts, "of": f.of}
+                        {"text": f.text, "value": f.value, "unit": f.unit, "counts": f.counts, "of": f.of, "area": f.area or None}
                         for f in m.figures
                     ],
                 }
@@ -93,36 +95,52 @@ class TimelineEntry:
         }
 
 
-def summaries(reports: list[Report], initiatives: list[Initiative]) -> list[InitiativeSummary]:
-    """Every initiative mentioned in ``reports``, most mentioned first."""
-    by_id = {item.id: item for item in initiatives}
+def summaries(reports: list[Report], initiatives: list[Initiative], *, everything: bool = False) -> list[InitiativeSummary]:
+    """Every initiative mentioned in ``reports``, most mentioned first; the initiatives that are
+    one (``initiatives.identity``) counted as one, under the name kept, with the others' names
+    among its aliases. Discovered organisations (kind "organisation") are left out unless
+    ``everything``."""
+    from .initiatives.identity import identities, merged
+
+    same = identities(initiatives, reports)
+    by_id = {item.id: merged(item, initiatives, same) for item in initiatives if same.get(item.id, item.id) == item.id}
     counts: dict[str, int] = {}
     seen_in: dict[str, list[Report]] = {}
     for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
         for mention in report.mentions:
-            counts[mention.initiative] = counts.get(mention.initiative, 0) + 1
-            listed = seen_in.setdefault(mention.initiative, [])
+            key = same.get(mention.initiative, mention.initiative)
+            counts[key] = counts.get(key, 0) + 1
+            listed = seen_in.setdefault(key, [])
             if report not in listed:
                 listed.append(report)
     out = [
         InitiativeSummary(by_id[key], counts[key], seen_in[key])
         for key in counts
-        if key in by_id
+        if key in by_id and (everything or not _organisation(by_id[key]))
     ]
     return sorted(out, key=lambda s: (-s.mentions, s.initiative.name.lower()))
 
 
-def timeline(reports: list[Report], initiative: Initiative) -> list[TimelineEntry]:
+def _organisation(item: Initiative) -> bool:
+    """A discovered body rather than an initiative: left out of the list unless all are asked for."""
+    return item.source == "discovered" and item.kind == "organisation"
+
+
+def timeline(reports: list[Report], initiative: Initiative, same: dict[str, str] | None = None) -> list[TimelineEntry]:
     """Every report in date order, with its mentions of ``initiative`` (or none) and a one-line
     change against the last report before it that mentioned it. Undated reports come after the
     dated ones, apart: with no place in time they are compared with nothing, and nothing is
-    compared with them (an undated report is never taken for the newest)."""
+    compared with them (an undated report is never taken for the newest). ``same``
+    (``initiatives.identity.identities``) says which initiatives are one with it: their mentions
+    are its mentions, each keeping the name it used."""
     from .initiatives.figures import describe_change
 
+    same = same or {}
+    wanted = same.get(initiative.id, initiative.id)
     entries: list[TimelineEntry] = []
     previous: list[Mention] = []
     for report in sorted(reports, key=lambda r: chronological(r.date, r.id)):
-        mentions = [m for m in report.mentions if m.initiative == initiative.id]
+        mentions = [m for m in report.mentions if same.get(m.initiative, m.initiative) == wanted]
         entry = TimelineEntry(report, mentions)
         if mentions and report.date:
             entry.change = describe_change(previous, mentions)

@@ -404,7 +404,9 @@ def test_smartwater_in_2022(annotated):
     assert named.figures[0].text == "four of the five Districts"
     assert named.pages == [6]
     assert follow.matched == "the initiative"
-    assert follow.sentence.startswith("83% of these report the initiative")
+    # the figures' sentences are all quoted, "Over 100 victims" among them (not only the next one)
+    assert follow.sentence.startswith("Over 100 victims have now been protected in West Yorkshire. 83% of these report the initiative")
+    assert all(f.text in follow.sentence for f in follow.figures)
     assert (100.0, "", "victims", None) in figures_of(follow)
     assert (83.0, "%", "", None) in figures_of(follow)
     assert (7.0, "", "Forces", None) in figures_of(follow)

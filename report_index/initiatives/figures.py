@@ -1,11 +1,11 @@
-"""What a sentence says of an initiative: its status (planned, pilot, live, expanded, review,
-ended) from the words around the mention, the figures it gives ("over 100 victims", "83%", "four
+"""What a sentence says of an initiative: its status (planned, pilot, live, expanded, national,
+review, ended: "national" for a statutory or national scheme) from the words around the mention, the figures it gives ("over 100 victims", "83%", "four
 of the five Districts", "£2.4 m"), and how two reports' statuses and figures differ."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -18,19 +18,31 @@ from ..text.clean import fold_quotes_in_place, squash
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
     ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
+    ("national", re.compile(
+        r"\b(?:statutory (?:duty|obligation|requirement|footing|scheme)|legal requirement|placed (?:into|in) law|(?:came|come|comes|coming) into (?:force|effect)"
+        r"|(?:across |in )?all (?:police )?forces in (?:England and Wales|England|Wales|the UK)|(?:police )?forces in England and Wales"
+        r"|(?<!\bbe )(?:rolled out|implemented|introduced) (?:nationally|across (?:England and Wales|the country))|national roll[- ]?out"
+        r"|(?:implemented|introduced) in England and Wales)\b", re.I)),
     ("planned", re.compile(
-        r"\b(?:planned|planning to|plans to|bidding for|bid for|applying (?:to|for)|applied (?:to|for)|proposed|proposals? (?:to|for)"
-        r"|being drawn up|being developed|being implemented|to be (?:launched|introduced|rolled out|established|piloted)"
+        r"\b(?:planned|planning to|plans to|bidding for|bid for|(?:applying|applied) to (?!(?:the |a )?(?:\w+ )?courts?\b)|(?:applying|applied) for (?:\w+ ){0,3}?(?:funding|funds?|grants?|money|£)"
+        r"|proposed|proposals? (?:to|for)"
+        r"|being drawn up|being developed|being implemented|being introduced|to be (?:launched|introduced|rolled out|established|piloted)"
         r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
         r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
     ("expanded", re.compile(
         r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
-        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up)\b", re.I)),
-    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
+        r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up"
+        r"|(?:roll(?:ed|ing)?\s+(?:\S+\s+){0,3}?out|implement\w*|extend\w*|introduc\w*)\s+(?:\S+\s+){0,4}?(?:force|county|region|city)[- ]wide"
+        r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out)"
+        r"|now (?:operating|operates|running|runs) (?:in|across) (?:many|several|a number of|all|\w+ other))\b", re.I)),
+    ("pilot", re.compile(r"\b(?:pilot(?:s|ed|ing)?|trial(?:l?ed|l?ing)|under trial|trial (?:period|phase|basis|scheme|run|site|area)|(?:a|the) (?:\S+ )?trial of)\b", re.I)),
     ("live", re.compile(
         r"\b(?:(?:is|are|was|were|now|currently|went|gone|has gone|been|remains?)\s+(?:now\s+)?live|live (?:across|in|since|from)"
         r"|rolled out|roll-out of|launched|now established|established|ha(?:s|ve) (?:now |recently |already )?been (?:delivered|implemented|introduced|embedded)"
-        r"|business as usual|in place|up and running)\b", re.I)),
+        r"|business as usual|in place|up and running"
+        r"|(?:introduced|implemented|launched) (?:in|on|since|from) (?:\w+ ){0,2}(?:19|20)\d\d"
+        r"|(?:was|were|has been|have been) (?:set up|formed)|(?:have|has) (?:begun|developed)"
+        r"|(?:currently|now) (?:being )?(?:issued|used|provided|given|distributed|deployed|available))\b", re.I)),
     ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
     ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),
 ]
@@ -48,7 +60,8 @@ def _status_cue(text: str) -> tuple[int, str | None]:
 
 
 def find_status(text: str, at: int | None = None) -> str | None:
-    """The status the words of ``text`` give: planned, pilot, live, expanded, review, ended or None.
+    """The status the words of ``text`` give: planned, pilot, live, expanded, national, review,
+    ended or None.
 
     With ``at`` (the offset of a mention in ``text``), cues in the mention's own clause come first:
     in "The scheme was decommissioned after the X Programme went live", X is live.
@@ -271,8 +284,42 @@ def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Fig
     return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
 
 
+#: What a figure of the context counts, not the initiative's progress: crimes, incidents and
+#: complaints recorded ("67,000 complaints", "11,148 domestic abuse incidents"), as singulars.
+CONTEXT_NOUNS = {"complaint", "incident", "offence", "crime", "allegation", "instance", "investigation", "issue"}
+
+_HONORIFICS = {"her", "his", "royal", "highness", "majesty", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rt", "hon"}
+
+
+def about_initiative(figure: Figure, sentence: str = "") -> bool:
+    """Whether ``figure`` counts something an initiative did: a percentage, a sum of money or a
+    count of anything but the context (:data:`CONTEXT_NOUNS`). Never "one"
+    written as a word (a determiner: "One issue"), a name after an honorific ("0 Her Royal
+    Highness") or a number inside a web address."""
+    words = figure.text.split()
+    if not words:
+        return False
+    if any(w.lower().strip(".,") in _HONORIFICS for w in words[1:]):
+        return False
+    if figure.value == 1 and re.search(r"\bone\b", figure.text, re.I) and figure.of is None:
+        return False
+    if sentence and figure.text in sentence:
+        at = sentence.index(figure.text)
+        token = re.search(r"\S*$", sentence[:at]).group() + re.match(r"\S*", sentence[at:]).group()
+        if re.search(r"https?:|www\.|%[0-9A-Fa-f]{2}|\.(?:uk|com|org)\b|/", token):
+            return False
+    if figure.unit in ("%", "£") or not figure.counts:
+        return True
+    if _singular(figure.counts) in CONTEXT_NOUNS:
+        return False
+    # "67,000 reports of unwanted behaviour": reports of the harm, not through the initiative
+    return not (sentence and _singular(figure.counts) == "report" and re.search(re.escape(figure.text) + r"\s+of\b", sentence))
+
+
 def _singular(word: str) -> str:
     lower = word.lower()
+    if lower in ("women", "men", "children", "people"):
+        return {"women": "woman", "men": "man", "children": "child"}.get(lower, lower)
     if lower.endswith("ies") and len(lower) > 4:
         return lower[:-3] + "y"
     if lower.endswith("s") and not lower.endswith("ss"):
@@ -283,9 +330,30 @@ def _singular(word: str) -> str:
 def figure_key(figure: Figure) -> str:
     """What a figure counts, for telling whether two figures count the same thing: its unit and
     the singular of its noun ("|victim", "%|woman"); a bare percentage or sum is its unit ("%",
-    "£"); a bare number counts nothing ("")."""
+    "£"); a bare number counts nothing (""). A figure about a stated force or area is keyed by it
+    too ("|order@South Yorkshire Police"): figures of two forces are never one thing."""
     counts = _singular(figure.counts) if figure.counts else ""
-    return f"{figure.unit}|{counts}" if counts else figure.unit
+    key = f"{figure.unit}|{counts}" if counts else figure.unit
+    return f"{key}@{figure.area}" if key and figure.area else key
+
+
+_FORCE = re.compile(r"\b(?:(?:[A-Z][a-z]+|and)[ -]){0,3}[A-Z][a-z]+ (?:Police|Constabulary)\b")
+
+
+def with_areas(sentence: str, figures: list[Figure]) -> list[Figure]:
+    """``figures`` with the force each is about, when ``sentence`` names one: the nearest named
+    before the figure, else the only one the sentence names ("West Yorkshire Police: 18
+    applications (15 granted)")."""
+    forces = [(m.start(), m.group()) for m in _FORCE.finditer(sentence)]
+    if not forces:
+        return figures
+    out = []
+    for figure in figures:
+        at = sentence.find(figure.text)
+        before = [name for start, name in forces if at < 0 or start < at]
+        area = before[-1] if before else (forces[0][1] if len({n for _, n in forces}) == 1 else "")
+        out.append(replace(figure, area=area) if area else figure)
+    return out
 
 
 @dataclass(frozen=True)
@@ -397,5 +465,7 @@ def describe_change(previous: list[Mention], current: list[Mention]) -> str:
         parts.append(f"{old_status} -> {new_status}")
     elif new_status and not old_status:
         parts.append(f"now {new_status}")
-    parts.extend(str(change) for change in figure_changes(old_figures, new_figures))
+    # a bare percentage says not what it measures ("83%" of whom?): two are never one measure
+    measured = [f for f in old_figures if f.counts or f.unit != "%"], [f for f in new_figures if f.counts or f.unit != "%"]
+    parts.extend(str(change) for change in figure_changes(*measured))
     return "; ".join(parts)

@@ -21,7 +21,7 @@ from ..text.clean import fold_quotes_in_place, squash
 from ..text.slug import slug
 
 
-_FIELDS = ("name", "id", "aliases", "description", "kind")
+_FIELDS = ("name", "id", "aliases", "description", "kind", "formerly", "generic")
 
 
 def initiative_id(name: str) -> str:
@@ -59,11 +59,14 @@ def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Init
     if not isinstance(name, str) or not squash(name):
         raise ValueError(f"{where}: \"name\" is missing or empty")
     name = squash(name)
-    aliases = entry.get("aliases") or []
-    if isinstance(aliases, str):
-        aliases = aliases.split(";")
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ValueError(f"{where} ({name}): \"aliases\" must be a list of strings or a ';'-separated string")
+    lists: dict[str, list[str]] = {}
+    for key in ("aliases", "formerly", "generic"):
+        values = entry.get(key) or []
+        if isinstance(values, str):
+            values = values.split(";")
+        if not isinstance(values, list) or not all(isinstance(a, str) for a in values):
+            raise ValueError(f"{where} ({name}): \"{key}\" must be a list of strings or a ';'-separated string")
+        lists[key] = values
     for key in ("description", "kind", "id"):
         if entry.get(key) is not None and not isinstance(entry.get(key), str):
             raise ValueError(f"{where} ({name}): \"{key}\" must be a string")
@@ -71,16 +74,20 @@ def _entry_to_initiative(entry: dict[str, Any], source: str, where: str) -> Init
     if not ident:
         raise ValueError(f"{where} ({name}): the name gives no usable id (it has no letters or digits)")
     seen: set[str] = {name.lower()}
-    clean: list[str] = []
-    for alias in aliases:
-        alias = squash(alias)
-        if alias and alias.lower() not in seen:
-            seen.add(alias.lower())
-            clean.append(alias)
+    clean: dict[str, list[str]] = {}
+    for key, values in lists.items():
+        clean[key] = []
+        for alias in values:
+            alias = squash(alias)
+            if alias and alias.lower() not in seen:
+                seen.add(alias.lower())
+                clean[key].append(alias)
     return Initiative(
         id=ident,
         name=name,
-        aliases=clean,
+        aliases=clean["aliases"],
+        formerly=clean["formerly"],
+        generic=clean["generic"],
         description=squash(entry.get("description") or ""),
         kind=squash(entry.get("kind") or "").lower(),
         source=source,
@@ -187,7 +194,19 @@ def _keys(text: str) -> list[str]:
 
 
 def surfaces(initiative: Initiative) -> list[str]:
-    return [initiative.name, *initiative.aliases]
+    """Every name an initiative goes by: its name, aliases, former names and generic descriptions."""
+    return [initiative.name, *initiative.aliases, *initiative.formerly, *initiative.generic]
+
+
+def surface_kinds(initiative: Initiative) -> list[tuple[str, str]]:
+    """Each of ``surfaces`` with what a mention by it is ``via``: "name", "alias", "former name"
+    or "description" (a generic description the gazetteer lists: "forensic marking")."""
+    return (
+        [(initiative.name, "name")]
+        + [(a, "alias") for a in initiative.aliases]
+        + [(a, "former name") for a in initiative.formerly]
+        + [(a, "description") for a in initiative.generic]
+    )
 
 
 def resolve(name: str, initiatives: list[Initiative]) -> Initiative | None:

@@ -69,11 +69,11 @@ from ..models import Figure, Initiative, Mention, Paragraph, Report
 from ..text.clean import fold_quotes_in_place, squash
 from ..text.acronyms import CONNECTORS, acronym_brackets, initials_match
 from ..text.sentences import sentence_spans
-from .figures import best_status, find_figures, find_status
-from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surfaces
+from .figures import about_initiative, best_status, find_figures, find_status, with_areas
+from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surface_kinds
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
-ANNOTATOR_VERSION = "1"
+ANNOTATOR_VERSION = "2"
 
 LABEL = "INITIATIVE"
 
@@ -178,18 +178,55 @@ _QUOTE_CUES_AFTER = re.compile(r"^\W{0,2}\s*(?:campaign|consultation|initiative|
 _QUOTED = re.compile(r"(?<![\w'])'(?P<a>[A-Z][^'\n]{2,100}?)'(?!\w)|\"(?P<b>[A-Z][^\"\n]{2,100}?)\"")
 _HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][A-Za-z0-9_]{2,}")
 _CAMEL = r"^(?:[A-Z][a-z]{2,}[A-Z][A-Za-z0-9]*|[a-z]{1,3}[A-Z][a-z][A-Za-z0-9]*)$"
+#: The last words of an organisation's name: a body, not an initiative it runs.
+_ORGANISATION = re.compile(
+    r"(?:\bPolice(?:\s+Service|\s+Force)?|\bConstabulary|\bCouncil|\bTrust|\bCharity|\bFoundation|\bSociety|\bCommission"
+    r"|\bCommissioner|\bMinistry|\bDepartment|\bOffice|\bAgency|\bAuthority|\bSpecial Operations Unit|\bOrganised Crime Unit"
+    r"|\bRegional Organised Crime Unit|\bNHS(?:\s+\w+)*\s+Trust|\bUniversity|\bCollege)$"
+)
+
+#: Words that run together where an extraction lost a space ("inFebruary", "KingdomTagged"):
+#: a lower-case small word or a month or weekday on one side, or an -ed/-ing word after a capital.
+_GLUED_SMALL = {"in", "on", "of", "at", "by", "to", "for", "and", "the", "from", "with", "or", "as", "is"}
+_GLUED_DATES = {
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+
+def run_together(word: str) -> bool:
+    """Whether a camel-case ``word`` is two words an extraction ran together, not a brand:
+    "inFebruary", "KingdomTagged", "ReportMarch" are; "SmartWater", "TecSOS", "iPhone" are not."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", word)
+    if len(parts) < 2:
+        return False
+    lower = [p.lower() for p in parts]
+    if parts[0].islower() and lower[0] in _GLUED_SMALL:
+        return True
+    if any(p in _GLUED_DATES for p in lower):
+        return True
+    return any(p[:1].isupper() and len(p) > 4 and p.lower().endswith(("ed", "ing")) for p in parts[1:])
+
+
+def discovered_kind(name: str, kind: str) -> str:
+    """A discovered name's kind: "organisation" for a body (``Metropolitan Police Service``,
+    ``... NHS Foundation Trust``), else the kind its rule gave (team, unit, partnership, campaign...)."""
+    return "organisation" if _ORGANISATION.search(squash(name)) else kind
+
+
 _SURNAME = re.compile(r"^(?:Ma?c|Van|Von|De[ls]?|Di|Du|La|Le|Fitz|Mc)[A-Z]")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w&])(?P<acr>[A-Z][A-Z0-9&]{1,9})\s*\(\s*$")
 
 #: Phrases that refer back to the initiative last named. Generic ones take any initiative; typed
 #: ones ("the group") only one whose name or kind is of that type.
 _ANAPHOR = re.compile(
-    r"\b(?:the|this|that)\s+(?P<type>initiative|scheme|approach|pilot|project|programme|program|trial|campaign|service"
-    r"|toolkit|tool|guide|statement|strategy|board|group|partnership|network|forum|team|unit|hub|operation|orders?)\b"
+    r"\b(?:the|this|that)\s+(?P<type>initiative|intervention|scheme|approach|pilot|project|programme|program|trial|campaign|service"
+    r"|toolkit|tool|guide|statement|strategy|board|group|partnership|network|forum|team|unit|hub|operation|orders?"
+    r"|technology|device|devices|spray|liquid|kit|handset|phone)\b"
     r"|\bthis\s+(?P<work>work)\b",
     re.I,
 )
-_GENERIC_ANAPHORS = {"initiative", "scheme", "approach", "pilot", "project", "programme", "program", "trial", "work"}
+_GENERIC_ANAPHORS = {"initiative", "intervention", "scheme", "approach", "pilot", "project", "programme", "program", "trial", "work"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,6 +321,8 @@ def _name_part(token: Any) -> bool:
         return False
     if token.is_title or text.isdigit():
         return True
+    if text.islower() and token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).is_title and not token.nbor(-1).whitespace_:
+        return True  # the rest of a hyphenated capitalised word: "Co-ordination"
     if token.is_upper and len(text) >= 2 and any(c.isalpha() for c in text):
         return True
     return text in ("-", "&", "'s", "'") or text in CONNECTORS
@@ -305,7 +344,12 @@ def _head_type(initiative: Initiative) -> set[str]:
         types.add("campaign")
     if "toolkit" in types:
         types.add("tool")
+    if initiative.kind == "tool":  # "the spray", "this technology", "the device" for SmartWater or TecSOS
+        types |= _TOOL_WORDS
     return types
+
+
+_TOOL_WORDS = {"technology", "device", "devices", "spray", "liquid", "kit", "handset", "phone"}
 
 
 class Recogniser:
@@ -334,7 +378,7 @@ class Recogniser:
             label = f"{LABEL}||{initiative.id}"  # as spaCy's entity ruler names an id's patterns
             key = strings.add(label)
             self._ids[key] = initiative.id
-            for position, surface in enumerate(surfaces(initiative)):
+            for surface, kind in surface_kinds(initiative):
                 surface = fold_quotes_in_place(surface)
                 if is_acronym(surface):
                     for form in [surface] if surface.endswith("s") else [surface, surface + "s"]:
@@ -345,7 +389,7 @@ class Recogniser:
                     self._add_word(key, surface, plain=True)
                 else:
                     self._names.add(label, [self.nlp.make_doc(surface)])
-                self._via.setdefault((initiative.id, squash(surface).lower()), "name" if position == 0 else "alias")
+                self._via.setdefault((initiative.id, squash(surface).lower()), kind)
 
         if not Token.has_extension("ri_name_part"):
             Token.set_extension("ri_name_part", getter=_name_part)
@@ -434,7 +478,7 @@ class Recogniser:
                 candidate = _Candidate(index, span.start_char, span.end_char, text[span.start_char:span.end_char], span[0].lower_, "operation")
             else:  # BRAND
                 token = doc[start]
-                if token.lower_ in BRAND_STOPLIST or _SURNAME.match(token.text) or (start > 0 and doc[start - 1].text == "#"):
+                if token.lower_ in BRAND_STOPLIST or _SURNAME.match(token.text) or (start > 0 and doc[start - 1].text == "#") or run_together(token.text):
                     continue
                 candidate = _Candidate(index, token.idx, token.idx + len(token), token.text, "brand", "brand")
             found.append(candidate)
@@ -530,7 +574,7 @@ class Recogniser:
             group = hit.group
             initiative = discovered.setdefault(
                 hit.initiative,
-                Initiative(id=hit.initiative, name=group.canonical, kind=group.kind, source="discovered"),
+                Initiative(id=hit.initiative, name=group.canonical, kind=discovered_kind(group.canonical, group.kind), source="discovered"),
             )
             for alias in [*group.names, *group.acronyms]:
                 if alias != initiative.name and alias not in initiative.aliases:
@@ -729,7 +773,7 @@ class Recogniser:
                     region += 1
                     # one mention per initiative and sentence
                     sentence_text = squash(text[s_start:s_end])
-                    figures = find_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
+                    figures = _initiative_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     seen: dict[str, _Hit] = {}
                     for hit in named:  # the first hit by name, else the first hit
                         best = seen.get(hit.initiative)
@@ -772,8 +816,11 @@ class Recogniser:
                 for n in numbers:
                     s_start, s_end = sentences[n].start_char, sentences[n].end_char
                     figures.extend(
-                        find_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
+                        _initiative_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     )
+                # quoted from the first to the last sentence a figure comes from, as one run of the
+                # passage: "Over 100 victims have now been protected. 83% of these report ..."
+                quoted = [n for n in numbers if n == first or _initiative_figures(text[sentences[n].start_char:sentences[n].end_char])]
                 mentions.append(
                     (
                         index,
@@ -784,7 +831,7 @@ class Recogniser:
                             paragraph=paragraph.ordinal,
                             section=paragraph.section,
                             pages=list(paragraph.pages),
-                            sentence=squash(text[sentences[first].start_char:sentences[first].end_char]),
+                            sentence=squash(text[sentences[min(quoted)].start_char:sentences[max(quoted)].end_char]),
                             matched=entry["matched"],
                             via="follow-up",
                             status=status,
@@ -800,6 +847,11 @@ class Recogniser:
             previous = paragraph
         mentions.sort(key=lambda item: (item[0], item[1], item[2]))
         return [m for *_, m in mentions]
+
+
+def _initiative_figures(sentence: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
+    """The figures of a sentence that count something an initiative did (``about_initiative``)."""
+    return with_areas(sentence, [f for f in find_figures(sentence, exclude) if about_initiative(f, sentence)])
 
 
 def _clip(text: str, limit: int = 200) -> str:

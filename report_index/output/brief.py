@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 from ..compare import AlignedPair, Comparison, Side, citation_number
 from ..models import Initiative, Mention, Paragraph, Report
 from ..timeline import Timeline, TimelineEntry
+from .text import dated_as
 
 #: File extensions a brief can be written to, and the format each gives.
 FORMATS = {".md": "markdown", ".html": "html"}
@@ -177,18 +178,18 @@ def progress_blocks(initiative: Initiative, entries: list[TimelineEntry], genera
     for entry in entries:
         report = entry.report
         if not entry.mentioned:
-            rows.append([long_date(report.date), f"{report.title} ({report.body})" if report.body else report.title, "not mentioned", "", ""])
+            rows.append([dated_as(report, long_date), f"{report.title} ({report.body})" if report.body else report.title, "not mentioned", "", ""])
             continue
         statuses = ", ".join(dict.fromkeys(m.status for m in entry.mentions if m.status)) or "-"
         where = "; ".join(dict.fromkeys(_mention_place(report, m) for m in entry.mentions))
         rows.append(
-            [long_date(report.date), f"{report.title} ({report.body})" if report.body else report.title, statuses, entry.change or "-", where]
+            [dated_as(report, long_date), f"{report.title} ({report.body})" if report.body else report.title, statuses, entry.change or "-", where]
         )
     brief.table(["Date", "Report (meeting)", "Status", "Change", "Where"], rows)
 
     for entry in entries:
         report = entry.report
-        brief.h(f"{long_date(report.date)}: {report.title}" + (f" ({report.body})" if report.body else ""), 3)
+        brief.h(f"{dated_as(report, long_date)}: {report.title}" + (f" ({report.body})" if report.body else ""), 3)
         if not entry.mentioned:
             brief.p(i(f"{initiative.name} is not mentioned in this report."))
             continue

@@ -221,6 +221,23 @@ def _by_passage(mentions) -> list[list[Mention]]:
     return list(groups.values())
 
 
+#: How a timeline says where a report's date was read (``Report.date_source``).
+_DATE_FROM = {"filename": "file name", "published line": "a published/updated line"}
+
+
+def dated_as(report, show=lambda iso: iso) -> str:
+    """A report's date as a timeline shows it (``show`` writes the ISO date): with where it was
+    read when that is not the text's title block ("2024-11-27 (from a published/updated
+    line)"); an undated report's estimate only when its text gives one ("undated (about 2022,
+    estimated)")."""
+    if not report.date:
+        return f"undated (about {report.date_estimate}, estimated)" if report.date_estimate else "undated"
+    source = report.date_source
+    if not source or source == "text":
+        return show(report.date)
+    return f"{show(report.date)} (from {_DATE_FROM.get(source, 'the ' + source)})"
+
+
 def progress(found: Timeline, style: Style = PLAIN) -> str:
     initiative = found.initiative
     lines = [style.bold(initiative.name) + (f" \u2014 {initiative.description}" if initiative.description else "")]
@@ -235,7 +252,7 @@ def progress(found: Timeline, style: Style = PLAIN) -> str:
             apart = True
             lines += [style.bold("Undated (their place in time is unknown: not compared with the others)"), ""]
         meeting = f" ({report.body})" if report.body else ""
-        lines.append(style.fg(f"{report.date or 'undated'}  {report.title}{meeting}", "cyan"))
+        lines.append(style.fg(f"{dated_as(report)}  {report.title}{meeting}", "cyan"))
         if not entry.mentioned:
             lines += ["  not mentioned", ""]
             continue
@@ -249,7 +266,10 @@ def progress(found: Timeline, style: Style = PLAIN) -> str:
             statuses = list(dict.fromkeys(m.status for m in group if m.status))
             status = f"[{', '.join(statuses)}] " if statuses else ""
             follow = " (follow-up)" if all(m.via == "follow-up" for m in group) else ""
-            lines.append(f"  {status}{where}{follow}:")
+            # the name the report used when it is not the initiative's own: "as “WYATN”"
+            used = [m.matched for m in group if m.via != "follow-up" and m.matched.casefold() != initiative.name.casefold()]
+            named = f" as {', '.join(dict.fromkeys(f'“{u}”' for u in used))}" if used else ""
+            lines.append(f"  {status}{where}{follow}{named}:")
             lines += [f"    \u201c{mention.sentence}\u201d" for mention in group[:MAX_SENTENCES]]
             if len(group) > MAX_SENTENCES:
                 lines.append(f"    (and {len(group) - MAX_SENTENCES} more sentence(s) in this passage)")

@@ -28,6 +28,7 @@ from .labels import (
     plausible_next,
 )
 from ..sources.tables import column_titles, key_value_lines, table_lines
+from ..text.dates import heading_date, published_line
 from .title_block import FRONT_MATTER_KEYS, KEY_VALUE, SMALL_WORDS, date_line, read_front_matter
 
 _MONTH_START = re.compile(
@@ -410,19 +411,31 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
         if report.paragraphs or not report.sections:
             break
     if not report.date:
-        # a line that is a date and nothing else, near the top and before the numbered
-        # paragraphs start: never a date in a sentence or a data period ("covers 27 November
-        # 2024 to 31 March 2025", "2019/20")
-        for block in body_blocks[:15]:
-            if not isinstance(block, TextLine):
-                continue
-            found = date_line(block.text)
-            if found:
-                return replace(report, date=found.isoformat(), date_source="text")
-            number = NUMBER_LABEL.match(block.text)
-            if number and not _MONTH_START.match(number.group("rest")):
-                break
+        found, source = _date_near_top(blocks)
+        if found:
+            return replace(report, date=found.isoformat(), date_source=source)
     return report
+
+
+def _date_near_top(blocks: list) -> tuple:
+    """The report's date from its first lines when no title block gave one, and where it was
+    read: a line that is a date and nothing else, or a title's or dateline's date ("...
+    meeting (24 Nov 2014)", "WAKEFIELD (UK) 11th March 2015"), as "text"; else a "Published
+    ..." / "Updated ..." line, as "published line" (the weakest evidence: see
+    ``text.dates.DATE_EVIDENCE``). Never a date in a sentence or a data period ("covers 27
+    November 2024 to 31 March 2025", "2019/20"). The search stops where numbered paragraphs start."""
+    published = None
+    for block in blocks[:15]:
+        if not isinstance(block, TextLine):
+            continue
+        found = date_line(block.text) or heading_date(block.text)
+        if found:
+            return found, "text"
+        published = published or published_line(block.text)
+        number = NUMBER_LABEL.match(block.text)
+        if number and not _MONTH_START.match(number.group("rest")):
+            break
+    return (published, "published line") if published else (None, "")
 
 
 def _upcoming_numbers(blocks: list) -> list[list[tuple[int, ...]]]:
