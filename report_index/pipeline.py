@@ -68,6 +68,7 @@ def complete_report(report: Report, path: Path, override: Override | None = None
         if override.body:
             fixes["body"] = override.body  # as the user wrote it: "West Yorkshire Police and Crime Panel", "HMICFRS"
     if not fixes.get("date", report.date):
+        fixes["date_source"] = "none"  # undated: no date in the text, the file name, the file's metadata or metadata.csv
         estimate = next(filter(None, (estimated_year(p.text) for p in report.paragraphs)), None)
         if estimate:
             fixes["date_estimate"] = estimate

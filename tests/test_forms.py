@@ -244,7 +244,7 @@ def test_undated_web_page_is_undated_in_the_report(tmp_path):
     path = tmp_path / "scrutiny.html"
     path.write_text(PAGE.format(title="Scrutiny | Anyshire Council", head="", body=""), encoding="utf-8")
     report = extract_report(path, path.read_bytes())
-    assert (report.date, report.date_source) == (None, "")
+    assert (report.date, report.date_source) == (None, "none")
     assert report.title == "Scrutiny of the Commissioner"
     assert not any("Footer text" in p.text or "Home" == p.text for p in report.paragraphs)
 

@@ -138,7 +138,7 @@ def test_undated_pages_are_shown_apart_with_an_estimate_only_when_the_text_gives
     out = result.output
     assert out.index("2018-07-04 (from a published/updated line)") < out.index("2023-11-27") < out.index("Undated") < out.index("about 2022, estimated")
     data = json.loads(CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "progress", "SmartWater", "--json"]).output)
-    assert [e["report_date_source"] for e in data["timeline"]] == ["published line", "published line", "", ""]
+    assert [e["report_date_source"] for e in data["timeline"]] == ["published line", "published line", "none", "none"]
     assert [e["report_date_estimate"] for e in data["timeline"]][2:] == [None, "2022"]
     brief = tmp_path / "smartwater.md"
     result = CliRunner().invoke(main, ["--index", str(tmp_path / "index"), "progress", "SmartWater", "--output", str(brief)])

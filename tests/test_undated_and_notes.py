@@ -101,6 +101,9 @@ def test_reports_lists_undated_reports_apart_and_compare_says_which_is_undated(t
     assert "B is undated: which came first is not known" in compared.output
     shown = CliRunner().invoke(main, [*index, "show", ids["undated.txt"]]).output
     assert "Date:      undated" in shown
+    assert {Path(r.source).name: r.date_source for r in load_reports(tmp_path / "index")} == {
+        "2023-01-10_rural.txt": "filename", "undated.txt": "none",
+    }
 
 
 def _report(report_id: str, date: str | None, trend: str, value: float) -> Report:

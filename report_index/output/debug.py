@@ -264,7 +264,7 @@ def _report(trace: FileTrace) -> list[str]:
     pages = "-" if report.page_count is None else str(report.page_count)
     return [
         f"title      {report.title or '-'}  (from {report.title_source})",
-        f"date       {report.date or '-'}" + (f"  (from {report.date_source})" if report.date_source else "  (none found)"),
+        f"date       {report.date or '-'}" + (f"  (from {report.date_source})" if report.date_source not in ("", "none") else "  (none found)"),
         f"body       {report.body or '-'}",
         f"author     {_with_role(report.author, report.author_role)}",
         f"report of  {_with_role(report.report_of, report.report_of_role)}",
