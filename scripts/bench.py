@@ -270,7 +270,7 @@ def seed_sentences(folder: Path = SEEDS) -> tuple[list[str], list[str]]:
 
 def scale_passages(count: int, seed: int = 19):
     """``count`` passages, deterministic: one to four sentences of the seed reports, some spliced
-    from two sentences, with generated names inserted. The names' ranks are Zipfian with an open
+    from two sentences, with generated names inserted between lower-case words. The names' ranks are Zipfian with an open
     tail (Pareto), so that the vocabulary grows with the corpus as a real one does."""
     import random
 
@@ -285,8 +285,11 @@ def scale_passages(count: int, seed: int = 19):
                 words = sentence.split()
                 sentence = " ".join(words[: rng.randint(3, len(words))] + other[rng.randint(0, len(other) - 3):])
             words = sentence.rstrip(".").split()
-            for _ in range(rng.choices((0, 1, 2, 3), weights=(3, 4, 2, 1))[0]):
-                words.insert(rng.randrange(len(words) + 1), generated_name(int(3 * rng.paretovariate(0.75)) - 2))
+            # between two lower-case words, so that a name never splits a name ("Domestic Abuse Protection Orders")
+            gaps = [i for i in range(1, len(words)) if words[i - 1].islower() and words[i].islower()]
+            places = sorted((rng.choice(gaps) for _ in range(rng.choices((0, 1, 2, 3), weights=(3, 4, 2, 1))[0] if gaps else 0)), reverse=True)
+            for place in places:
+                words.insert(place, generated_name(int(3 * rng.paretovariate(0.75)) - 2))
             parts.append(" ".join(words) + ".")
         yield " ".join(parts)
 
@@ -435,7 +438,29 @@ def measure_engine(name: str, index: Path, rounds: int) -> None:
     print(json.dumps({"open_s": open_s, "times": times, "rss_mb": rss}))
 
 
-def bench_scale(sizes: list[int], rounds: int, engines: list[str]) -> None:
+def build_scale(folder: Path, count: int, engines: list[str]) -> tuple:
+    """Write the reports, ingest them with ``report-index ingest`` and build the other engines'
+    indexes in ``folder``: (reports, ingest seconds, ingest peak RSS MB, index MB, build seconds by engine)."""
+    texts = folder / "texts"
+    texts.mkdir(parents=True)
+    print(f"{count} passages: writing reports ...", file=sys.stderr)
+    reports = write_scale_reports(texts, count)
+    index = folder / "index"
+    print(f"{count} passages: report-index ingest ...", file=sys.stderr)
+    ingest_s, ingest_rss = run(ingest_command(texts, index))
+    shutil.rmtree(texts)
+    size_mb = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 1e6
+    builds = {"report-index": ingest_s}
+    print(f"{count} passages: FTS5 ...", file=sys.stderr)
+    builds["fts5"] = build_fts5(folder / "fts5.db", count)
+    if "tantivy" in engines:
+        print(f"{count} passages: tantivy ...", file=sys.stderr)
+        (folder / "tantivy").mkdir()
+        builds["tantivy"] = build_tantivy(folder / "tantivy", count)
+    return reports, ingest_s, ingest_rss, size_mb, builds
+
+
+def bench_scale(sizes: list[int], rounds: int, engines: list[str], keep: Path | None = None) -> None:
     import importlib.util
     import json
 
@@ -446,24 +471,17 @@ def bench_scale(sizes: list[int], rounds: int, engines: list[str]) -> None:
     results: dict[int, dict] = {}
     for count in sizes:
         with tempfile.TemporaryDirectory(prefix="report-index-scale-") as tmp:
-            tmp_path = Path(tmp)
-            texts = tmp_path / "texts"
-            texts.mkdir()
-            print(f"{count} passages: writing reports ...", file=sys.stderr)
-            reports = write_scale_reports(texts, count)
+            tmp_path = keep / str(count) if keep else Path(tmp)
+            built = tmp_path / "built.json"
+            if built.exists():  # --keep: the indexes (and their build figures) of an earlier run
+                print(f"{count} passages: the indexes kept in {tmp_path}", file=sys.stderr)
+                reports, ingest_s, ingest_rss, size_mb, builds = json.loads(built.read_text())
+            else:
+                shutil.rmtree(tmp_path, ignore_errors=True)
+                reports, ingest_s, ingest_rss, size_mb, builds = build_scale(tmp_path, count, engines)
+                built.write_text(json.dumps([reports, ingest_s, ingest_rss, size_mb, builds]))
             index = tmp_path / "index"
-            print(f"{count} passages: report-index ingest ...", file=sys.stderr)
-            ingest_s, ingest_rss = run(ingest_command(texts, index))
-            shutil.rmtree(texts)
-            size_mb = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 1e6
             paths = {"report-index": index, "whoosh": index, "fts5": tmp_path / "fts5.db", "tantivy": tmp_path / "tantivy"}
-            builds = {"report-index": ingest_s}
-            print(f"{count} passages: FTS5 ...", file=sys.stderr)
-            builds["fts5"] = build_fts5(paths["fts5"], count)
-            if "tantivy" in engines:
-                print(f"{count} passages: tantivy ...", file=sys.stderr)
-                paths["tantivy"].mkdir()
-                builds["tantivy"] = build_tantivy(paths["tantivy"], count)
             row: dict = {"reports": reports, "ingest_s": ingest_s, "ingest_rss": ingest_rss, "index_mb": size_mb, "engines": {}}
             for engine in engines:
                 print(f"{count} passages: queries, {engine} ...", file=sys.stderr)
@@ -533,13 +551,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="Search at scale instead: N passages recombined from the seed reports (repeatable: --passages 100000 --passages 1000000).")
     parser.add_argument("--rounds", type=int, default=3, help="Timed rounds of the scale queries (after one untimed).")
     parser.add_argument("--engines", default="report-index,whoosh,fts5,tantivy", help="Engines of the scale benchmark (comma-separated).")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="Keep the scale benchmark's indexes in DIR/N and use them again in later runs (their build figures too).")
     parser.add_argument("--measure", nargs=2, metavar=("ENGINE", "INDEX"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         measure_engine(args.measure[0], Path(args.measure[1]), args.rounds)
         return
     if args.passages:
-        bench_scale(args.passages, args.rounds, args.engines.split(","))
+        bench_scale(args.passages, args.rounds, args.engines.split(","), args.keep)
         return
     if args.pdfs:
         bench_pdfs(args.pdfs)

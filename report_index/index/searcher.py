@@ -25,6 +25,7 @@ from ..errors import QueryError
 from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
+from .counting import matching_docs
 from .schema import analyzer
 from .store import index_signature, open_index
 
@@ -215,10 +216,13 @@ class Searcher:
         while isinstance(positive, AndNot):
             deny = deny | _matching(searcher, positive.b)
             positive = positive.a
-        results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=False)
+        # optimize: Whoosh skips the posting blocks (and the words of an OR) whose stored maxima say
+        # they cannot reach the page: the same passages and scores (tests/test_ranking_differential.py)
+        results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=True)
         total = results.scored_length()
         if total >= pool:  # more than the page: count them all
-            total = sum(1 for doc in _matching(searcher, positive) if (allow is None or doc in allow) and doc not in deny)
+            found = _matching(searcher, positive) - deny
+            total = len(found & allow if allow is not None else found)
         return Matches(parsed, results, total)
 
     def hits(self, matches: Matches, order: list[int] | None = None) -> list[Hit]:
@@ -402,9 +406,7 @@ def _matched_pages(text: str, pages: list[int], offsets: list[int], results) -> 
 
 
 def _matching(searcher, query) -> set[int]:
-    """Every document ``query`` matches. For "a NOT b", a's documents less b's: Whoosh's
-    ``docs_for_query`` can count one more per segment (an AndNotMatcher built with b behind a's
-    first document does not check that document)."""
-    if isinstance(query, AndNot):
-        return _matching(searcher, query.a) - _matching(searcher, query.b)
-    return set(searcher.docs_for_query(query))
+    """Every document ``query`` matches, read from the postings a block at a time (``counting``).
+    For "a NOT b", a's documents less b's: Whoosh's ``docs_for_query`` can count one more per
+    segment (an AndNotMatcher built with b behind a's first document does not check that document)."""
+    return matching_docs(searcher, query)
