@@ -18,6 +18,7 @@ above zero.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -321,3 +322,29 @@ def test_counting_from_the_blocks_is_whooshs_count(many_blocks, searcher):
         for text, _ in QUERY_LIST:
             query = parse_query(s.schema, text)
             assert matching_docs(s, query) == _matching(s, query), text
+
+
+@pytest.mark.slow
+def test_a_phrase_skipping_blocks_stops_only_on_the_phrase(many_blocks):
+    """Whoosh's phrase matcher, skipping the blocks that cannot reach the page, stopped on the
+    first passage of the next block that holds the words, phrase or not (so a passage without
+    the phrase could be ranked); the index layer makes it go on to the next passage with the phrase."""
+    import report_index.index.searcher  # noqa: F401 - the layer that mends the phrase matcher
+    from whoosh.query import Phrase
+
+    _, searcher = many_blocks
+    skips = 0
+    for leaf, _ in searcher.leaf_searchers():
+        for words, share in itertools.product((["domest", "abus"], ["protect", "order"], ["polic", "crime"], ["crime", "polic"], ["panel", "safeguard"]), (0.6, 0.9, 0.99)):
+            matcher = Phrase("text", words, slop=1).matcher(leaf)
+            if not matcher.is_active():
+                continue
+            threshold = matcher.max_quality() * share
+            while matcher.is_active():
+                moved = matcher.skip_to_quality(threshold)
+                if not matcher.is_active():
+                    break
+                skips += moved
+                assert matcher._get_spans(), (words, matcher.id())
+                matcher.next()
+    assert skips > 5

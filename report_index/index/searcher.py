@@ -19,6 +19,7 @@ from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
+from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.searching import Results
 
 from ..errors import QueryError
@@ -43,6 +44,18 @@ def weighting() -> scoring.BM25F:
     """The ranking every search uses: BM25F, headings with less length normalisation."""
     return scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
 
+
+def _span_skip_to_quality(self, minquality: float) -> int:
+    """A phrase's matcher skipping the blocks that cannot reach the page. Whoosh's span matchers
+    inherit this from ``WrappingMatcher``, which moves the words' matcher to the next good block
+    and stops there, on a passage that may hold the words but not the phrase (and that would then
+    be ranked); like ``next`` and ``skip_to``, it must go on to a passage that holds the phrase."""
+    skipped = self.child.skip_to_quality(minquality)
+    self._find_next()
+    return skipped
+
+
+SpanWrappingMatcher.skip_to_quality = _span_skip_to_quality
 
 _REPORT_DOCUMENTS = Term("kind", "report")
 _MARK_START = "\ue000"
