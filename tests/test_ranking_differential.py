@@ -348,3 +348,19 @@ def test_a_phrase_skipping_blocks_stops_only_on_the_phrase(many_blocks):
                 assert matcher._get_spans(), (words, matcher.id())
                 matcher.next()
     assert skips > 5
+
+
+def test_field_lengths_read_once_are_whooshs(index_dir):
+    """The scorers' field lengths, read once a segment as bytes, are Whoosh's ``doc_field_length``
+    for every document (passages and reports) of every segment."""
+    from report_index.index.searcher import _field_lengths
+
+    with open_index(index_dir).searcher() as s:
+        for leaf, _ in s.leaf_searchers():
+            reader = leaf.reader()
+            for field in ("text", "heading"):
+                lengths = _field_lengths(reader, field)
+                assert lengths is not None
+                assert [lengths(d) for d in range(reader.doc_count_all())] == [
+                    reader.doc_field_length(d, field, 1) for d in range(reader.doc_count_all())
+                ]

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.searching import Results
@@ -40,9 +42,43 @@ SNIPPET_CHARS = 320
 OPEN_INDEXES = 4
 
 
+class _BM25F(scoring.BM25F):
+    """Whoosh's BM25F, whose scorers read a passage's field length from the segment's lengths
+    loaded once as bytes, not through Whoosh's column reader (a file read and an unpack) for
+    every passage scored: the same lengths, so the same scores."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if type(scorer) is scoring.BM25FScorer:
+            lengths = _field_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths
+        return scorer
+
+
+#: Whoosh's length of each length byte; 0 (no length) gives None, as ``doc_field_length`` does.
+_BYTE_LENGTHS = (None, *(byte_to_length(b) for b in range(1, 256)))
+
+
+def _field_lengths(reader, fieldname: str):
+    """``docnum -> field length`` of a segment, as ``reader.doc_field_length`` gives it, from the
+    segment's one-byte lengths read once (kept on the reader); None when they are not one byte a
+    document (then Whoosh's own reading is used)."""
+    cache = reader.__dict__.setdefault("_report_index_lengths", {})
+    if fieldname not in cache:
+        cache[fieldname] = None
+        perdoc = getattr(reader, "_perdoc", None)
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+        if column is not None and getattr(column, "_typecode", None) == "B" and column._fixedlen == 1:
+            data = column._dbfile.get(column._basepos, column._count)
+            data += column._defaultbytes * (column._doccount - column._count + 1)
+            cache[fieldname] = lambda docnum, data=data, lengths=_BYTE_LENGTHS: lengths[data[docnum]]
+    return cache[fieldname]
+
+
 def weighting() -> scoring.BM25F:
     """The ranking every search uses: BM25F, headings with less length normalisation."""
-    return scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
+    return _BM25F(B=0.75, K1=1.2, heading_B=0.3)
 
 
 def _span_skip_to_quality(self, minquality: float) -> int:
