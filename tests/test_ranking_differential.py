@@ -314,12 +314,15 @@ def test_many_blocks_rank_as_whoosh_scoring_every_match(many_blocks):
 
 @pytest.mark.slow
 def test_counting_from_the_blocks_is_whooshs_count(many_blocks, searcher):
-    """``counting.matching_docs`` (a word's documents read a block at a time, combined as sets)
-    gives what Whoosh's matchers give, on both indexes (this one with deleted passages)."""
+    """``counting.matching_docs`` (a word's documents read a block at a time, combined as sets;
+    a phrase's positions read for the passages holding all its words) gives what Whoosh's
+    matchers give, on both indexes (this one with deleted passages), phrases that repeat a word
+    included."""
     from report_index.index.counting import matching_docs
 
+    repeated = ['"police police"', '"crime police crime"~2', '"domestic abuse domestic"~4', '"the police"', 'heading:"hate crime"']
     for s in (many_blocks[1], searcher):
-        for text, _ in QUERY_LIST:
+        for text in [t for t, _ in QUERY_LIST] + repeated:
             query = parse_query(s.schema, text)
             assert matching_docs(s, query) == _matching(s, query), text
 
