@@ -9,6 +9,7 @@ one table: each figure beside its baseline, the target and PASS/FAIL.
     python scripts/bench.py --quick         # small sizes, a smoke run of a minute or two
     python scripts/bench.py --reports 50 --paragraphs 20000
     python scripts/bench.py --pdfs DIR      # real PDFs instead: reading and ingest beside pdfplumber
+    python scripts/bench.py --passages 100000 [--passages 1000000] [--keep DIR]   # search at scale (below)
 
 Baselines: pdfplumber ``extract_text()`` for ingest, a default Whoosh writer for the index build,
 SQLite FTS5 (porter) for queries, bare ``python -c "import click"`` for start-up.
@@ -19,6 +20,14 @@ structure, initiatives, indexing, commit, exit) over every generated PDF, with o
 "index build" gives the same documents to Whoosh's default writer and to the ingest's writers
 (``workers.index_documents``: a segment a core). Queries are ``search.search`` in this process;
 the command and cold-start rows run ``python -m report_index search``.
+
+With ``--passages N`` only search is measured, at each N: passages recombined from the seed
+reports' sentences with generated names of Zipfian ranks (``scale_passages``), written as text
+reports and ingested with ``report-index ingest`` (time and peak RSS), then indexed by SQLite
+FTS5 (porter) and, when it is installed, tantivy; each engine then answers ``SCALE_QUERIES`` in
+a process of its own (``--measure``), index kept open, top 10 with snippets: its open time, p50
+and p95 and peak RSS are printed beside the targets, with the whole ``report-index search``
+command. ``--keep DIR`` keeps the indexes (and their build figures) in DIR/N for later runs.
 
 With ``--pdfs DIR`` nothing is generated and only reading is timed, on every PDF under DIR, all in
 this process and in this order: pdfplumber ``extract_text()`` on every page of every file (the
