@@ -18,8 +18,11 @@ from ..errors import IndexBusyError, IndexMissingError, SchemaMismatchError
 from ..models import Report, chronological
 from .files import CATALOGUE_FILE, INDEX_NAME, META_FILE, user_gazetteer_files
 from .lock import busy_message
+from .mapped import read_segments_in_place
 from .schema import SCHEMA_VERSION, build_schema
 from .writer import writer_class
+
+read_segments_in_place()  # segments read from the map, not copied into memory (``mapped``)
 
 
 # --------------------------------------------------------------------------------------------
