@@ -116,7 +116,8 @@ def open_or_create(index_dir: Path):
 #: What the ingest's own writer may hold of postings before spilling them to disk (Whoosh's
 #: estimate, in MB). It merges the small segments at each commit, and the merged postings go
 #: through Whoosh's sorting pool. Ingesting 100,000 passages (``scripts/bench.py --passages``)
-#: peaked at 671 MB with 256 and at 504 MB with 96; with 256 the ingest's own process held
+#: peaked at 671 MB with 256 and at 504 MB with 96 while segments were still copied into memory
+#: when opened (``mapped``), at 309 MB with 96 since; with 256 the ingest's own process held
 #: 542 MB by 180,000 passages of a million.
 MERGE_POOL_MB = 96
 
