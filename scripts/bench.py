@@ -9,6 +9,7 @@ one table: each figure beside its baseline, the target and PASS/FAIL.
     python scripts/bench.py --quick         # small sizes, a smoke run of a minute or two
     python scripts/bench.py --reports 50 --paragraphs 20000
     python scripts/bench.py --pdfs DIR      # real PDFs instead: reading and ingest beside pdfplumber
+    python scripts/bench.py --passages 100000 [--passages 1000000] [--keep DIR]   # search at scale (below)
 
 Baselines: pdfplumber ``extract_text()`` for ingest, a default Whoosh writer for the index build,
 SQLite FTS5 (porter) for queries, bare ``python -c "import click"`` for start-up.
@@ -19,6 +20,14 @@ structure, initiatives, indexing, commit, exit) over every generated PDF, with o
 "index build" gives the same documents to Whoosh's default writer and to the ingest's writers
 (``workers.index_documents``: a segment a core). Queries are ``search.search`` in this process;
 the command and cold-start rows run ``python -m report_index search``.
+
+With ``--passages N`` only search is measured, at each N: passages recombined from the seed
+reports' sentences with generated names of Zipfian ranks (``scale_passages``), written as text
+reports and ingested with ``report-index ingest`` (time and peak RSS), then indexed by SQLite
+FTS5 (porter) and, when it is installed, tantivy; each engine then answers ``SCALE_QUERIES`` in
+a process of its own (``--measure``), index kept open, top 10 with snippets: its open time, p50
+and p95 and peak RSS are printed beside the targets, with the whole ``report-index search``
+command. ``--keep DIR`` keeps the indexes (and their build figures) in DIR/N for later runs.
 
 With ``--pdfs DIR`` nothing is generated and only reading is timed, on every PDF under DIR, all in
 this process and in this order: pdfplumber ``extract_text()`` on every page of every file (the
@@ -36,6 +45,7 @@ import argparse
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -220,6 +230,323 @@ def bench_pdfs(folder: Path, limit: float = 120.0, slow: int = 20) -> None:
             print(f"(and {len(slower) - slow} more)")
 
 
+# --------------------------------------------------------------------------------------------
+# Search at scale (--passages N): report-index beside SQLite FTS5 and tantivy, same passages
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+#: The queries of the scale benchmark: rare names, common words, two- and three-word queries,
+#: AND, OR, NOT and phrases. ``{name:R}`` is the generated name of rank R (its frequency falls
+#: with R, so the same rank is about as rare at any scale).
+SCALE_QUERIES = [
+    "SmartWater", "DAPO", "TecSOS", "{name:40}", "{name:300}",
+    "police", "safeguarding", "victims", "training", "partnership",
+    "stalking orders", "domestic abuse victims", "mental health support", "child sexual exploitation",
+    "{name:5} partnership",
+    "police AND training", "domestic AND abuse AND referrals", "safeguarding AND SmartWater",
+    "stalking OR harassment", "stalking NOT orders",
+    '"Stalking Protection Orders"', '"domestic abuse"', '"West Yorkshire Police"', '"mental health" support',
+]
+_SYLLABLES = [c + v for c in "bdfghklmnprstvwz" for v in "aeiou"]
+
+
+def generated_name(rank: int) -> str:
+    """The generated word of ``rank`` (1, 2, ...): a place- or surname-like word, two syllables or more."""
+    parts = []
+    rank += len(_SYLLABLES) + 1  # at least two syllables
+    while rank:
+        rank, digit = divmod(rank, len(_SYLLABLES))
+        parts.append(_SYLLABLES[digit])
+    return "".join(parts).capitalize() + "ton"
+
+
+def seed_sentences(folder: Path = SEEDS) -> tuple[list[str], list[str]]:
+    """The sentences (six words or more) and the capitals headings of the seed reports."""
+    import re
+
+    sentences, headings = [], []
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = re.sub(r"^\s*[\d.]+\s+|^[a-z]\)\s+|^[•*-]\s*", "", line.strip()).replace("**", "").replace("\t", " ")
+            if line.isupper() and 2 <= len(line.split()) <= 8:
+                headings.append(line)
+                continue
+            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line):
+                words = [w for w in sentence.split() if not re.fullmatch(r"\d+(\.\d+)*\.?|[a-z]\)|[•*-]", w)]
+                if len(words) >= 6:
+                    sentences.append(" ".join(words))
+    return sentences, headings
+
+
+def scale_passages(count: int, seed: int = 19):
+    """``count`` passages, deterministic: one to four sentences of the seed reports, some spliced
+    from two sentences, with generated names inserted between lower-case words. The names' ranks are Zipfian with an open
+    tail (Pareto), so that the vocabulary grows with the corpus as a real one does."""
+    import random
+
+    sentences, _ = seed_sentences()
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.choices((1, 2, 3, 4), weights=(3, 4, 2, 1))[0]):
+            sentence = rng.choice(sentences)
+            if rng.random() < 0.4:  # the start of one sentence, the end of another
+                other = rng.choice(sentences).split()
+                words = sentence.split()
+                sentence = " ".join(words[: rng.randint(3, len(words))] + other[rng.randint(0, len(other) - 3):])
+            words = sentence.rstrip(".").split()
+            # between two lower-case words, so that a name never splits a name ("Domestic Abuse Protection Orders")
+            gaps = [i for i in range(1, len(words)) if words[i - 1].islower() and words[i].islower()]
+            places = sorted((rng.choice(gaps) for _ in range(rng.choices((0, 1, 2, 3), weights=(3, 4, 2, 1))[0] if gaps else 0)), reverse=True)
+            for place in places:
+                words.insert(place, generated_name(int(3 * rng.paretovariate(0.75)) - 2))
+            parts.append(" ".join(words) + ".")
+        yield " ".join(parts)
+
+
+def write_scale_reports(folder: Path, count: int, per_report: int = 100) -> int:
+    """Text reports of ``per_report`` numbered passages (``scale_passages``) under capitals
+    headings, ten passages a section; returns the number of reports."""
+    import random
+
+    _, headings = seed_sentences()
+    rng = random.Random(7)
+    passages = scale_passages(count)
+    reports = 0
+    for start in range(0, count, per_report):
+        date = f"{2014 + reports % 11}-{1 + reports % 12:02d}-{1 + reports % 28:02d}"
+        lines = [f"Police and Crime Panel {reports}", "", date, "", f"SUBJECT: Safeguarding report {reports}", ""]
+        for number in range(min(per_report, count - start)):
+            if number % 10 == 0:
+                lines += [f"{1 + number // 10}. {rng.choice(headings)}", ""]
+            lines += [f"{1 + number // 10}.{1 + number % 10} {next(passages)}", ""]
+        (folder / f"{date}_panel-{reports:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+        reports += 1
+    return reports
+
+
+def resolve_query(query: str) -> str:
+    import re
+
+    return re.sub(r"\{name:(\d+)\}", lambda m: generated_name(int(m.group(1))), query)
+
+
+def fts5_query(query: str) -> str:
+    """The same query in FTS5's syntax: words not joined by AND are OR'd, as report-index reads them."""
+    import re
+
+    parts = re.findall(r'"[^"]*"|\(|\)|\S+', query)
+    out: list[str] = []
+    for part in parts:
+        if part in ("AND", "OR", "NOT"):
+            out.append(part)
+            continue
+        if out and out[-1] not in ("AND", "OR", "NOT"):
+            out.append("OR")
+        out.append(part if part.startswith('"') else f'"{part}"')
+    return " ".join(out)
+
+
+def build_fts5(path: Path, count: int) -> float:
+    start = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter')")
+    passages = scale_passages(count)
+    while chunk := [(text,) for _, text in zip(range(10_000), passages)]:
+        db.executemany("INSERT INTO p VALUES (?)", chunk)
+    db.commit()
+    db.close()
+    return time.perf_counter() - start
+
+
+def build_tantivy(path: Path, count: int) -> float:
+    import tantivy
+
+    start = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("text", stored=True, tokenizer_name="en_stem", index_option="position")
+    index = tantivy.Index(builder.build(), path=str(path))
+    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    for text in scale_passages(count):
+        writer.add_document(tantivy.Document(text=text))
+    writer.commit()
+    writer.wait_merging_threads()
+    return time.perf_counter() - start
+
+
+def _engine(name: str, index: Path):
+    """(open, search) for one engine: ``search(query)`` gives the top 10 with snippets."""
+    if name in ("report-index", "whoosh"):
+        from report_index.index.searcher import open_searcher
+        from report_index.search.run import search as ri_search
+
+        if name == "report-index":
+            return (lambda: open_searcher(index)), (lambda q: ri_search(index, q, limit=10))
+
+        def whoosh_search(q, opened=[]):
+            from whoosh.query import Term
+            from report_index.index.searcher import _MarkFormatter
+
+            if not opened:
+                opened.append(open_searcher(index))
+            s = opened[0]
+            results = s.searcher.search(s.parse(q), limit=10, mask=Term("kind", "report"), optimize=False)
+            results.formatter = _MarkFormatter()
+            return [hit.highlights("text", top=2) for hit in results]
+
+        return (lambda: open_searcher(index)), whoosh_search
+    if name == "fts5":
+        db: list = []
+
+        def fts_open():
+            db.append(sqlite3.connect(index))
+
+        def fts_search(q):
+            return db[0].execute(
+                "SELECT rowid, snippet(p, 0, '**', '**', '…', 40) FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10",
+                (fts5_query(q),)).fetchall()
+
+        return fts_open, fts_search
+    if name == "tantivy":
+        import tantivy
+
+        state: dict = {}
+
+        def t_open():
+            state["index"] = tantivy.Index.open(str(index))
+            state["searcher"] = state["index"].searcher()
+
+        def t_search(q):
+            ix, searcher = state["index"], state["searcher"]
+            query = ix.parse_query(q, ["text"])
+            generator = tantivy.SnippetGenerator.create(searcher, query, ix.schema, "text")
+            return [generator.snippet_from_doc(searcher.doc(address)).to_html() for _, address in searcher.search(query, 10).hits]
+
+        return t_open, t_search
+    raise SystemExit(f"unknown engine {name}")
+
+
+def measure_engine(name: str, index: Path, rounds: int) -> None:
+    """In a process of its own: open the index, run each query once untimed, then ``rounds``
+    times timed; print JSON with the open time, the latencies (ms, by query) and the peak RSS."""
+    import json
+
+    opener, searcher = _engine(name, index)
+    start = time.perf_counter()
+    opener()
+    open_s = time.perf_counter() - start
+    queries = [resolve_query(q) for q in SCALE_QUERIES]
+    for query in queries:
+        searcher(query)
+    times: dict[str, list[float]] = {q: [] for q in queries}
+    for _ in range(rounds):
+        for query in queries:
+            start = time.perf_counter()
+            searcher(query)
+            times[query].append((time.perf_counter() - start) * 1000)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"open_s": open_s, "times": times, "rss_mb": rss}))
+
+
+def build_scale(folder: Path, count: int, engines: list[str]) -> tuple:
+    """Write the reports, ingest them with ``report-index ingest`` and build the other engines'
+    indexes in ``folder``: (reports, ingest seconds, ingest peak RSS MB, index MB, build seconds by engine)."""
+    texts = folder / "texts"
+    texts.mkdir(parents=True)
+    print(f"{count} passages: writing reports ...", file=sys.stderr)
+    reports = write_scale_reports(texts, count)
+    index = folder / "index"
+    print(f"{count} passages: report-index ingest ...", file=sys.stderr)
+    ingest_s, ingest_rss = run(ingest_command(texts, index))
+    shutil.rmtree(texts)
+    size_mb = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 1e6
+    builds = {"report-index": ingest_s}
+    print(f"{count} passages: FTS5 ...", file=sys.stderr)
+    builds["fts5"] = build_fts5(folder / "fts5.db", count)
+    if "tantivy" in engines:
+        print(f"{count} passages: tantivy ...", file=sys.stderr)
+        (folder / "tantivy").mkdir()
+        builds["tantivy"] = build_tantivy(folder / "tantivy", count)
+    return reports, ingest_s, ingest_rss, size_mb, builds
+
+
+def bench_scale(sizes: list[int], rounds: int, engines: list[str], keep: Path | None = None) -> None:
+    import importlib.util
+    import json
+
+    if importlib.util.find_spec("tantivy") is None and "tantivy" in engines:
+        print("tantivy is not installed (pip install -e '.[bench]'): measured without it", file=sys.stderr)
+        engines = [e for e in engines if e != "tantivy"]
+    labels = {"report-index": "report-index", "whoosh": "Whoosh's own searcher", "fts5": "SQLite FTS5 (porter, bm25, snippet)", "tantivy": "tantivy"}
+    results: dict[int, dict] = {}
+    for count in sizes:
+        with tempfile.TemporaryDirectory(prefix="report-index-scale-") as tmp:
+            tmp_path = keep / str(count) if keep else Path(tmp)
+            built = tmp_path / "built.json"
+            if built.exists():  # --keep: the indexes (and their build figures) of an earlier run
+                print(f"{count} passages: the indexes kept in {tmp_path}", file=sys.stderr)
+                reports, ingest_s, ingest_rss, size_mb, builds = json.loads(built.read_text())
+            else:
+                shutil.rmtree(tmp_path, ignore_errors=True)
+                reports, ingest_s, ingest_rss, size_mb, builds = build_scale(tmp_path, count, engines)
+                built.write_text(json.dumps([reports, ingest_s, ingest_rss, size_mb, builds]))
+            index = tmp_path / "index"
+            paths = {"report-index": index, "whoosh": index, "fts5": tmp_path / "fts5.db", "tantivy": tmp_path / "tantivy"}
+            row: dict = {"reports": reports, "ingest_s": ingest_s, "ingest_rss": ingest_rss, "index_mb": size_mb, "engines": {}}
+            for engine in engines:
+                print(f"{count} passages: queries, {engine} ...", file=sys.stderr)
+                out = subprocess.run([sys.executable, __file__, "--measure", engine, str(paths[engine]), "--rounds", str(rounds)],
+                                     check=True, capture_output=True, text=True).stdout
+                measured = json.loads(out.strip().splitlines()[-1])
+                measured["build_s"] = builds.get(engine)
+                row["engines"][engine] = measured
+
+            def command(query: str) -> float:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "report_index", "--index", str(index), "search", query],
+                               check=True, stdout=subprocess.DEVNULL)
+                return time.perf_counter() - start
+
+            row["command_s"] = statistics.median(command(resolve_query(q)) for q in SCALE_QUERIES[::4])
+            results[count] = row
+
+    print(f"\nsearch at scale: top 10 with snippets, index kept open, {len(SCALE_QUERIES)} queries x {rounds} rounds "
+          f"after one untimed; {len(os.sched_getaffinity(0))} cores, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}\n")
+    print("| engine | " + " | ".join(f"{n:,} p50 / p95" for n in sizes) + " | " + " | ".join(f"{n:,} open, search RSS" for n in sizes) + " |")
+    print("|---|" + "---|" * (2 * len(sizes)))
+    for engine in engines:
+        cells, memory = [], []
+        for count in sizes:
+            m = results[count]["engines"][engine]
+            every = [t for ts in m["times"].values() for t in ts]
+            cells.append(f"{percentile(every, 0.5):.1f} / {percentile(every, 0.95):.1f} ms")
+            memory.append(f"{m['open_s']:.2f} s, {m['rss_mb']:.0f} MB")
+        print(f"| {labels[engine]} | " + " | ".join(cells) + " | " + " | ".join(memory) + " |")
+    print()
+    for count in sizes:
+        row = results[count]
+        fts = row["engines"]["fts5"]
+        ours = row["engines"]["report-index"]
+        f_all = [t for ts in fts["times"].values() for t in ts]
+        o_all = [t for ts in ours["times"].values() for t in ts]
+        p50, p95, f50, f95 = percentile(o_all, 0.5), percentile(o_all, 0.95), percentile(f_all, 0.5), percentile(f_all, 0.95)
+        checks = [
+            ("query p50 <= FTS5 p50", f"{p50:.1f} vs {f50:.1f} ms", p50 <= f50),
+            ("query p95 <= 2x FTS5 p95", f"{p95:.1f} vs {2 * f95:.1f} ms", p95 <= 2 * f95),
+            ("ingest peak RSS < 500 MB", f"{row['ingest_rss']:.0f} MB", row["ingest_rss"] < 500),
+            ("search process RSS < 500 MB", f"{ours['rss_mb']:.0f} MB", ours["rss_mb"] < 500),
+            ("index open < 0.5 s", f"{ours['open_s']:.2f} s", ours["open_s"] < 0.5),
+            ("`report-index search` command < 0.5 s", f"{row['command_s']:.2f} s (median)", row["command_s"] < 0.5),
+        ]
+        builds = ", ".join(f"{labels[e]} {row['engines'][e]['build_s']:.0f} s" for e in engines if row["engines"][e].get("build_s"))
+        print(f"{count:,} passages ({row['reports']:,} reports): report-index ingest {row['ingest_s']:.0f} s, index {row['index_mb']:.0f} MB; builds: {builds}")
+        for what, figure, ok in checks:
+            print(f"  {'PASS' if ok else 'FAIL'}  {what}: {figure}")
+        print("  per query, p50 ms (" + ", ".join(labels[e] for e in engines) + "):")
+        for query in row["engines"]["fts5"]["times"]:
+            print(f"    {query[:40]:<40} " + "  ".join(f"{statistics.median(row['engines'][e]['times'][query]):8.1f}" for e in engines))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200)
@@ -229,7 +556,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="Small sizes: 10 reports, 3,000 paragraphs, 100 files.")
     parser.add_argument("--pdfs", type=Path, metavar="DIR",
                         help="Time reading the PDFs under DIR beside pdfplumber instead (nothing generated; see the docstring).")
+    parser.add_argument("--passages", type=int, action="append", metavar="N",
+                        help="Search at scale instead: N passages recombined from the seed reports (repeatable: --passages 100000 --passages 1000000).")
+    parser.add_argument("--rounds", type=int, default=3, help="Timed rounds of the scale queries (after one untimed).")
+    parser.add_argument("--engines", default="report-index,whoosh,fts5,tantivy", help="Engines of the scale benchmark (comma-separated).")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="Keep the scale benchmark's indexes in DIR/N and use them again in later runs (their build figures too).")
+    parser.add_argument("--measure", nargs=2, metavar=("ENGINE", "INDEX"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.measure:
+        measure_engine(args.measure[0], Path(args.measure[1]), args.rounds)
+        return
+    if args.passages:
+        bench_scale(args.passages, args.rounds, args.engines.split(","), args.keep)
+        return
     if args.pdfs:
         bench_pdfs(args.pdfs)
         return

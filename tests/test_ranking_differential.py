@@ -18,6 +18,7 @@ above zero.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -170,13 +171,19 @@ def whoosh(searcher):
     answers = []
     for text, limit in QUERY_LIST:
         query = parse_query(searcher.schema, text)
-        positive, masked = query, set(deny)
-        while isinstance(positive, AndNot):
-            masked |= _matching(searcher, positive.b)
-            positive = positive.a
-        top = searcher.search(positive, limit=limit, mask=masked, optimize=False).top_n
+        top = _whoosh_search(searcher, query, limit, deny).top_n
         answers.append((text, limit, query, top, _total(searcher, query, deny)))
     return deny, answers
+
+
+def _whoosh_search(searcher, query, limit: int, deny: set[int], optimize: bool = False):
+    """Whoosh's own search for ``query``, report documents (``deny``) masked; "a NOT b" as a
+    with b's passages masked."""
+    positive, masked = query, set(deny)
+    while isinstance(positive, AndNot):
+        masked |= _matching(searcher, positive.b)
+        positive = positive.a
+    return searcher.search(positive, limit=limit, mask=masked, optimize=optimize)
 
 
 def _matching(searcher, query) -> set[int]:
@@ -254,3 +261,109 @@ def test_not_excludes_every_passage_of_its_words(index_dir, searcher):
     assert not {searcher.document_number(doc_id=h.id) for h in results.hits} & excluded
     raw = searcher.search(query, limit=60, mask=Term("kind", "report"), optimize=False)
     assert {doc for _, doc in raw.top_n} & excluded, "Whoosh's AndNotMatcher no longer lets one through: simplify"
+
+
+# --------------------------------------------------------------------------------------------
+# Many posting blocks: where the top k is found without scoring every match
+#
+# Search asks Whoosh to skip the posting blocks whose stored maxima (a block's highest weight,
+# its shortest field length) say no passage of theirs can enter the page, and to drop the words
+# of an OR that cannot lift a passage into it. The index above has a block or two a word, so
+# little is ever skipped; this one has tens of blocks for the common words, across segments,
+# with deleted passages (a changed report ingested again). Every query must still give what
+# Whoosh's searcher gives scoring every match (``optimize=False``), and its total must be the
+# number of passages that match.
+
+
+@pytest.fixture(scope="module")
+def many_blocks(tmp_path_factory):
+    root = tmp_path_factory.mktemp("many-blocks")
+    index = root / "index"
+    rng = random.Random(SEED + 1)
+    for run in range(3):
+        _write_reports(root / f"run{run}", run, rng, reports=12, sections=5, per_section=40)
+        summary = ingest([root / f"run{run}"], index)
+        assert not summary.failed, summary.outcomes
+    changed = sorted((root / "run1").glob("*.txt"))[0]  # re-ingested: its old passages are deleted
+    changed.write_text(changed.read_text(encoding="utf-8").replace("The ", "The revised ", 3), encoding="utf-8")
+    assert ingest([root / "run1"], index).counts().get("updated") == 1
+    with open_index(index).searcher(weighting=scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)) as s:
+        assert s.reader().has_deletions()
+        yield index, s
+
+
+@pytest.mark.slow
+def test_many_blocks_rank_as_whoosh_scoring_every_match(many_blocks):
+    index, searcher = many_blocks
+    deny = set(searcher.docs_for_query(Term("kind", "report")))
+    skipped = failures = 0
+    for text, limit in QUERY_LIST:
+        query = parse_query(searcher.schema, text)
+        expected = _whoosh_search(searcher, query, limit, deny).top_n
+        fast = _whoosh_search(searcher, query, limit, deny, optimize=True)
+        inner = getattr(fast.collector, "child", fast.collector)  # a mask wraps the top collector
+        skipped += inner.skipped_times
+        results = search(index, text, expand=False, limit=limit)
+        ids = [searcher.stored_fields(doc)["doc_id"] for _, doc in expected]
+        if [h.id for h in results.hits] != ids or any(abs(h.score - s) > 5e-5 for h, (s, _) in zip(results.hits, expected)) \
+                or results.total != _total(searcher, query, deny):
+            failures += 1
+    assert not failures
+    assert skipped > 100, "no posting block was skipped: the test no longer exercises the optimisation"
+
+
+@pytest.mark.slow
+def test_counting_from_the_blocks_is_whooshs_count(many_blocks, searcher):
+    """``counting.matching_docs`` (a word's documents read a block at a time, combined as sets;
+    a phrase's positions read for the passages holding all its words) gives what Whoosh's
+    matchers give, on both indexes (this one with deleted passages), phrases that repeat a word
+    included."""
+    from report_index.index.counting import matching_docs
+
+    repeated = ['"police police"', '"crime police crime"~2', '"domestic abuse domestic"~4', '"the police"', 'heading:"hate crime"']
+    for s in (many_blocks[1], searcher):
+        for text in [t for t, _ in QUERY_LIST] + repeated:
+            query = parse_query(s.schema, text)
+            assert matching_docs(s, query) == _matching(s, query), text
+
+
+@pytest.mark.slow
+def test_a_phrase_skipping_blocks_stops_only_on_the_phrase(many_blocks):
+    """Whoosh's phrase matcher, skipping the blocks that cannot reach the page, stopped on the
+    first passage of the next block that holds the words, phrase or not (so a passage without
+    the phrase could be ranked); the index layer makes it go on to the next passage with the phrase."""
+    import report_index.index.searcher  # noqa: F401 - the layer that mends the phrase matcher
+    from whoosh.query import Phrase
+
+    _, searcher = many_blocks
+    skips = 0
+    for leaf, _ in searcher.leaf_searchers():
+        for words, share in itertools.product((["domest", "abus"], ["protect", "order"], ["polic", "crime"], ["crime", "polic"], ["panel", "safeguard"]), (0.6, 0.9, 0.99)):
+            matcher = Phrase("text", words, slop=1).matcher(leaf)
+            if not matcher.is_active():
+                continue
+            threshold = matcher.max_quality() * share
+            while matcher.is_active():
+                moved = matcher.skip_to_quality(threshold)
+                if not matcher.is_active():
+                    break
+                skips += moved
+                assert matcher._get_spans(), (words, matcher.id())
+                matcher.next()
+    assert skips > 5
+
+
+def test_field_lengths_read_once_are_whooshs(index_dir):
+    """The scorers' field lengths, read once a segment as bytes, are Whoosh's ``doc_field_length``
+    for every document (passages and reports) of every segment."""
+    from report_index.index.searcher import _field_lengths
+
+    with open_index(index_dir).searcher() as s:
+        for leaf, _ in s.leaf_searchers():
+            reader = leaf.reader()
+            for field in ("text", "heading"):
+                lengths = _field_lengths(reader, field)
+                assert lengths is not None
+                assert [lengths(d) for d in range(reader.doc_count_all())] == [
+                    reader.doc_field_length(d, field, 1) for d in range(reader.doc_count_all())
+                ]

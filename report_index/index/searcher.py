@@ -18,13 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
+from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.searching import Results
 
 from ..errors import QueryError
 from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
+from .counting import matching_docs
 from .schema import analyzer
 from .store import index_signature, open_index
 
@@ -38,10 +42,56 @@ SNIPPET_CHARS = 320
 OPEN_INDEXES = 4
 
 
+class _BM25F(scoring.BM25F):
+    """Whoosh's BM25F, whose scorers read a passage's field length from the segment's lengths
+    loaded once as bytes, not through Whoosh's column reader (a file read and an unpack) for
+    every passage scored: the same lengths, so the same scores."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if type(scorer) is scoring.BM25FScorer:
+            lengths = _field_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths
+        return scorer
+
+
+#: Whoosh's length of each length byte; 0 (no length) gives None, as ``doc_field_length`` does.
+_BYTE_LENGTHS = (None, *(byte_to_length(b) for b in range(1, 256)))
+
+
+def _field_lengths(reader, fieldname: str):
+    """``docnum -> field length`` of a segment, as ``reader.doc_field_length`` gives it, from the
+    segment's one-byte lengths read once (kept on the reader); None when they are not one byte a
+    document (then Whoosh's own reading is used)."""
+    cache = reader.__dict__.setdefault("_report_index_lengths", {})
+    if fieldname not in cache:
+        cache[fieldname] = None
+        perdoc = getattr(reader, "_perdoc", None)
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+        if column is not None and getattr(column, "_typecode", None) == "B" and column._fixedlen == 1:
+            data = column._dbfile.get(column._basepos, column._count)
+            data += column._defaultbytes * (column._doccount - column._count + 1)
+            cache[fieldname] = lambda docnum, data=data, lengths=_BYTE_LENGTHS: lengths[data[docnum]]
+    return cache[fieldname]
+
+
 def weighting() -> scoring.BM25F:
     """The ranking every search uses: BM25F, headings with less length normalisation."""
-    return scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)
+    return _BM25F(B=0.75, K1=1.2, heading_B=0.3)
 
+
+def _span_skip_to_quality(self, minquality: float) -> int:
+    """A phrase's matcher skipping the blocks that cannot reach the page. Whoosh's span matchers
+    inherit this from ``WrappingMatcher``, which moves the words' matcher to the next good block
+    and stops there, on a passage that may hold the words but not the phrase (and that would then
+    be ranked); like ``next`` and ``skip_to``, it must go on to a passage that holds the phrase."""
+    skipped = self.child.skip_to_quality(minquality)
+    self._find_next()
+    return skipped
+
+
+SpanWrappingMatcher.skip_to_quality = _span_skip_to_quality
 
 _REPORT_DOCUMENTS = Term("kind", "report")
 _MARK_START = "\ue000"
@@ -215,10 +265,13 @@ class Searcher:
         while isinstance(positive, AndNot):
             deny = deny | _matching(searcher, positive.b)
             positive = positive.a
-        results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=False)
+        # optimize: Whoosh skips the posting blocks (and the words of an OR) whose stored maxima say
+        # they cannot reach the page: the same passages and scores (tests/test_ranking_differential.py)
+        results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=True)
         total = results.scored_length()
         if total >= pool:  # more than the page: count them all
-            total = sum(1 for doc in _matching(searcher, positive) if (allow is None or doc in allow) and doc not in deny)
+            found = _matching(searcher, positive) - deny
+            total = len(found & allow if allow is not None else found)
         return Matches(parsed, results, total)
 
     def hits(self, matches: Matches, order: list[int] | None = None) -> list[Hit]:
@@ -402,9 +455,7 @@ def _matched_pages(text: str, pages: list[int], offsets: list[int], results) -> 
 
 
 def _matching(searcher, query) -> set[int]:
-    """Every document ``query`` matches. For "a NOT b", a's documents less b's: Whoosh's
-    ``docs_for_query`` can count one more per segment (an AndNotMatcher built with b behind a's
-    first document does not check that document)."""
-    if isinstance(query, AndNot):
-        return _matching(searcher, query.a) - _matching(searcher, query.b)
-    return set(searcher.docs_for_query(query))
+    """Every document ``query`` matches, read from the postings a block at a time (``counting``).
+    For "a NOT b", a's documents less b's: Whoosh's ``docs_for_query`` can count one more per
+    segment (an AndNotMatcher built with b behind a's first document does not check that document)."""
+    return matching_docs(searcher, query)

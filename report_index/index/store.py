@@ -18,8 +18,11 @@ from ..errors import IndexBusyError, IndexMissingError, SchemaMismatchError
 from ..models import Report, chronological
 from .files import CATALOGUE_FILE, INDEX_NAME, META_FILE, user_gazetteer_files
 from .lock import busy_message
+from .mapped import read_segments_in_place
 from .schema import SCHEMA_VERSION, build_schema
 from .writer import writer_class
+
+read_segments_in_place()  # segments read from the map, not copied into memory (``mapped``)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,12 +113,21 @@ def open_or_create(index_dir: Path):
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
 
 
+#: What the ingest's own writer may hold of postings before spilling them to disk (Whoosh's
+#: estimate, in MB). It merges the small segments at each commit, and the merged postings go
+#: through Whoosh's sorting pool. Ingesting 100,000 passages (``scripts/bench.py --passages``)
+#: peaked at 671 MB with 256 and at 504 MB with 96 while segments were still copied into memory
+#: when opened (``mapped``), at 309 MB with 96 since; with 256 the ingest's own process held
+#: 542 MB by 180,000 passages of a million.
+MERGE_POOL_MB = 96
+
+
 def writer_for(ix, index_dir: Path, wait: float = 0.0):
     """The index's single writer; raises IndexBusyError when another process holds it."""
     from whoosh.index import LockError
 
     try:
-        return writer_class()(ix, timeout=wait, limitmb=256)
+        return writer_class()(ix, timeout=wait, limitmb=MERGE_POOL_MB)
     except LockError:
         raise IndexBusyError(busy_message(index_dir)) from None
 
