@@ -477,13 +477,15 @@ def test_pages_pdfplumber_reads_keep_pdfium_spaces(tmp_path, scale, turned, read
 
 def turned_label(c: canvas.Canvas, text: str) -> None:
     """A label turned on its side in the left margin: text that is not upright, which sends the
-    page to pdfplumber."""
-    c.saveState()
-    c.translate(40, 400)
-    c.rotate(90)
-    c.setFont("Helvetica", 8)
-    c.drawString(0, 0, text)
-    c.restoreState()
+    page to pdfplumber: drawn three times, so that turned text is more of the page's characters
+    than the few the pdfium reader reads apart (``pdfium_reader.TURNED_SHARE``)."""
+    for n in range(3):
+        c.saveState()
+        c.translate(30 + 12 * n, 400)
+        c.rotate(90)
+        c.setFont("Helvetica", 8)
+        c.drawString(0, 0, text)
+        c.restoreState()
 
 
 def _tight(c: canvas.Canvas, x: float, y: float, text: str) -> None:
@@ -825,3 +827,30 @@ def test_a_text_of_capitals_alone_is_read_as_text(tmp_path):
     report = pipeline.extract_report(path, path.read_bytes())
     assert report.sections == []
     assert report.paragraphs and report.paragraphs[0].text.startswith("TEST TEST TEST TEST TEST TEST TEST TEST TEST")
+
+
+def test_a_page_with_a_line_up_its_margin_is_read_by_pdfium_with_that_line_apart(tmp_path):
+    """A print-job line up the margin of every page (the Federal Register's "VerDate ... Jkt
+    250001" turned on its side) is a few characters of the page that are not upright: the page
+    is read by pdfium, its upright lines as pdfplumber reads them, and the margin's words kept
+    in a line of their own after them (once sent the whole page to pdfplumber, five times slower)."""
+    path = tmp_path / "margin.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    body = [f"1.{n} The Panel noted the neighbourhood policing figures for district {n} this quarter." for n in range(1, 13)]
+    c.setFont("Helvetica", 11)
+    for n, line in enumerate(body):
+        c.drawString(72, 760 - 18 * n, line)
+    c.saveState()
+    c.translate(30, 300)
+    c.rotate(90)
+    c.setFont("Helvetica", 6)
+    c.drawString(0, 0, "VerDate Jkt250001")
+    c.restoreState()
+    c.showPage()
+    c.save()
+
+    raw = pdf.read_pdf(path)
+    assert raw.page_readers == ["pdfium"]
+    lines = texts(raw)
+    assert lines[: len(body)] == body
+    assert lines[len(body):] == ["VerDate Jkt250001"]

@@ -305,6 +305,9 @@ class _Plumber:
 def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dict) -> list[Block | Line] | None:
     """One page read with pdfium, as pdfplumber would read it; None when pdfplumber must read it
     (a media box away from the origin, a form that scales its text, text that is not upright).
+    Text that is not upright but a few of the page's characters (``TURNED_SHARE``: a print-job
+    line up the margin) is read apart, its words in lines of their own after the page's, and the
+    rest of the page a character at a time.
 
     A rotated page (``/Rotate``) is read in its own coordinates, before the rotation turns it:
     text upright there (a landscape table turned to fit a portrait page) is read like any other;
@@ -322,11 +325,15 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         unmapped = text.unmapped(order)
         text.keep_units = bool(paths)
         by_character = False
+        text.turned = _few_turned(text, order, scaled)
         try:
+            if text.turned:
+                raise _Unsafe  # the word-by-word reading vouches only for a page all upright
             runs = text.words()
         except _Unsafe:
             runs = in_line_order(text.words_char_by_char())
             by_character = True
+        runs += text.turned_words(width)
         ruled: list = []
         if paths:
             drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
@@ -340,6 +347,30 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         return None
     finally:
         textpage.close()
+
+
+#: A page's turned text objects are read apart (``_PageText.turned_words``) when they hold at most
+#: this share of its characters; a page with more (a table turned on its side) goes to pdfplumber.
+TURNED_SHARE = 0.05
+
+
+def _few_turned(text: "_PageText", order: dict[int, int], scaled: dict[int, tuple[float, ...]]) -> set[int]:
+    """The page's text objects that are not upright, when they are few (``TURNED_SHARE`` of its
+    characters at most); else none (the page is read as before: pdfplumber reads it)."""
+    api, matrix = text.api, text.matrix
+    turned: set[int] = set()
+    for obj in order:
+        api.matrix(obj, text.matrix_address)
+        m = tuple(matrix)
+        outer = scaled.get(obj)
+        if outer is not None:
+            m = _times(m, outer)
+        if m[1] != 0 or m[2] != 0 or m[0] <= 0 or m[3] <= 0:
+            turned.add(obj)
+    if not turned:
+        return set()
+    chars = sum(max(0, api.object_text(obj, text.handle, None, 0) // 2 - 1) for obj in turned)
+    return turned if chars <= TURNED_SHARE * max(text.count, 1) else set()
 
 
 class ByCharacter(list):
@@ -523,6 +554,10 @@ class _PageText:
         self.all_chars: list[dict] | None = None
         #: the characters either side of each space (or line break) pdfium generated, found by ``chars()``
         self.breaks: set[tuple[int, int]] = set()
+        #: text objects not upright (a print-job line up the margin, a column title turned on its
+        #: side), read apart from the page's upright text (``turned_words``), and their characters
+        self.turned: set[int] = set()
+        self._turned_chars: dict[int, list[str]] = {}
 
     def font(self, text_object: int, index: int) -> _Font:
         """The font of a text object (only upright text is read here)."""
@@ -619,6 +654,9 @@ class _PageText:
                     self.breaks.add((i - 1, i + 1))
                 continue
             text_object = api.text_object(textpage, i)
+            if text_object in self.turned:
+                self._turned_chars.setdefault(text_object, []).append(char)
+                continue
             font = self.font(text_object, i)
             api.origin(textpage, i, self.x_out, self.y_out)
             x0 = point[0]
@@ -693,6 +731,19 @@ class _PageText:
             for piece in _split_at(word["chars"], self.breaks):
                 out.append(word_from_plumber(word) if len(piece) == len(word["chars"]) else _merged(piece))
         return out
+
+    def turned_words(self, width: float) -> list[list[Word]]:
+        """The text of the turned objects (``turned``), each object's words a line of its own
+        below the page, in content order: searchable, apart from the page's upright lines."""
+        runs: list[list[Word]] = []
+        for number, obj in enumerate(sorted(self._turned_chars, key=lambda o: self.order.get(o, 0))):
+            top = self.height + 12.0 * (number + 1)
+            x = 0.0
+            for token in "".join(self._turned_chars[obj]).split():
+                step = 6.0 * len(token)
+                runs.append([Word(token, x, min(x + step, width), top, top + 10.0, False, 10.0)])
+                x += step + 6.0
+        return runs
 
     def chars_near(self, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
         """The character records of every character that may lie in one of the boxes."""
