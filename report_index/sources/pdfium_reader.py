@@ -325,15 +325,11 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
         unmapped = text.unmapped(order)
         text.keep_units = bool(paths)
         by_character = False
-        text.turned = _few_turned(text, order, scaled)
         try:
-            if text.turned:
-                raise _Unsafe  # the word-by-word reading vouches only for a page all upright
             runs = text.words()
-        except _Unsafe:
-            runs = in_line_order(text.words_char_by_char())
+        except (_Unsafe, _ForPdfplumber):  # the latter: perhaps a few turned characters
+            runs = _by_character(text, order, scaled, width)
             by_character = True
-        runs += text.turned_words(width)
         ruled: list = []
         if paths:
             drawn = _DrawnPage(edges=_edges(paths, height), bbox=(0.0, 0.0, width, height))
@@ -352,6 +348,20 @@ def _read_pdfium_page(page, number: int, width: float, height: float, fonts: dic
 #: A page's turned text objects are read apart (``_PageText.turned_words``) when they hold at most
 #: this share of its characters; a page with more (a table turned on its side) goes to pdfplumber.
 TURNED_SHARE = 0.05
+
+
+def _by_character(text: "_PageText", order: dict[int, int], scaled: dict[int, tuple[float, ...]], width: float) -> list[list[Word]]:
+    """The page read a character at a time. Text objects that are not upright, if they are a few
+    of its characters (``_few_turned``), are read apart, their words after the page's; if they
+    are more (or an object is out of the content stream's order), ``_ForPdfplumber``. The
+    turned objects are looked for only on a page that has some: reading the others found them."""
+    try:
+        return in_line_order(text.words_char_by_char())
+    except _ForPdfplumber:
+        text.turned = _few_turned(text, order, scaled)
+        if not text.turned:
+            raise
+        return in_line_order(text.words_char_by_char()) + text.turned_words(width)
 
 
 def _few_turned(text: "_PageText", order: dict[int, int], scaled: dict[int, tuple[float, ...]]) -> set[int]:
