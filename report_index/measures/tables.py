@@ -283,10 +283,10 @@ def attach_measures(report: Report) -> Report:
     by_row: dict[tuple[int | None, str], list[int]] = {}  # the measures of each row, by its name cell
     for number, measure in enumerate(measures):
         by_row.setdefault((measure.table, measure.name), []).append(number)
+    roles_of = {index: _table_roles(report.tables[index]) for index in measure_tables}
     for para in report.paragraphs:
         if para.kind == "table_row" and para.table in measure_tables:
-            table = report.tables[para.table]
-            roles = _table_roles(table)
+            table, roles = report.tables[para.table], roles_of[para.table]
             cells = list(para.cells or [])
             waiting = by_row.get((para.table, squash(cells[0]) if cells else ""), [])
             if not waiting:  # a row that is no measure (a heading row, figures with no name): as it was
