@@ -65,20 +65,10 @@ def forms() -> str:
     judged = load_judged(GOLD, category="gold")
     lines = [f"{'form':<8} {'report':<11} {'passages':>8} {'measures':>8}  date meeting title   gold queries MRR  R@10"]
     with tempfile.TemporaryDirectory(prefix="report-index-forms-") as scratch:
-        for form in ("pdf", "docx", "html", "pasted"):
-            folder = Path(scratch) / form
-            folder.mkdir()
-            for seed in (render_forms.REPORT_2022, render_forms.REPORT_2021):
-                name = render_forms.out_names(seed)
-                if form == "docx":
-                    render_forms.write_docx(seed, folder / f"{name}.docx")
-                elif form == "html":
-                    published = render_forms.PUBLISHED_2022 if seed is render_forms.REPORT_2022 else None
-                    render_forms.write_html(seed, folder / f"{name}.html", published=published)
-                elif form == "pasted":
-                    render_forms.write_pasted_text(seed, folder / f"{name}.txt")
-            if form == "pdf":
-                folder = ROOT / "corpus"
+        for form in ("pdf", *render_forms.FORMS):
+            folder = ROOT / "corpus" if form == "pdf" else Path(scratch) / form
+            if form != "pdf":
+                render_forms.write_form(form, folder)
             index_dir = Path(scratch) / f"index-{form}"
             ingest([folder], index_dir)
             scores = evaluate(index_dir, judged).mean()

@@ -427,15 +427,32 @@ def write_pasted_text(spec: ReportSpec, target: Path) -> Path:
 PUBLISHED_2022 = "2022-06-10T09:00:00+01:00"
 
 
+FORMS = ("docx", "html", "pasted")
+SPECS = (REPORT_2022, REPORT_2021)
+
+
+def write_seed(spec: ReportSpec, form: str, folder: Path, name: str) -> Path:
+    """One seed report in one of ``FORMS``, as ``folder/name`` with the form's suffix (the 2022
+    report's web page carries its publication date in its metadata)."""
+    if form == "docx":
+        return write_docx(spec, folder / f"{name}.docx")
+    if form == "html":
+        return write_html(spec, folder / f"{name}.html", published=PUBLISHED_2022 if spec is REPORT_2022 else None)
+    return write_pasted_text(spec, folder / f"{name}.txt")
+
+
+def write_form(form: str, folder: Path) -> list[Path]:
+    """Both seed reports in one form, in ``folder`` (no dates in the file names)."""
+    return [write_seed(spec, form, folder, out_names(spec)) for spec in SPECS]
+
+
 def write_all(folder: Path) -> list[Path]:
     """Every form of both seed reports in ``folder``."""
-    written = []
-    for spec in (REPORT_2022, REPORT_2021):
-        name = out_names(spec)
-        written.append(write_docx(spec, folder / f"{name}.docx"))
-        written.append(write_html(spec, folder / f"{name}.html", published=PUBLISHED_2022 if spec is REPORT_2022 else None))
-        written.append(write_pasted_text(spec, folder / f"{name}_pasted.txt"))
-    return written
+    return [
+        write_seed(spec, form, folder, out_names(spec) + ("_pasted" if form == "pasted" else ""))
+        for spec in SPECS
+        for form in FORMS
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

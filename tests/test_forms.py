@@ -33,19 +33,9 @@ ANSWERABLE = [q for q in GOLD["queries"] if "needs" not in q]
 def forms(tmp_path_factory) -> dict[str, Path]:
     """Both seed reports in every form, a folder a form (no dates in the file names)."""
     root = tmp_path_factory.mktemp("forms")
-    folders = {}
-    for form in FORMS:
-        folder = root / form
-        for spec in (render_forms.REPORT_2022, render_forms.REPORT_2021):
-            name = render_forms.out_names(spec)
-            if form == "docx":
-                render_forms.write_docx(spec, folder / f"{name}.docx")
-            elif form == "html":
-                published = render_forms.PUBLISHED_2022 if spec is render_forms.REPORT_2022 else None
-                render_forms.write_html(spec, folder / f"{name}.html", published=published)
-            else:
-                render_forms.write_pasted_text(spec, folder / f"{name}.txt")
-        folders[form] = folder
+    folders = {form: root / form for form in FORMS}
+    for form, folder in folders.items():
+        render_forms.write_form(form, folder)
     return folders
 
 
