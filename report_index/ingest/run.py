@@ -403,7 +403,7 @@ def _moved(writer, ix, previous, source: str, annotator: Annotator) -> FileOutco
     if annotation != annotator.fingerprint:
         report, annotation = annotator.annotate(report), annotator.fingerprint
     writer.delete_by_term("report_id", previous.report_id)
-    write_report(writer, report, previous.fingerprint, annotation)
+    write_report(writer, report, previous.fingerprint, annotation, previous.text_print)  # the same text: its print as kept
     return FileOutcome(source, "updated", report.id, reason=f"moved from {previous.source}")
 
 
