@@ -12,7 +12,6 @@ the system does, and Ctrl-C while Python imports its ``site`` module (the enviro
 its own start-up, which no code of a program can prevent.
 """
 
-import signal
 import sys
 
 EXIT_INTERRUPTED = 130
@@ -21,7 +20,9 @@ EXIT_TERMINATED = 143
 
 def run() -> None:
     """The ``report-index`` command."""
-    try:  # first: nothing of the project's runs before this (but the two imports above)
+    try:  # first: nothing of the project's runs before this (but the import of sys, always loaded)
+        import signal  # here, not above: making its enums takes a few ms that a Ctrl-C can land in
+
         from .errors import Terminated  # before the handler: it must not import while a signal lands
 
         def terminate(_signum, _frame) -> None:
@@ -53,8 +54,10 @@ def _interrupt_in(raised: BaseException) -> BaseException | None:
 
 def _leave(message: str, code: int) -> None:
     """One line and the exit code, with any further signal ignored on the way out."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
+    signal = sys.modules.get("signal")  # not there when the interrupt came while it was loading
+    if signal is not None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
     try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()

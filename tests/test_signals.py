@@ -102,6 +102,26 @@ def test_a_signal_at_any_moment_of_a_read_command_ends_it_without_a_traceback(se
         assert not our_traceback(stderr), (fraction, signum, stderr)
 
 
+def test_ctrl_c_while_the_signal_module_loads_is_one_line(tmp_path: Path) -> None:
+    """The moment a signal at 30% of ``--help`` once hit on a loaded machine: Python's ``signal``
+    module making its enums (a few ms, as the command starts). Made certain here: a
+    sitecustomize raises KeyboardInterrupt when ``signal`` is first imported."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\n"
+        "sys.modules.pop('signal', None)\n"
+        "class Interrupting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'signal':\n"
+        "            sys.meta_path.remove(self)\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupting())\n",
+        encoding="utf-8",
+    )
+    environment = env() | {"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "report_index", "--help"], env=environment, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (130, "Interrupted.\n")
+
+
 @pytest.mark.slow
 def test_a_signal_at_any_moment_of_an_ingest_leaves_a_working_index(seeded, tmp_path: Path) -> None:
     _, folder = seeded
