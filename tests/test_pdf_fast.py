@@ -241,9 +241,10 @@ DRAWN = {
     "reordered": _reordered,
 }
 
-#: Drawn pages the word by word reading must vouch for itself; the others it must hand to the
+#: Drawn pages the word by word reading must vouch for itself (words pdfium's text runs across
+#: two text objects, "close" and "neighbours", among them); the others it must hand to the
 #: character by character reading (``PdfPages.by_character``).
-WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered"}
+WORD_BY_WORD = {"boxed", "shaded", "paths", "rule", "reordered", "close_words"}
 
 
 @pytest.mark.parametrize("name", list(DRAWN))

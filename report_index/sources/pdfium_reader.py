@@ -438,6 +438,11 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LIGATURES = str.maketrans({**LIGATURES, "\ufffe": "-"})
 
 
+def _has_ligatures(text: str) -> bool:
+    """Whether a page's text has a ligature or pdfium's line-end hyphen mark to spell out."""
+    return "\ufffe" in text or any(char in text for char in LIGATURES)
+
+
 _STANDARD_FONTS: dict[tuple[str, float, float], _Font] = {}  # by name, size and width, across documents
 
 
@@ -756,17 +761,21 @@ class _PageText:
         return runs
 
     def chars_near(self, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
-        """The character records of every character that may lie in one of the boxes."""
+        """The character records of every character that may lie in one of the boxes, with the
+        white space after each word: a space pdfium generated there breaks the word in a cell as
+        it does in the character by character reading (``breaks``)."""
         if self.all_chars is not None:
             return self.all_chars
-        indices = [
-            i
-            for start, end, x0, x1, top, bottom in self.units
+        text, count = self.text, self.count
+        indices: set[int] = set()
+        for start, end, x0, x1, top, bottom in self.units:
             if any(x1 >= bx0 - 1 and x0 <= bx1 + 1 and bottom >= btop - 1 and top <= bbottom + 1
-                   for bx0, btop, bx1, bbottom in boxes)
-            for i in range(start, end)
-        ]
-        return self.chars(indices)
+                   for bx0, btop, bx1, bbottom in boxes):
+                indices.update(range(start, end))
+                while end < count and text[end].isspace():
+                    indices.add(end)
+                    end += 1
+        return self.chars(sorted(indices))
 
     def words(self) -> list[list[Word]]:
         """The page's words in line order (see ``_check_line_order``), read a word at a time;
@@ -777,12 +786,13 @@ class _PageText:
         api, handle, point, height, fonts = self.api, self.textpage, self.point, self.height, self.fonts
         text_object, origin, is_generated = api.text_object, api.origin, api.is_generated
         px, py = self.x_out, self.y_out
-        ligatures = "\ufffe" in text or any(char in text for char in LIGATURES)
+        ligatures = _has_ligatures(text)
         units = self.units if self.keep_units else None
         words: list[Word] = []
         segments = _Segments(self, words)
         font_object = previous_object = None
-        previous_end = 0
+        previous_start = previous_end = 0
+        undo: tuple = ()  # how to take the last word back out of words, segments and units
         previous_last_x0 = previous_top = 0.0
         unconfirmed = -1  # the last character of the last word, when not yet known to be in its object
         matches = list(_TOKEN.finditer(text))  # the words, then an empty match at the end
@@ -805,7 +815,13 @@ class _PageText:
                     line_last = bisect.bisect_left(starts, newline, k) - 1 if newline >= 0 else len(matches) - 2
                     line_object = obj if line_last > k and text_object(handle, starts[line_last]) == obj else None
             if unconfirmed >= 0 and obj != previous_object and text_object(handle, unconfirmed) != previous_object:
-                raise _Unsafe  # a word across two text objects
+                # the word before runs on into the next text object (a word drawn in two runs,
+                # as Word's PDFs draw many): it is read again, a character at a time
+                self._take_back(undo, words, segments, units)
+                previous_object, previous_last_x0, previous_top = self._across(
+                    previous_start, previous_end, words, segments, units
+                )
+                font_object, unconfirmed = None, -1
             after_space = False
             if obj is not None:
                 if obj != font_object:
@@ -855,7 +871,13 @@ class _PageText:
                     origin(handle, last, px, py)
                     last_x0 = point[0]
                     if point[1] != y:
-                        raise _Unsafe
+                        # its last character is on another baseline (a raised "th" after "13"):
+                        # the word is read a character at a time
+                        if after_space:  # the space before it, which the word would have carried
+                            self._spaces(previous_end, start, obj, previous_object, segments)
+                        previous_object, previous_last_x0, previous_top = self._across(start, end, words, segments, units)
+                        previous_start, previous_end, font_object, unconfirmed = start, end, None, -1
+                        continue
                     x1 = last_x0 + advance * em / 1000 if advance is not None else self.x1(last, text[last], last_x0, font)
                     if span is None or abs(last_x0 - x0 - span) > 0.01:
                         x1, last_x0 = self._check_chars(start, end, font)
@@ -867,6 +889,11 @@ class _PageText:
                 x1 = x0 + advance * em / 1000 if advance is not None else self.x1(start, token, x0, font)
                 unconfirmed = -1
             top = height - (y + descent + size)
+            segment = segments[-1] if segments else None
+            undo = (
+                len(segments), segments.obj, segment and (segment.last_x0, segment.last_x1, segment.last_space),
+                len(units) if units is not None else 0, after_space, previous_end, previous_object,
+            )
             if after_space:
                 # the word before is this object's, a real space between, each starting right of
                 # the last (the gap is positive): all that is left to check is the baseline
@@ -880,7 +907,7 @@ class _PageText:
             words.append(Word(word, x0, x1, top, top + size, bold, size, font.name))
             if units is not None:
                 units.append((previous_end if after_space else start, end, previous_last_x0 if after_space else x0, x1, top, top + size))
-            previous_end, previous_object, previous_last_x0, previous_top = end, obj, last_x0, top
+            previous_start, previous_end, previous_object, previous_last_x0, previous_top = start, end, obj, last_x0, top
         return _check_line_order(segments, words)
 
     def _spaces(self, begin: int, end: int, obj, previous_object, segments: _Segments) -> None:
@@ -915,6 +942,37 @@ class _PageText:
         """A word whose characters do not simply abut: pdfplumber keeps it whole if each character
         starts right of the last one's start and within 3 pt of its end. Returns the word's right
         edge and its last character's left; learns the characters' advances."""
+        api, textpage, text, point = self.api, self.textpage, self.text, self.point
+        first_object = api.text_object(textpage, start)
+        right = last_x0 = last_x1 = 0.0
+        last_y = None
+        for i in range(start, end):
+            # the checks of ``_one_word`` without the character records, for a word of one text
+            # object (as nearly every word is): one font, so one baseline is one top
+            if api.is_generated(textpage, i) or api.text_object(textpage, i) != first_object:
+                chars = self._one_word(start, end, font)
+                return max(c["x1"] for c in chars), chars[-1]["x0"]
+            char = text[i]
+            if char == "\ufffe":
+                char = "-"
+            api.origin(textpage, i, self.x_out, self.y_out)
+            x0, y = point[0], point[1]
+            x1 = self.x1(i, char, x0, font)
+            if last_y is not None and (y != last_y or not last_x0 < x0 <= last_x1 + 3):
+                raise _Unsafe
+            if font.learns:
+                font.advances.setdefault(char, x1 - x0)
+            last_x0, last_x1, last_y = x0, x1, y
+            right = max(right, x1) if i > start else x1
+        own = self.font(first_object, start)
+        if own.name != font.name or own.size != font.size:
+            raise _Unsafe
+        self.rank(first_object)
+        return right, last_x0
+
+    def _one_word(self, start: int, end: int, font: _Font) -> list[dict]:
+        """The character records of characters start..end-1 when pdfplumber makes one word of
+        them (see ``_check_chars``), else ``_Unsafe``."""
         chars = self.chars(range(start, end))
         if len(chars) != end - start or any(c["fontname"] != font.name or c["size"] != font.size for c in chars):
             raise _Unsafe
@@ -923,7 +981,60 @@ class _PageText:
                 raise _Unsafe
         for char in chars if font.learns else ():
             font.advances.setdefault(char["text"], char["x1"] - char["x0"])
-        return max(c["x1"] for c in chars), chars[-1]["x0"]
+        return chars
+
+    def _across(self, start: int, end: int, words: list[Word], segments: _Segments, units) -> tuple[int, float, float]:
+        """Add the word of characters start..end-1, which are not all one text object's, as
+        pdfplumber makes it: it takes runs of characters of one font and size in content-stream
+        order, so a word drawn in two text objects that follow each other in one font and size is
+        one word, and where the font or size changes ("13" and a smaller, raised "th") the word is
+        two. Each is checked as ``_check_chars`` checks a word; the text objects after the first
+        join its segment (``_Segments.add``). Returns the last character's text object, left
+        edge and top; ``_Unsafe`` for what this cannot vouch for (the next object not the next
+        one drawn, so that other text may come between in pdfplumber's order)."""
+        api, textpage = self.api, self.textpage
+        pieces: list[list] = []  # [start, end, font, the text objects]
+        for i in range(start, end):
+            obj = api.text_object(textpage, i)
+            if pieces and obj == pieces[-1][3][-1]:
+                pieces[-1][1] = i + 1
+                continue
+            font = self.font(obj, i)
+            if pieces and self.rank(obj) != self.rank(pieces[-1][3][-1]) + 1:
+                raise _Unsafe
+            if pieces and font.key == pieces[-1][2].key:
+                pieces[-1][1] = i + 1
+                pieces[-1][3].append(obj)
+            else:
+                pieces.append([i, i + 1, font, [obj]])
+        ligatures = _has_ligatures(self.text)
+        for first, last, font, objects in pieces:
+            chars = self._one_word(first, last, font)
+            x0, last_x0, x1 = chars[0]["x0"], chars[-1]["x0"], max(c["x1"] for c in chars)
+            top = chars[0]["top"]
+            segments.add(objects[0], font, top, x0, last_x0, x1, False)
+            segments.obj = objects[-1]
+            token = self.text[first:last]
+            word = token.translate(_LIGATURES) if ligatures else token
+            words.append(Word(word, x0, x1, top, top + font.size, font.bold, font.size, font.name))
+            if units is not None:
+                units.append((first, last, x0, x1, top, top + font.size))
+        return pieces[-1][3][-1], last_x0, top
+
+    def _take_back(self, undo: tuple, words: list[Word], segments: _Segments, units) -> None:
+        """Take the last word back out of the words, its segment and the units (``words()``
+        records ``undo`` before adding each word). A space it carried (one between it and the
+        word before, in the same segment) is put back as a space of its own."""
+        count, obj, last, unit_count, after_space, previous_end, previous_object = undo
+        words.pop()
+        del segments[count:]
+        if last is not None and segments:
+            segments[-1].last_x0, segments[-1].last_x1, segments[-1].last_space = last
+        segments.obj = obj
+        if units is not None:
+            del units[unit_count:]
+        if after_space:
+            self._spaces(previous_end, previous_end + 1, previous_object, previous_object, segments)
 
 
 def _check_line_order(segments: list[_Segment], words: list[Word]) -> list[list[Word]]:
