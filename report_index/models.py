@@ -62,7 +62,8 @@ class DocumentFacts(Record):
 
     ``date_trusted`` says whether the date outranks the title block's (a web page's publication
     date in its metadata) or only fills a gap after the title block and the file name (the date
-    a Word document was created). The title and author only ever fill gaps the title block leaves.
+    a Word document or a PDF was created). The title and author only ever fill gaps the title
+    block's labels leave.
     """
 
     title: str = ""
@@ -70,6 +71,10 @@ class DocumentFacts(Record):
     date: str | None = None  # ISO date
     date_source: str = ""  # where the date was read: "page metadata (article:published_time)"
     date_trusted: bool = False
+    #: whether the title outranks the title block's opening heading (a web page's, which is its
+    #: opening heading or its title markup) or only fills a gap (a PDF's or Word document's
+    #: properties, often a template's or a file name)
+    title_trusted: bool = False
 
 
 @dataclass(frozen=True)

@@ -513,3 +513,94 @@ def test_a_date_line_after_the_numbered_paragraphs_start_is_not_the_meeting_date
 def test_a_meeting_named_with_its_date_on_one_line(line):
     report = _parse(line, "Rural Crime Update", "1. PURPOSE", "1.1 The panel is asked to note the update.")
     assert (report.body, report.date) == ("Police and Crime Panel", "2023-03-14")
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Letterheads of town and parish councils: a body's name, a heading, a date on the heading
+
+
+def test_a_council_meeting_named_with_its_date_then_the_agenda_item_and_its_title():
+    report = _parse(
+        "Northfield Town Council Meeting 21 February 2017",
+        "Agenda Item 166",
+        "Summer in Northfield Park",
+        "1. Purpose of Report",
+        "1.1 To advise Council of the proposed events.",
+        first_bold=True,
+    )
+    assert (report.body, report.date, report.date_source, report.title) == (
+        "Northfield Town Council", "2017-02-21", "text", "Summer in Northfield Park",
+    )
+
+
+def test_a_letterhead_body_then_the_heading_is_the_title():
+    report = _parse("Northfield Town Council", "Payments Made 2017/18 exceeding £250", "Doc Date Paid Date Ref Payee")
+    assert (report.body, report.title, report.date) == ("Northfield Town Council", "Payments Made 2017/18 exceeding £250", None)
+
+
+def test_a_heading_that_ends_with_its_date():
+    report = _parse("Amenities Committee Community Grant Applications 15th November 2016", "Grants are listed by ward.")
+    assert (report.title, report.date, report.body) == ("Amenities Committee Community Grant Applications", "2016-11-15", "")
+    report = _parse("Election Results For Northfield Town Council", "Reddicap Ward", "Town Council Election Thursday 3 MAY 2018",
+                    "Name Party Votes")
+    # a title that ends with a council's name is no body's name
+    assert (report.title, report.date, report.body) == ("Election Results For Northfield Town Council", "2018-05-03", "")
+
+
+@pytest.mark.parametrize("line", ["The panel noted the report.", "OFFICIAL", "3 May 2023", "1. PURPOSE", "Date: 3 May 2023",
+                                  "and the partners agreed", "POLICE AND CRIME PANEL"])
+def test_a_line_that_is_no_heading_is_no_title(line):
+    assert _parse(line, "1.1 The panel is asked to note the update.").title == ""
+
+
+def test_a_heading_in_capitals_after_a_heading_in_mixed_case_is_not_its_second_line():
+    lines = [TextLine("Community Grant Applications Received in the Autumn Round by the Amenities Committee", page=1,
+                      new_block=True, bold=True, full=True),
+             TextLine("FOUR OAKS WARD", page=1, bold=True),
+             TextLine("Three grants of up to £500 were awarded in the ward.", page=1, new_block=True)]
+    report = parse_report(RawDocument("t.pdf", "pdf", 1, lines), "r", "")
+    assert report.title == "Community Grant Applications Received in the Autumn Round by the Amenities Committee"
+    assert [s.heading for s in report.sections][-1:] == ["FOUR OAKS WARD"]
+
+
+def _with_properties(path: Path, title: str, author: str, created: str, lines: list[str]) -> Path:
+    """A PDF whose document information gives a title, an author and a creation date (reportlab
+    writes its fixed date with ``invariant``; it is replaced in the file, same length)."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setTitle(title)
+    pdf.setAuthor(author)
+    y = HEIGHT - 80
+    for text in lines:
+        pdf.drawString(60, y, text)
+        y -= 16
+    pdf.save()
+    data = path.read_bytes()
+    assert b"D:20000101000000+00'00'" in data
+    path.write_bytes(data.replace(b"D:20000101000000+00'00'", created.encode("ascii")))
+    return path
+
+
+def test_a_pdf_document_information_fills_what_the_text_leaves(tmp_path):
+    lines = ["Grants awarded in the year are listed by ward, with the amount and the purpose of each."]
+    path = _with_properties(tmp_path / "a1b2c3d4e5.pdf", "Microsoft Word - Community Grants 2016-17.docx", "Olive Example",
+                            "D:20170628173217+01'00'", lines)
+    report = extract_report(path, path.read_bytes())
+    assert (report.title, report.author, report.date, report.date_source) == (
+        "Community Grants 2016-17", "Olive Example", "2017-06-28", "document properties (created)",
+    )
+    # a file name or a hash is no title, a login no author, reproducible tools' fixed date no date
+    path = _with_properties(tmp_path / "grants.pdf", "9330fbccfc545334ce8b8c083b4be2ea.xlsx", "SCTC2",
+                            "D:20000101000000+00'00'", lines)
+    report = extract_report(path, path.read_bytes())
+    assert (report.title, report.author, report.date, report.date_source) == ("grants", "", None, "none")
+
+
+def test_the_text_and_the_file_name_date_a_pdf_before_its_properties(tmp_path):
+    path = _with_properties(tmp_path / "2018-05-04_results.pdf", "Ward Results", "Olive Example", "D:20180505115754+01'00'",
+                            ["Results of the election are given by ward, with the turnout of each."])
+    assert (extract_report(path, path.read_bytes()).date_source) == "filename"
+    path = _with_properties(tmp_path / "results.pdf", "Ward Results", "Olive Example", "D:20180505115754+01'00'",
+                            ["Town Council Election Thursday 3 May 2018", "Results of the election are given by ward."])
+    report = extract_report(path, path.read_bytes())
+    assert (report.date, report.date_source, report.title) == ("2018-05-03", "text", "Town Council Election")
+

@@ -16,7 +16,7 @@ from ..text.slug import slugify
 
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
-EXTRACTOR_VERSION = "6"  # 6: every cell of a measures table searchable
+EXTRACTOR_VERSION = "7"  # 7: letterheads, headings and PDF document information in the title block
 
 
 def choose_id(report: Report, path: Path, taken: set[str]) -> str:

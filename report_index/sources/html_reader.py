@@ -79,7 +79,9 @@ def read_html(path: Path) -> RawDocument:
     reading = html_document(markup, str(path))
     if not any(isinstance(b, TextLine) and b.text.strip() or not isinstance(b, TextLine) for b in reading.blocks):
         raise ExtractionError("no text: the page has no main content (only navigation, or the text is drawn by scripts)")
-    facts = DocumentFacts(title=reading.title, date=reading.date, date_source=reading.date_source, date_trusted=True)
+    facts = DocumentFacts(
+        title=reading.title, date=reading.date, date_source=reading.date_source, date_trusted=True, title_trusted=True
+    )
     return RawDocument(source=str(path), kind="html", page_count=None, blocks=reading.blocks, facts=facts)
 
 

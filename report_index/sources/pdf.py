@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ExtractionError
-from ..models import Block, RawDocument, Table
+from ..models import Block, DocumentFacts, RawDocument, Table
 from .layout import PdfPages, assemble_document
 from .sniff import sniff_problem
 
@@ -84,7 +84,68 @@ def finish(path: Path, read: PdfPages) -> RawDocument:
     if not any(isinstance(b, Table) or b.text.strip() for b in blocks):
         raise ExtractionError(FURNITURE_ONLY) if read_text else no_text_error(path)
     blocks = [_without_surrogates(b) for b in blocks]
-    return RawDocument(source=str(path), kind="pdf", page_count=len(read.sizes), blocks=blocks, page_readers=list(read.readers))
+    return RawDocument(
+        source=str(path), kind="pdf", page_count=len(read.sizes), blocks=blocks, page_readers=list(read.readers),
+        facts=document_facts(path),
+    )
+
+
+#: What a program writes as a PDF's title when the author gave none, or names the file with.
+_PRODUCER_PREFIX = re.compile(r"^(?:microsoft\s+(?:word|excel|powerpoint)|powerpoint\s+presentation)\s*-\s*", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pptx?|rtf|odt|ods|pdf|txt|html?)$", re.IGNORECASE)
+_PLACEHOLDER_TITLES = {"untitled", "document", "title", "presentation", "powerpoint presentation", "slide 1", "no title"}
+_PERSON = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+[A-Z][\w'\u2019.-]+){1,4}$")
+#: The creation date tools that make reproducible files write instead of the real one.
+_PLACEHOLDER_DATE = "20000101000000"
+
+
+def document_facts(path: Path) -> DocumentFacts:
+    """What the PDF's document information says of itself, to fill what the text leaves: its
+    title (without "Microsoft Word - " and the file's extension, none when it is a file name,
+    a placeholder such as "Untitled" or a hash), its author when that is a person's name (not a
+    login such as "SCTC2"), and the day it was created (``document properties (created)``:
+    weaker evidence than the file name, as a Word document's)."""
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(path))
+    except Exception:
+        return DocumentFacts()
+    try:
+        info = document.get_metadata_dict(skip_empty=True)
+    except Exception:
+        info = {}
+    finally:
+        document.close()
+    title = _FILE_SUFFIX.sub("", _PRODUCER_PREFIX.sub("", " ".join(str(info.get("Title", "")).split()))).strip()
+    if title.casefold() in _PLACEHOLDER_TITLES or re.fullmatch(r"document\s*\d*", title, re.IGNORECASE):
+        title = ""
+    if title and " " not in title and (len(title) > 20 or any(ch.isdigit() for ch in title) or "_" in title):
+        title = ""  # a file name or a hash, not a title
+    author = " ".join(str(info.get("Author", "")).split())
+    date = _info_date(str(info.get("CreationDate", "")))
+    return DocumentFacts(
+        title=title,
+        author=author if _PERSON.match(author) else "",
+        date=date,
+        date_source="document properties (created)" if date else "",
+    )
+
+
+def _info_date(value: str) -> str | None:
+    """The ISO day of a PDF date ("D:20180505115754+01'00'"), None when there is none or it is a
+    placeholder (before 1993, when PDF began, or reproducible tools' 2000-01-01 00:00:00)."""
+    match = re.match(r"^(?:D:)?((\d{4})(\d{2})(\d{2})(\d{6})?)", value.strip())
+    if not match or match.group(1).startswith(_PLACEHOLDER_DATE) and (match.group(5) or "000000") == "000000":
+        return None
+    year, month, day = int(match.group(2)), int(match.group(3)), int(match.group(4))
+    import datetime
+
+    try:
+        when = datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return when.isoformat() if 1993 <= year and when <= datetime.date.today() else None
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")

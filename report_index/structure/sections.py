@@ -349,6 +349,7 @@ def merge_heading_lines(blocks: list) -> list:
             and block.page == previous.page
             and not NUMBER_LABEL.match(block.text)
             and not _labelled(block.text)
+            and not _caps_after_mixed(previous.text, block.text)
         ):
             merged[-1] = TextLine(
                 text=f"{previous.text} {block.text}",
@@ -362,6 +363,13 @@ def merge_heading_lines(blocks: list) -> list:
         else:
             merged.append(block)
     return merged
+
+
+def _caps_after_mixed(previous: str, text: str) -> bool:
+    """Whether a line of two or more words in capitals follows one in mixed case: a heading of
+    another style ("Community Grant Applications 15th November 2016", then "FOUR OAKS WARD"),
+    not the same heading wrapped."""
+    return len(text.split()) >= 2 and is_caps(text) and not is_caps(previous)
 
 
 def _labelled(text: str) -> bool:
@@ -381,7 +389,7 @@ def parse_report(raw: RawDocument, report_id: str, sha256: str) -> Report:
         id=report_id,
         source=raw.source,
         sha256=sha256,
-        title=front.title or facts.title,
+        title=front.title or (facts.title if facts.title_trusted else "") or front.heading or facts.title,
         date=date,
         body=front.body,
         author=front.author or facts.author,

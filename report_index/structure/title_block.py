@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import Table
 from ..sources.tables import table_lines
-from ..text.dates import MONTHS, find_date
+from ..text.dates import MONTHS, find_date, published_line
 from .labels import NUMBER_LABEL, is_caps
 
 
@@ -162,6 +162,7 @@ class FrontMatter:
     report_of: str = ""
     report_of_role: str = ""
     taken: set[int] = field(default_factory=set)  # indexes of the blocks that were the title block
+    heading: str = ""  # the title block's opening heading, the title when no label gives one
     date_rank: int = field(default=0, repr=False)  # how the date was given (see _DATE_RANK)
     sender: tuple[str, str] = field(default=("", ""), repr=False)  # a memo's From: (name, role)
 
@@ -299,7 +300,82 @@ def _front_line(front: FrontMatter, text: str) -> str:
     if is_caps(text) and _BODY_WORDS.search(text) and not front.body and len(text.split()) <= 10:
         front.body = canonical_body(text)
         return TAKEN
+    if not front.body and _names_body(text):
+        front.body = text.strip()  # "Royal Sutton Coldfield Town Council" on a line of its own
+        return TAKEN
+    heading, when = _heading_and_date(text)
+    if heading and when is not None:
+        # a heading that ends with its date: "Amenities Committee Community Grant Applications
+        # 15th November 2016", "Town Council Election Thursday 3 May 2018"
+        front.set_date(when, 2)
+        if not front.heading:
+            front.heading = heading
+        return SEEN
+    if not front.heading and _title_like(text):
+        front.heading = text.strip()
+        return SEEN
     return OTHER
+
+
+#: Words that put a date in a period rather than on a heading.
+_PERIOD_WORDS = {"from", "until", "till", "between", "since", "before", "after", "ending", "ended", "covers", "covering"}
+
+
+#: The last word of a body's name: "... Town Council", "... Scrutiny Committee".
+_BODY_END = re.compile(r"\b(?:panel|committee|board|cabinet|council|forum|authority|partnership|commission(?:er)?)$", re.IGNORECASE)
+
+
+def _capitalised(words: list[str]) -> bool:
+    """Whether every word but the small ones starts with a capital or is not a word ("Royal
+    Sutton Coldfield Town Council", "Police, Fire and Crime Panel")."""
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return bool(content) and all(w[:1].isupper() or not w[:1].isalpha() for w in content)
+
+
+def _names_body(text: str) -> bool:
+    """Whether a line is the name of a council, committee or panel and nothing else, in title
+    case, as a report's letterhead gives it."""
+    words = text.strip().rstrip(".:").split()
+    if any(w.lower() in _NOT_IN_BODIES for w in words):
+        return False  # "Election Results For ... Town Council", "Report to the ... Panel": a title
+    return 2 <= len(words) <= 10 and bool(_BODY_END.search(text.strip().rstrip(".:"))) and _capitalised(words)
+
+
+#: Words a title has before a body's name and the name itself has not.
+_NOT_IN_BODIES = {"for", "to", "on", "at", "by", "with", "from", "report", "results", "minutes", "agenda", "update"}
+
+
+def _title_like(text: str) -> bool:
+    """Whether a line of the title block can be the report's title: a short line starting with a
+    capital that is not a sentence, a number, a label or a heading in capitals ("Summer in Sutton
+    Coldfield", "Payments Made 2017/18 exceeding £250", "Statement of Accounts")."""
+    text = text.strip()
+    words = text.split()
+    letters = sum(ch.isalpha() for ch in text)
+    if not 1 <= len(words) <= 14 or letters < 4 or not text[:1].isupper():
+        return False
+    if text[-1] in ".,;:" or is_caps(text) or NUMBER_LABEL.match(text) or KEY_VALUE.match(text):
+        return False
+    content = [w for w in words if w[:1].isalpha() and w.lower() not in SMALL_WORDS]
+    return sum(1 for w in content if w[:1].isupper()) * 2 >= len(content)
+
+
+def _heading_and_date(text: str) -> tuple[str, object]:
+    """A title-block line that is a heading followed by a date, split: ("Town Council Election",
+    2018-05-03) for "Town Council Election Thursday 3 May 2018"; ("", None) for any other line."""
+    words = text.split()
+    if len(words) > 18 or text.rstrip().endswith(".") or published_line(text) is not None:
+        return "", None  # a sentence, or "Published 4 July 2018" (weaker evidence: see text.dates)
+    for start in range(1, len(words)):
+        found = date_line(" ".join(words[start:]))
+        if found is None:
+            continue
+        heading = " ".join(words[:start]).strip(" -\u2013\u2014,:|")
+        last = heading.split()[-1].lower() if heading else ""
+        if len(heading.split()) < 2 or last in SMALL_WORDS or last in _PERIOD_WORDS or find_date(heading) is not None:
+            return "", None  # a period ("Covers 27 November 2024 to 31 March 2025", "Data to 31 March 2025")
+        return (heading, found) if _title_like(heading) else ("", None)
+    return "", None
 
 
 def _meeting_and_date(text: str):
@@ -315,6 +391,9 @@ def _meeting_and_date(text: str):
         name = " ".join(words[:start]).strip(" -\u2013\u2014,:|")
         if name and (is_caps(name) and _BODY_WORDS.search(name) or any(k.casefold() == name.casefold() for k in KNOWN_BODIES)):
             return canonical_body(name), found
+        meeting = re.sub(r"\s+meeting$", "", name, flags=re.IGNORECASE)
+        if meeting != name and _names_body(meeting):  # "Royal Sutton Coldfield Town Council Meeting 21 February 2017"
+            return meeting, found
         return None
     return None
 
