@@ -604,3 +604,24 @@ def test_the_text_and_the_file_name_date_a_pdf_before_its_properties(tmp_path):
     report = extract_report(path, path.read_bytes())
     assert (report.date, report.date_source, report.title) == ("2018-05-03", "text", "Town Council Election")
 
+
+def test_a_title_printed_at_the_top_of_every_page_is_the_first_pages_title_block(tmp_path):
+    """A spreadsheet printed with print titles: the council and the list's title at the top of
+    every page, over rows of payments. The first page's copy is the title block; the others are
+    running headers."""
+    path = tmp_path / "payments.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for page in range(4):
+        pdf.setFont("Helvetica-Bold", 12)
+        pdf.drawString(60, HEIGHT - 40, "Northfield Town Council")
+        pdf.drawString(60, HEIGHT - 56, "Payments Made 2016/17 exceeding £250")
+        pdf.setFont("Helvetica", 10)
+        for row in range(30):
+            pdf.drawString(60, HEIGHT - 110 - 20 * row, f"Payment {page * 30 + row + 1} to Moor Hall Developments for office rent")
+        pdf.showPage()
+    pdf.save()
+    report = extract_report(path, path.read_bytes())
+    assert (report.body, report.title) == ("Northfield Town Council", "Payments Made 2016/17 exceeding £250")
+    texts = [p.text for p in report.paragraphs]
+    assert not any("Payments Made" in t for t in texts[1:]) and sum("Payment 1 to" in t for t in texts) == 1
+    assert any("Payment 120 to" in t for t in texts)

@@ -352,16 +352,30 @@ def _drop_running_lines(pages: list[list[Block | Line]], sizes: list[tuple[float
     for page_items, (height, _) in zip(pages, sizes):
         counts.update({key(i) for i in page_items if isinstance(i, Line) and in_margin(i, height)})
     repeated = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
-    for page_items, (height, _) in zip(pages, sizes):
+    for number, (page_items, (height, _)) in enumerate(zip(pages, sizes)):
+        # the first page keeps the running header lines it opens with: a title printed at the top
+        # of every page (a spreadsheet's print titles: "Payments Made 2016/17 exceeding £250") is
+        # the report's title block there, and the other pages' copies are furniture
+        opening = _opening_lines(page_items, height) if number == 0 else set()
         page_items[:] = [
             i
             for i in page_items
             if not (
                 isinstance(i, Line)
                 and in_margin(i, height)
-                and (_PAGE_NUMBER.match(i.text) or key(i) in repeated)
+                and (_PAGE_NUMBER.match(i.text) or key(i) in repeated and id(i) not in opening)
             )
         ]
+
+
+def _opening_lines(items: list[Block | Line], height: float) -> set[int]:
+    """The ``id`` of each line a page opens with in its top margin, before anything else."""
+    opening: set[int] = set()
+    for item in sorted((i for i in items if isinstance(i, Line)), key=lambda line: line.top):
+        if item.top >= 0.09 * height or _PAGE_NUMBER.match(item.text):
+            break
+        opening.add(id(item))
+    return opening
 
 
 def _is_table_header(line: Line) -> bool:
