@@ -104,6 +104,7 @@ def score_initiative(index, judged: dict, truth: dict[str, str | None], present:
                 misses.append(f"{page['file']}: status {status} (judged {page['status']})")
         elif status:
             unsupported += 1
+            misses.append(f"{page['file']}: status {status} where the text states none")
         for figure in figures:
             shown_figures += 1
             if figure_matches(figure, page["figures"]):
@@ -147,11 +148,29 @@ def discovered_names(index, everything: bool = False) -> list[str]:
     return sorted(item.initiative.name for item in listed if item.initiative.source == "discovered")
 
 
+def show(index, judged: dict, present: set[str]) -> None:
+    """Each judged page of one initiative: the judgement, what progress shows and every mention."""
+    by_file = {Path(entry.report.source).name: entry for entry in index.progress(judged["name"]).entries}
+    for page in judged["pages"]:
+        if page["file"] not in present:
+            continue
+        entry = by_file.get(page["file"])
+        print(f"== {page['file']}: judged {page['status']} {page['figures']}")
+        if entry is None or not entry.mentioned:
+            print("   not found")
+            continue
+        status, figures = entry.status_and_figures()
+        print(f"   shown {status} {[f.text for f in figures]}")
+        for mention in entry.mentions:
+            print(f"   - {mention.via} {mention.matched!r} {mention.status}: {mention.sentence[:300]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", type=Path, help="the folder holding the saved pages (<file>.txt)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--misses", action="store_true", help="list each miss")
+    parser.add_argument("--show", metavar="NAME", help="show what progress says of each judged page of one initiative")
     args = parser.parse_args(argv)
     dev = json.loads(DEV.read_text(encoding="utf-8"))
     truth = {p["file"]: p["date"] for p in dev["pages"]}
@@ -169,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         ingest([folder], Path(work, "index"), jobs=1)
         index = Index(Path(work, "index"))
         results = [score_initiative(index, item, truth, present) for item in dev["initiatives"]]
+        if args.show:
+            show(index, next(item for item in dev["initiatives"] if item["name"] == args.show), present)
+            return 0
         discovered = discovered_names(index)
         organisations = sorted(set(discovered_names(index, everything=True)) - set(discovered))
     if args.json:
