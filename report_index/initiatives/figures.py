@@ -190,7 +190,7 @@ def _counted(text: str, start: int, value: float) -> tuple[str, int] | None:
     for index, (word, end) in enumerate(words):
         bare = re.sub(r"'s?$", "", word)
         lower = bare.lower()
-        if not bare or lower in _NOT_COUNTED or lower in _MONTHS or lower in _TIME_UNITS:
+        if len(bare) < 2 or lower in _NOT_COUNTED or lower in _MONTHS or lower in _TIME_UNITS:
             return None
         if lower in _MODIFIERS and index + 1 < len(words):
             continue
@@ -288,6 +288,17 @@ def find_figures(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Fig
 #: complaints recorded ("67,000 complaints", "11,148 domestic abuse incidents"), as singulars.
 CONTEXT_NOUNS = {"complaint", "incident", "offence", "crime", "allegation", "instance", "investigation", "issue"}
 
+#: What a figure counts when it tells how an initiative is made ("two main elements", "one of two
+#: ways"), or how it was looked at ("four independent evaluations"), not what it did; as singulars.
+DESIGN_NOUNS = {
+    "element", "part", "way", "type", "kind", "form", "strand", "stage", "step", "phase", "aim", "objective",
+    "principle", "category", "component", "section", "question", "option", "route", "pillar", "theme", "tier",
+    "level", "criterion", "evaluation", "review", "inspection", "audit", "study", "assessment",
+}
+
+#: Telephone numbers ("the 999 calls", "call 101"): never counts.
+_PHONE_NUMBERS = {999.0, 101.0, 111.0, 112.0}
+
 _HONORIFICS = {"her", "his", "royal", "highness", "majesty", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rt", "hon"}
 
 
@@ -295,7 +306,8 @@ def about_initiative(figure: Figure, sentence: str = "") -> bool:
     """Whether ``figure`` counts something an initiative did: a percentage, a sum of money or a
     count of anything but the context (:data:`CONTEXT_NOUNS`). Never "one"
     written as a word (a determiner: "One issue"), a name after an honorific ("0 Her Royal
-    Highness") or a number inside a web address."""
+    Highness"), a number inside a web address, a telephone number ("999 calls"), or a count of
+    the parts of its design or of its evaluations (:data:`DESIGN_NOUNS`)."""
     words = figure.text.split()
     if not words:
         return False
@@ -310,7 +322,9 @@ def about_initiative(figure: Figure, sentence: str = "") -> bool:
             return False
     if figure.unit in ("%", "£") or not figure.counts:
         return True
-    if _singular(figure.counts) in CONTEXT_NOUNS:
+    if _singular(figure.counts) in CONTEXT_NOUNS | DESIGN_NOUNS:
+        return False
+    if figure.value in _PHONE_NUMBERS and _singular(figure.counts) in ("call", "number", "line"):
         return False
     # "67,000 reports of unwanted behaviour": reports of the harm, not through the initiative
     return not (sentence and _singular(figure.counts) == "report" and re.search(re.escape(figure.text) + r"\s+of\b", sentence))
