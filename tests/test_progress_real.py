@@ -302,6 +302,33 @@ def test_status_from_the_clause(text, status):
     assert find_status(text, at) == status
 
 
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        # an evaluation done says the scheme ran; only one under way is a review
+        ("A university evaluated the handset scheme over six months last year.", None),
+        ("The handset scheme is being evaluated by a university team.", "review"),
+        # forces in England and Wales are not all of them; a duty on forces, or a statutory scheme, is national
+        ("A survey of police forces in England and Wales asked about the order.", None),
+        ("A duty on police forces to tell schools began in 2024.", "national"),
+        ("The notification scheme is now statutory.", "national"),
+        # applied to a surface, or the order proposed in a case, is no plan; applying to a body is
+        ("The gel is applied to door handles and gates.", None),
+        ("The proposed order must be necessary to protect the victim.", None),
+        ("The Commissioner applied to the Ministry of Justice to fund the network.", "planned"),
+        # a purpose is not a plan; a routine step told in the future tense is how a running scheme works
+        ("The campaign aims to raise awareness of exploitation.", None),
+        ("The duty officer will contact the school's safeguarding lead before the morning register.", "live"),
+        ("The network will bring partners together.", "planned"),
+        ("The project has widened to include care homes.", "expanded"),
+        ("Most police forces have now adopted the handset.", "live"),
+        ("The approach is used in several forces.", "live"),
+    ],
+)
+def test_status_words_a_careful_reader_reads(text, status):
+    assert find_status(text) == status
+
+
 # --------------------------------------------------------------------------------------------
 # Figures the text supports
 

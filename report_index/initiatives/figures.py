@@ -13,24 +13,33 @@ from ..models import Figure, Mention
 from ..text.clean import fold_quotes_in_place, squash
 
 
+#: The routine steps of a running scheme, as its procedure tells them in the future tense.
+_ROUTINE = r"(?:inform|notif|shar|contact|tell|told|sen[dt]|receiv|complement|review)\w*"
+
 #: Cues per status, strongest first: when several statuses are cued, the first in this list wins.
 #: "will" on its own is the weakest sign of a plan, "continues to" the weakest sign of being live.
 STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("ended", re.compile(r"\b(?:ended|has closed|was closed|closed down|decommissioned|stopped|ceased|discontinued|came to an end|no longer (?:runs|running|operat\w+|in place))\b", re.I)),
-    ("review", re.compile(r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed|evaluat(?:ed|ion|ing|e)|being assessed)\b", re.I)),
+    # a review under way, not one done: "four evaluations have been carried out" says it ran
+    ("review", re.compile(
+        r"\b(?:under (?:\w+ )?review|review (?:is|was) (?:now )?(?:underway|under way|ongoing)|review is being|being reviewed"
+        r"|being (?:evaluated|assessed)|evaluation (?:is|was) (?:now )?(?:underway|under way|ongoing|being)|to be (?:reviewed|evaluated))\b", re.I)),
     ("national", re.compile(
         r"\b(?:statutory (?:duty|obligation|requirement|footing|scheme)|legal requirement|placed (?:into|in) law|(?:came|come|comes|coming) into (?:force|effect)"
-        r"|(?:across |in )?all (?:police )?forces in (?:England and Wales|England|Wales|the UK)|(?:police )?forces in England and Wales"
+        r"|(?:across |in )?(?:all|every|each) (?:police )?forces? in (?:England and Wales|England|Wales|the UK)"
+        r"|duty on (?:all |every )?(?:police )?forces|(?:is|are|was|were|now|became|become|made) statutory"
         r"|(?<!\bbe )(?:rolled out|implemented|introduced) (?:nationally|across (?:England and Wales|the country))|national roll[- ]?out"
         r"|(?:implemented|introduced) in England and Wales)\b", re.I)),
     ("planned", re.compile(
-        r"\b(?:planned|planning to|plans to|bidding for|bid for|(?:applying|applied) to (?!(?:the |a )?(?:\w+ )?courts?\b)|(?:applying|applied) for (?:\w+ ){0,3}?(?:funding|funds?|grants?|money|£)"
-        r"|proposed|proposals? (?:to|for)"
+        r"\b(?:planned|planning to|plans to|bidding for|bid for|(?:applying|applied) to (?:partake|join|take part|become|be)\b"
+        r"|(?:applying|applied) to (?:the )?(?-i:[A-Z])\w*|(?:applying|applied) for (?:\w+ ){0,3}?(?:funding|funds?|grants?|money|£)"
+        # "the proposed order is necessary" is the order applied for in a case, not a plan
+        r"|(?<!the )proposed|the proposed (?-i:[A-Z])\w*|proposals? (?:to|for)"
         r"|being drawn up|being developed|being implemented|being introduced|to be (?:launched|introduced|rolled out|established|piloted)"
         r"|due to (?:start|begin|launch|go live)|agreed to establish|will (?:be )?(?:launch|start|begin|introduce|establish|set up)\w*"
         r"|(?:recruitment|set up)\b[^.]{0,60}\bunderway)\b", re.I)),
     ("expanded", re.compile(
-        r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|now adopting|adopted by|across all"
+        r"\b(?:expanded|expanding|expansion|extended to|extending to|extension of|widened to|widening to|now adopting|adopted by|across all"
         r"|roll(?:ed)?[- ]out further|further roll[- ]?out|wider roll[- ]?out|scaled up"
         r"|(?:roll(?:ed|ing)?\s+(?:\S+\s+){0,3}?out|implement\w*|extend\w*|introduc\w*)\s+(?:\S+\s+){0,4}?(?:force|county|region|city)[- ]wide"
         r"|(?:force|county)[- ]wide (?:roll[- ]?out|implementation|approach|scheme)|largest (?:implementation|roll[- ]?out)"
@@ -42,10 +51,17 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"|business as usual|in place|up and running"
         r"|(?:introduced|implemented|launched) (?:in|on|since|from) (?:\w+ ){0,2}(?:19|20)\d\d"
         r"|(?:was|were|has been|have been) (?:set up|formed)|(?:have|has) (?:begun|developed)"
-        r"|(?:currently|now) (?:being )?(?:issued|used|provided|given|distributed|deployed|available))\b", re.I)),
-    ("planned", re.compile(r"\b(?:will|intends? to|aims? to|is to be|are to be|go live date)\b", re.I)),
-    ("live", re.compile(r"\b(?:continues? to|continuing to|continued to)\b", re.I)),
+        r"|(?:currently|now) (?:being )?(?:issued|used|provided|given|distributed|deployed|available)"
+        r"|(?:have|has) (?:now |already )?adopted|in (?:many|most|several|a number of|\d+) (?:police )?forces)\b", re.I)),
+    # "will" on its own is the weakest sign of a plan; "aims to" is a purpose, not a plan; a
+    # routine step in the future tense ("the officer will inform the school") is how a running
+    # scheme works, the weakest sign of being live
+    ("planned", re.compile(rf"\b(?:will(?! (?:be )?{_ROUTINE})|intends? to|is to be|are to be|go live date)\b", re.I)),
+    ("live", re.compile(rf"\b(?:continues? to|continuing to|continued to|will (?:be )?{_ROUTINE})\b", re.I)),
 ]
+
+
+_WEAK = len(STATUS_CUES) - 2  # the rank of the weakest two cues
 
 
 @lru_cache(maxsize=4096)
