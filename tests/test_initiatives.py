@@ -274,7 +274,8 @@ def test_user_csv_file_adds_an_initiative(tmp_path):
     mentions, _ = Recogniser(initiatives).annotate(
         make_report("Operation Sentinel was expanded to all five districts.", "Reports through streetsafe rose to 300 reports.")
     )
-    assert [(m.initiative, m.status) for m in mentions] == [("op-sentinel", "expanded"), ("street-safe", None)]
+    # 300 reports through the tool: it is in use
+    assert [(m.initiative, m.status) for m in mentions] == [("op-sentinel", "expanded"), ("street-safe", "live")]
     assert figures_of(mentions[0]) == [(5.0, "", "districts", 5.0)]
     assert figures_of(mentions[1]) == [(300.0, "", "reports", None)]
 
@@ -543,7 +544,8 @@ def test_discovery_rules_on_new_text(recogniser):
         "West Yorkshire Safeguarding Communications Group": "group",
     }
     dapp = [m for m in mentions if m.initiative == "domestic-abuse-perpetrator-programme"]
-    assert [(m.via, m.status) for m in dapp] == [("name", "pilot"), ("acronym", None)]
+    # "has supported 45 perpetrators": a programme that is used is running
+    assert [(m.via, m.status) for m in dapp] == [("name", "pilot"), ("acronym", "live")]
     assert figures_of(dapp[1]) == [(45.0, "", "perpetrators", None)]
     assert [m.initiative for m in mentions if m.section == "2.5"] == [
         "west-yorkshire-safeguarding-communications-group",
@@ -556,12 +558,17 @@ def test_follow_ups_attach_to_the_last_named_initiative(recogniser):
         make_report(
             "TecSOS phones were issued in Leeds.",
             "Over 50 victims now carry one. The scheme will be extended to Bradford.",
-            "The scheme is popular.",  # two passages on: nothing to attach to
+            "The scheme is popular.",  # two passages on, none naming anything else: still TecSOS
+            "Funding is agreed.",
+            "Staff are trained.",
+            "Partners are briefed.",
+            "The scheme is reviewed yearly.",  # four passages naming nothing on: nothing to attach to
         )
     )
     assert [(m.section, m.via, m.status, m.matched) for m in mentions] == [
         ("2.1", "name", None, "TecSOS"),
         ("2.2", "follow-up", "expanded", "The scheme"),
+        ("2.3", "follow-up", None, "The scheme"),
     ]
     assert figures_of(mentions[1]) == [(50.0, "", "victims", None)]
     # a new heading starts afresh

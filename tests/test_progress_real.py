@@ -329,6 +329,52 @@ def test_status_words_a_careful_reader_reads(text, status):
     assert find_status(text) == status
 
 
+def annotated(*texts: str) -> list[Mention]:
+    """The mentions in a page of passages under one heading."""
+    from report_index.initiatives.gazetteer import load_gazetteer
+    from report_index.initiatives.recognition import Recogniser
+    from report_index.models import Paragraph, Report
+
+    paragraphs = [Paragraph(ordinal=i, kind="paragraph", text=t, section=str(i + 1), heading_path=["NEWS"]) for i, t in enumerate(texts)]
+    report = Report(id="page", source="page.txt", sha256="0", paragraphs=paragraphs)
+    return Recogniser(load_gazetteer()).annotate(report)[0]
+
+
+def page_status(*texts: str) -> str | None:
+    from report_index.initiatives.figures import status_and_figures
+
+    return status_and_figures(annotated(*texts))[0]
+
+
+def test_a_sentence_without_a_status_takes_its_passage_s():
+    """The status of a passage's other sentences, when the passage names nothing else."""
+    assert page_status("Clare's Law lets people ask about a partner's past. It came into force across England and Wales in 2014.") == "national"
+    # another initiative named in the passage: its sentences are not read for this one
+    mentions = annotated("Clare's Law lets people ask about a partner's past. TecSOS was launched in 2011. It came into force in 2014.")
+    assert [m.status for m in mentions if m.initiative == "clares-law"] == [None]
+
+
+def test_a_sentence_going_on_from_the_one_before_is_read_with_it():
+    text = "The council runs two pilot schemes for victims. One of which, launched in March, is TecSOS."
+    assert page_status(text) == "pilot"
+
+
+def test_a_scheme_that_is_used_is_running():
+    assert page_status("TecSOS has had over 900 activations in the county.") == "live"
+    assert page_status("TecSOS will give 200 victims a handset.") == "planned"  # not yet used
+    assert page_status("The Commissioner gave TecSOS £50,000.") is None  # money is not use
+
+
+def test_a_follow_up_reaches_back_over_short_asides():
+    assert page_status("SmartWater kits went to victims in Leeds.", "The liquid glows under a lamp.", "Officers carry lamps.", "The spray is being trialled in two districts.") == "pilot"
+
+
+def test_the_page_s_status_is_its_strongest_cue():
+    """A later, stronger cue outranks the first one; a bare "will" gives way to any other."""
+    assert page_status("Operation Encompass was set up in 2016.", "The operation has since been extended to every school in the county.") == "expanded"
+    assert page_status("SmartWater kits will be handed out.", "The spray is being trialled in two districts.") == "pilot"
+
+
 # --------------------------------------------------------------------------------------------
 # Figures the text supports
 

@@ -96,9 +96,22 @@ def find_status(text: str, at: int | None = None) -> str | None:
 _CLAUSE_BREAK = re.compile(r";|\b(?:but|after|before|whereas|while|although|however)\b", re.I)
 
 
-def best_status(texts: Iterable[str]) -> str | None:
-    """The status of several sentences together: the strongest cue of any of them."""
-    return min((_status_cue(t) for t in texts), default=(0, None), key=lambda cue: cue[0])[1]
+def best_status(texts: Iterable[str], weak: bool = True) -> str | None:
+    """The status of several sentences together: the strongest cue of any of them; without
+    ``weak``, the two weakest cues (a bare "will", "continues to") are not read."""
+    cues = [cue for cue in (_status_cue(t) for t in texts) if weak or cue[0] < _WEAK]
+    return min(cues, default=(0, None), key=lambda cue: cue[0])[1]
+
+
+def status_rank(status: str, sentence: str = "") -> int:
+    """How strong a cue ``status`` is (its rank in :data:`STATUS_CUES`): the strongest of its
+    cues ``sentence`` has, else its strongest cue (a status read from elsewhere than the sentence)."""
+    folded = fold_quotes_in_place(sentence)
+    ranks = [rank for rank, (name, _) in enumerate(STATUS_CUES) if name == status]
+    for rank in ranks:
+        if STATUS_CUES[rank][1].search(folded):
+            return rank
+    return ranks[0] if ranks else len(STATUS_CUES)
 
 
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -440,10 +453,15 @@ def figure_changes(before: Iterable[Figure], after: Iterable[Figure]) -> list[Fi
 
 
 def status_and_figures(mentions: list[Mention]) -> tuple[str | None, list[Figure]]:
-    """A report's status for an initiative and the figures it gives of it, named mentions first,
-    each figure once."""
+    """A report's status for an initiative and the figures it gives of it, each figure once.
+
+    The status is the strongest cue of any mention (:func:`status_rank`), the first of equals,
+    named mentions before follow-ups: a page telling that a scheme "was set up" in 2011 and "has
+    now been extended to all schools" says it is expanded; a bare "will" gives way to any other.
+    """
     ordered = [m for m in mentions if m.via != "follow-up"] + [m for m in mentions if m.via == "follow-up"]
-    status = next((m.status for m in ordered if m.status), None)
+    cued = [(status_rank(m.status, m.sentence), number, m.status) for number, m in enumerate(ordered) if m.status]
+    status = min(cued)[2] if cued else None
     figures: list[Figure] = []
     for mention in ordered:
         figures.extend(f for f in mention.figures if f not in figures)

@@ -73,7 +73,7 @@ from .figures import about_initiative, best_status, find_figures, find_status, w
 from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surface_kinds
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
-ANNOTATOR_VERSION = "2"
+ANNOTATOR_VERSION = "3"
 
 LABEL = "INITIATIVE"
 
@@ -720,7 +720,8 @@ class Recogniser:
         for hit in hits:
             by_para.setdefault(hit.para, []).append(hit)
         mentions: list[tuple[int, int, int, Mention]] = []
-        carry: list[str] = []  # initiatives named in the previous passage
+        carry: list[str] = []  # initiatives named in the last passage that named any
+        gap = 0  # passages since, naming nothing
         previous: Paragraph | None = None
         for index, (paragraph, doc) in enumerate(zip(report.paragraphs, docs)):
             text = texts[index]
@@ -733,10 +734,15 @@ class Recogniser:
                 and paragraph.kind != "measure"
             ):
                 carry = []
+            gap = 0 if own else gap + 1
+            if gap > _CARRY_GAP:
+                carry = []
             if not own and not (carry and _ANAPHOR.search(folded[index])):
-                carry = []  # a passage naming nothing, and referring to nothing named before
+                # a passage naming nothing and referring to nothing: a short aside ("The liquid is
+                # invisible.") before "The spray is being trialled" keeps what was named before
                 previous = paragraph
                 continue
+            first_mention = len(mentions)
             history: list[str] = list(carry)
             region = 0
             region_topic: str | None = carry[-1] if carry else None
@@ -793,7 +799,7 @@ class Recogniser:
                                     sentence=sentence_text,
                                     matched=hit.matched,
                                     via=hit.via,
-                                    status=find_status(text[s_start:s_end], hit.start - s_start),
+                                    status=_sentence_status(sentences, number, text, hit.start - s_start, figures),
                                     figures=[Figure(**asdict(f)) for f in figures],
                                 ),
                             )
@@ -818,6 +824,8 @@ class Recogniser:
                     figures.extend(
                         _initiative_figures(text[s_start:s_end], [(a - s_start, b - s_start) for a, b in exclude if s_start <= a < s_end])
                     )
+                if status is None and _counts_use(figures, text[sentences[first].start_char:sentences[numbers[-1]].end_char]):
+                    status = "live"
                 # quoted from the first to the last sentence a figure comes from, as one run of the
                 # passage: "Over 100 victims have now been protected. 83% of these report ..."
                 quoted = [n for n in numbers if n == first or _initiative_figures(text[sentences[n].start_char:sentences[n].end_char])]
@@ -842,11 +850,71 @@ class Recogniser:
                 if referent in history:
                     history.remove(referent)
                 history.append(referent)
+            _statuses_from_the_passage(mentions, first_mention, own, sentences, sentence_info, text)
             # the next passage may refer back to what this one names (not to what it only refers to)
-            carry = [i for i in history if i in {h.initiative for h in own}]
+            named_here = {h.initiative for h in own}
+            if named_here:
+                carry = [i for i in history if i in named_here]
             previous = paragraph
         mentions.sort(key=lambda item: (item[0], item[1], item[2]))
         return [m for *_, m in mentions]
+
+
+#: How many passages naming nothing a follow-up ("the spray") may reach back over.
+_CARRY_GAP = 3
+
+#: A sentence that goes on from the one before: "One of which, ..., was rolled out" is one of the
+#: pilot schemes that sentence spoke of.
+_GOES_ON = re.compile(r"^\W*(?:(?:one|some|each|many|most|all|none) of (?:which|these|them|those)|of (?:which|these)|which)\b", re.I)
+
+#: "will" in a sentence: what it counts is yet to be, not what the initiative did.
+_FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be)\b", re.I)
+
+
+def _sentence_status(sentences: list[Any], number: int, text: str, at: int, figures: list[Figure]) -> str | None:
+    """The status a named mention's sentence gives: its own clause's cue first (``find_status``);
+    for a sentence that goes on from the one before (:data:`_GOES_ON`), the cues of both; for a
+    sentence that cues none but counts what the initiative did ("increasing by 48.5%", "over
+    1,700 activations"), live: a scheme that is used is running."""
+    sentence = text[sentences[number].start_char:sentences[number].end_char]
+    if number and _GOES_ON.match(sentence):
+        before = text[sentences[number - 1].start_char:sentences[number - 1].end_char]
+        status = best_status([before, sentence])
+    else:
+        status = find_status(sentence, at)
+    if status is None and _counts_use(figures, sentence):
+        status = "live"
+    return status
+
+
+def _counts_use(figures: list[Figure], sentence: str) -> bool:
+    """Whether ``figures`` count what an initiative did, in a sentence not in the future tense:
+    a count of something or a percentage, not a sum (money granted is not use)."""
+    return bool(figures) and not _FUTURE.search(sentence) and any(f.unit != "£" and (f.counts or f.unit == "%") for f in figures)
+
+
+def _statuses_from_the_passage(
+    mentions: list[tuple[int, int, int, Mention]],
+    first: int,
+    own: list[_Hit],
+    sentences: list[Any],
+    sentence_info: list[tuple[int, str | None, bool]],
+    text: str,
+) -> None:
+    """A named mention whose sentence cues no status takes the status the other sentences of its
+    passage give, when the passage names no other initiative: "Despite its name, X need not be a
+    statute." beside "First implemented in England and Wales in 2014, the policy ..." is national.
+    Weak cues (a bare "will") are not read from the neighbours."""
+    if len({h.initiative for h in own}) != 1:
+        return
+    others = [text[sentences[n].start_char:sentences[n].end_char] for n, (_, _, names) in enumerate(sentence_info) if not names]
+    status = best_status(others, weak=False)
+    if status is None:
+        return
+    for number in range(first, len(mentions)):
+        index, start, at, mention = mentions[number]
+        if mention.via != "follow-up" and mention.status is None:
+            mentions[number] = (index, start, at, replace(mention, status=status))
 
 
 def _initiative_figures(sentence: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:
