@@ -435,7 +435,10 @@ def test_wyasp_across_the_years(annotated):
     early = of(annotated["2021-06-15"][0], "west-yorkshire-anti-slavery-partnership")
     late = of(annotated["2022-06-10"][0], "west-yorkshire-anti-slavery-partnership")
     assert "strategic meeting framework" in early[0].sentence and early[0].via == "name"
-    assert {m.via for m in early[1:]} == {"acronym"}
+    assert {m.via for m in early[1:]} == {"acronym", "follow-up"}
+    # the sentence after the one naming it, in its passage: "All five West Yorkshire districts are represented"
+    beside = [m for m in early if m.via == "follow-up"]
+    assert [(m.matched, [f.text for f in m.figures]) for m in beside] == [("West Yorkshire Anti-Slavery Partnership", ["All five West Yorkshire districts"])]
     assert "met in December 2021 and March 2022" in late[0].sentence
     assert [m.section for m in late] == ["2.1 e)", "2.1 f)", "2.1 l)"]
     assert "live" in [m.status for m in early]  # "has continued to meet quarterly"

@@ -375,6 +375,26 @@ def test_the_page_s_status_is_its_strongest_cue():
     assert page_status("SmartWater kits will be handed out.", "The spray is being trialled in two districts.") == "pilot"
 
 
+def test_the_figures_of_the_sentence_beside_the_name():
+    """A sentence next to the one naming the initiative, in a passage naming nothing else, gives
+    its figures too, quoting that sentence; not one in the future tense, nor one further away."""
+    from report_index.initiatives.figures import status_and_figures
+
+    mentions = annotated("Operation Encompass links police and schools. This year 320 schools have signed up.")
+    assert [(m.via, m.sentence, [f.text for f in m.figures]) for m in mentions][-1] == (
+        "follow-up", "This year 320 schools have signed up.", ["320 schools"])
+    assert status_and_figures(annotated("Operation Encompass links police and schools. Next year 40 schools will join."))[1] == []
+    far = annotated("TecSOS gives victims a phone. Victims are assessed first. The assessors trained 50 staff.")
+    assert status_and_figures(far)[1] == []
+
+
+def test_a_reference_mark_ends_a_sentence():
+    from report_index.text.sentences import sentences
+
+    assert sentences("The order began in 2020. [3] Officers applied for 40 orders. [4] [5] Few were refused.") == [
+        "The order began in 2020. [3]", "Officers applied for 40 orders. [4] [5]", "Few were refused."]
+
+
 # --------------------------------------------------------------------------------------------
 # Figures the text supports
 
@@ -393,12 +413,13 @@ def test_the_page_s_status_is_its_strongest_cue():
         "Five evaluations of the device have been published.",
         "Call handlers took the 999 calls through the night.",
         "A drugs course was required for 1 x order.",
+        "The partnership has zero tolerance towards abuse.",
     ],
 )
 def test_numbers_that_are_not_the_initiative_s_figures(sentence):
     """None of these numbers counts what an initiative did."""
     shown = [f.text for f in find_figures(sentence) if about_initiative(f, sentence)]
-    assert not any(t.startswith(("0", "One", "67,000", "11,148", "80", "three", "one", "Five", "999", "1 x")) for t in shown), shown
+    assert not any(t.startswith(("0", "One", "67,000", "11,148", "80", "three", "one", "Five", "999", "1 x", "zero")) for t in shown), shown
 
 
 @pytest.mark.parametrize(

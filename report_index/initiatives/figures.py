@@ -177,6 +177,7 @@ _NOT_COUNTED = {
     "its", "their", "them", "they", "we", "our", "us", "per", "than", "so", "not", "will", "would", "can", "could",
     "may", "should", "out", "up", "down", "also", "including", "each", "both", "all", "only", "such", "but", "if",
     "percent", "cent", "million", "billion", "thousand", "hundred", "m", "k", "bn", "times",
+    "towards", "across", "always", "afterwards", "whereas", "perhaps", "thus", "has", "was", "does", "is", "as",
 }
 
 

@@ -73,7 +73,7 @@ from .figures import about_initiative, best_status, find_figures, find_status, w
 from .gazetteer import initiative_id, is_acronym, is_plain_word, resolve, surface_kinds
 
 #: Bump when recognition, discovery, status or figure rules change: stored annotations are stale.
-ANNOTATOR_VERSION = "3"
+ANNOTATOR_VERSION = "4"
 
 LABEL = "INITIATIVE"
 
@@ -850,7 +850,9 @@ class Recogniser:
                 if referent in history:
                     history.remove(referent)
                 history.append(referent)
-            _statuses_from_the_passage(mentions, first_mention, own, sentences, sentence_info, text)
+            passage = _Passage(index, paragraph, text, own, exclude, sentences, sentence_info)
+            _statuses_from_the_passage(mentions, first_mention, passage)
+            _figures_from_the_passage(mentions, first_mention, passage)
             # the next passage may refer back to what this one names (not to what it only refers to)
             named_here = {h.initiative for h in own}
             if named_here:
@@ -893,21 +895,32 @@ def _counts_use(figures: list[Figure], sentence: str) -> bool:
     return bool(figures) and not _FUTURE.search(sentence) and any(f.unit != "£" and (f.counts or f.unit == "%") for f in figures)
 
 
-def _statuses_from_the_passage(
-    mentions: list[tuple[int, int, int, Mention]],
-    first: int,
-    own: list[_Hit],
-    sentences: list[Any],
-    sentence_info: list[tuple[int, str | None, bool]],
-    text: str,
-) -> None:
+@dataclass(frozen=True)
+class _Passage:
+    """A passage as the mentions pass reads it: its hits and sentences, and which sentences name
+    something (``sentence_info``: region, topic, names something)."""
+
+    index: int
+    paragraph: Paragraph
+    text: str
+    own: list[_Hit]
+    exclude: list[tuple[int, int]]
+    sentences: list[Any]
+    sentence_info: list[tuple[int, str | None, bool]]
+
+    def sentence(self, number: int) -> tuple[int, int, str]:
+        start, end = self.sentences[number].start_char, self.sentences[number].end_char
+        return start, end, self.text[start:end]
+
+
+def _statuses_from_the_passage(mentions: list[tuple[int, int, int, Mention]], first: int, passage: _Passage) -> None:
     """A named mention whose sentence cues no status takes the status the other sentences of its
     passage give, when the passage names no other initiative: "Despite its name, X need not be a
     statute." beside "First implemented in England and Wales in 2014, the policy ..." is national.
     Weak cues (a bare "will") are not read from the neighbours."""
-    if len({h.initiative for h in own}) != 1:
+    if len({h.initiative for h in passage.own}) != 1:
         return
-    others = [text[sentences[n].start_char:sentences[n].end_char] for n, (_, _, names) in enumerate(sentence_info) if not names]
+    others = [passage.sentence(n)[2] for n, (_, _, names) in enumerate(passage.sentence_info) if not names]
     status = best_status(others, weak=False)
     if status is None:
         return
@@ -915,6 +928,37 @@ def _statuses_from_the_passage(
         index, start, at, mention = mentions[number]
         if mention.via != "follow-up" and mention.status is None:
             mentions[number] = (index, start, at, replace(mention, status=status))
+
+
+def _figures_from_the_passage(mentions: list[tuple[int, int, int, Mention]], first: int, passage: _Passage) -> None:
+    """The figures of a sentence next to one naming the initiative, in a passage naming nothing
+    else, are the initiative's too ("This year, 33 forces have information-sharing arrangements
+    with schools. With this approach, known as X in many forces, ..."): each becomes a follow-up
+    quoting its own sentence, under the name the passage used. Not a sentence in the future tense
+    (what it counts is yet to be), nor one further away (a passage may go on to other things)."""
+    own, paragraph = passage.own, passage.paragraph
+    if len({h.initiative for h in own}) != 1:
+        return
+    shown = {f.text for _, _, _, m in mentions[first:] for f in m.figures}
+    naming = [n for n, (_, _, names) in enumerate(passage.sentence_info) if names]
+    for number, (_, _, names) in enumerate(passage.sentence_info):
+        s_start, s_end, sentence = passage.sentence(number)
+        if names or not any(abs(number - n) == 1 for n in naming) or _FUTURE.search(sentence):
+            continue
+        spans = [(a - s_start, b - s_start) for a, b in passage.exclude if s_start <= a < s_end]
+        figures = [f for f in _initiative_figures(sentence, spans) if f.text not in shown]
+        if figures:
+            mention = Mention(
+                initiative=own[0].initiative,
+                paragraph=paragraph.ordinal,
+                section=paragraph.section,
+                pages=list(paragraph.pages),
+                sentence=squash(sentence),
+                matched=own[0].matched,
+                via="follow-up",
+                figures=figures,
+            )
+            mentions.append((passage.index, s_start, s_start, mention))
 
 
 def _initiative_figures(sentence: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Figure]:

@@ -1,7 +1,7 @@
 """Sentences: the one splitter every stage uses (initiative mentions, comparisons, quotations).
 
 A sentence ends at ``.``, ``!`` or ``?`` (and any closing quote or bracket) followed by white
-space and a capital, a digit or an opening quote; not after ``e.g.``, ``Dr.``, ``No.`` and the
+space and a capital, a digit or an opening quote, after any reference marks (``[1]``); not after ``e.g.``, ``Dr.``, ``No.`` and the
 like, and never leaving a piece of under three characters.
 """
 
@@ -12,7 +12,8 @@ import re
 from .clean import squash
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|no|nos|dr|mr|mrs|ms|st|cllr|approx|inc|ltd|w/c)\.$", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
+#: A reference mark after the stop ("... in 2009. [1] [2] Appleton ...") ends the sentence too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?(?:\s*\[[^\]\n]{1,20}\])*\s+(?=[\"'(\u201c\u2018]?[A-Z0-9])")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
