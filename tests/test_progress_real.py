@@ -481,7 +481,8 @@ def test_smartwater_on_the_bundled_corpus_quotes_the_over_100_victims_sentence(c
 # Discovery
 
 
-@pytest.mark.parametrize("word, glued", [("inFebruary", True), ("KingdomTagged", True), ("ReportMarch", True), ("SmartWater", False), ("TecSOS", False), ("iPhone", False)])
+@pytest.mark.parametrize("word, glued", [("inFebruary", True), ("KingdomTagged", True), ("ReportMarch", True), ("YesNo", True),
+                                         ("MaleFemale", True), ("SmartWater", False), ("TecSOS", False), ("iPhone", False)])
 def test_run_together_words(word, glued):
     assert run_together(word) is glued
 
@@ -489,6 +490,8 @@ def test_run_together_words(word, glued):
 @pytest.mark.parametrize(
     "name, kind",
     [("Metropolitan Police Service", "organisation"), ("North West Boroughs Healthcare NHS Foundation Trust", "organisation"),
+     ("HM Courts and Tribunals Service", "organisation"), ("HM Prison and Probation Service", "organisation"),
+     ("Crown Prosecution Service", "organisation"), ("Victim Care Service", "service"),
      ("Stalking Coordination Team", "team"), ("West Yorkshire Anti-Slavery Partnership", "partnership")],
 )
 def test_discovered_kinds(name, kind):

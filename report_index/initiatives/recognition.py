@@ -182,12 +182,15 @@ _CAMEL = r"^(?:[A-Z][a-z]{2,}[A-Z][A-Za-z0-9]*|[a-z]{1,3}[A-Z][a-z][A-Za-z0-9]*)
 _ORGANISATION = re.compile(
     r"(?:\bPolice(?:\s+Service|\s+Force)?|\bConstabulary|\bCouncil|\bTrust|\bCharity|\bFoundation|\bSociety|\bCommission"
     r"|\bCommissioner|\bMinistry|\bDepartment|\bOffice|\bAgency|\bAuthority|\bSpecial Operations Unit|\bOrganised Crime Unit"
-    r"|\bRegional Organised Crime Unit|\bNHS(?:\s+\w+)*\s+Trust|\bUniversity|\bCollege)$"
+    r"|\bRegional Organised Crime Unit|\bNHS(?:\s+\w+)*\s+Trust|\bUniversity|\bCollege"
+    r"|\b(?:Prosecution|Probation|Prisons?|Courts?|Tribunals|Fire and Rescue|Ambulance|Border) Service)$"
+    r"|^(?:HM|HMRC|His Majesty's|Her Majesty's|Crown)\s"
 )
 
 #: Words that run together where an extraction lost a space ("inFebruary", "KingdomTagged"):
 #: a lower-case small word or a month or weekday on one side, or an -ed/-ing word after a capital.
 _GLUED_SMALL = {"in", "on", "of", "at", "by", "to", "for", "and", "the", "from", "with", "or", "as", "is"}
+_FORM_WORDS = {"yes", "no", "none", "other", "total", "male", "female", "unknown", "n", "a", "na", "tick", "date", "signed", "name"}
 _GLUED_DATES = {
     "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -203,6 +206,8 @@ def run_together(word: str) -> bool:
     lower = [p.lower() for p in parts]
     if parts[0].islower() and lower[0] in _GLUED_SMALL:
         return True
+    if all(p in _FORM_WORDS for p in lower):
+        return True  # a form's answers run together ("YesNo", "MaleFemale")
     if any(p in _GLUED_DATES for p in lower):
         return True
     return any(p[:1].isupper() and len(p) > 4 and p.lower().endswith(("ed", "ing")) for p in parts[1:])
