@@ -16,7 +16,7 @@ from ..text.slug import slugify
 
 
 #: Bump when extraction changes what it produces, so that re-ingest re-extracts every file.
-EXTRACTOR_VERSION = "7"  # 7: letterheads, headings and PDF document information in the title block
+EXTRACTOR_VERSION = "7"  # 7: letterheads, headings and PDF document information in the title block; columns
 
 
 def choose_id(report: Report, path: Path, taken: set[str]) -> str:

@@ -57,6 +57,8 @@ class Line:
     bottom: float = 0.0
     size: float = 0.0
     extras: dict = field(default_factory=dict)
+    #: the left and right edges of the column the line is in, on a page of two columns (None: the page's)
+    column: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         # a line's words do not change once it is made: what is worked out from them is kept
@@ -146,27 +148,210 @@ def layout_page(runs: list[list[Word]], ruled: list[tuple[tuple, list]], number:
     of their own (``prose_lines``). A row of one cell across the whole table at its top or its
     bottom (a caption, a footnote) is a line of text before or after the table."""
     table_boxes: list[tuple] = []
-    placed: list[tuple[tuple[float, int], Block | Line]] = []
+    placed: list[tuple[tuple[float, int], float, Block | Line]] = []  # (top, kind), the box's middle, the item
     for bbox, rows in ruled:
         if not rows or not any(any(cell for cell in row if cell) for row in rows):
             continue
         top, bottom = float(bbox[1]), float(bbox[3])
+        middle = (float(bbox[0]) + float(bbox[2])) / 2
         if one_column(rows):
             if not _text_beside(runs, bbox):
                 continue  # the words stay on the page
             table_boxes.append(bbox)
-            placed.extend(((top, 0), line) for line in prose_lines(rows, number))
+            placed.extend(((top, 0), middle, line) for line in prose_lines(rows, number))
             continue
         table_boxes.append(bbox)
         caption, rows, footnotes = _caption_rows(rows)
-        placed.extend(((top, 0), line) for line in prose_lines(caption, number))
-        placed.append(((top, 1), make_table(rows, number, ruled=True)))
-        placed.extend(((bottom, 2), line) for line in prose_lines(footnotes, number))
+        placed.extend(((top, 0), middle, line) for line in prose_lines(caption, number))
+        placed.append(((top, 1), middle, make_table(rows, number, ruled=True)))
+        placed.extend(((bottom, 2), middle, line) for line in prose_lines(footnotes, number))
     if table_boxes:
         runs = [kept for kept in ([w for w in run if not _inside(w, table_boxes)] for run in runs) if kept]
-    items = [((line.top, 1), line) for line in _group_lines(runs, number)] + placed
-    items.sort(key=lambda item: item[0])
-    return [item for _, item in items]
+    lines = _group_lines(runs, number)
+    bands = _two_column_bands(lines)
+    if not bands:
+        items = [((line.top, 0, line.top, 1), line) for line in lines] + [((key[0], 0, *key), item) for key, _, item in placed]
+        items.sort(key=lambda item: item[0])
+        return [item for _, item in items]
+    keyed = _in_columns(lines, bands, number)
+    for (top, kind), middle, item in placed:
+        keyed.append((_place(bands, top, middle) + (top, 0) * (COLUMN_DEPTH - 1) + (top, kind), item))
+    keyed.sort(key=lambda item: item[0])
+    return [item for _, item in keyed]
+
+
+#: The least white space between two columns of text, in points.
+COLUMN_GUTTER = 8.0
+
+
+@dataclass(frozen=True)
+class _Band:
+    """A stretch of a page set in two columns: from ``top`` to ``bottom``, split at ``gutter``;
+    each column's left and right edges."""
+
+    top: float
+    bottom: float
+    gutter: float
+    left: tuple[float, float]
+    right: tuple[float, float]
+
+
+def _two_column_bands(lines: list[Line]) -> list[_Band]:
+    """The stretches of the page set in two columns of prose, top to bottom; [] for a page of
+    one column (the usual report page) or of tables.
+
+    The gutter is the white space nearly every line leaves at one place in the middle of the
+    text: lines of both columns side by side have a gap there, lines of one column end before
+    it or start after it. It must part two columns of prose, each of many lines of words (not
+    a table's columns of figures or short labels), the right one's lines starting at one edge.
+    Lines across the gutter (a title, a heading or a table across both columns) end a band."""
+    if len(lines) < 8:
+        return []
+    x_lo = min(line.x0 for line in lines)
+    x_hi = max(line.x1 for line in lines)
+    span = x_hi - x_lo
+    if span < 200:
+        return []
+    step = 2.0
+    bins = int(span / step) + 2
+    cover = [0] * (bins + 1)
+    for line in lines:  # how many lines have a word at each x (a difference array over the bins)
+        for word in line.words:
+            first, last = int((word.x0 - x_lo) / step), int((word.x1 - x_lo) / step)
+            cover[first] += 1
+            cover[last + 1] -= 1
+    running, covered = 0, []
+    for count in cover[:bins]:
+        running += count
+        covered.append(running)
+    low, high = int(0.25 * span / step), int(0.75 * span / step)
+    allowed = max(1, len(lines) // 10)
+    best: tuple[int, int] | None = None  # the widest run of bins that few lines cross
+    start = None
+    for index in range(low, high + 1):
+        if covered[index] <= allowed:
+            start = index if start is None else start
+            if best is None or index - start > best[1] - best[0]:
+                best = (start, index)
+        else:
+            start = None
+    if best is None or (best[1] - best[0] + 1) * step < COLUMN_GUTTER:
+        return []
+    # the gutter is the white space between the words that end before the run and the first that
+    # start in it or after (the run goes on to the page's right where the right column is short)
+    # (of the lines that leave the run's first points white: not the few that cross it)
+    opening = x_lo + best[0] * step
+    clear = [line for line in lines if not any(w.x0 < opening + COLUMN_GUTTER and w.x1 > opening for w in line.words)]
+    ends = [w.x1 for line in clear for w in line.words if w.x1 <= opening + step]
+    starts_after = [w.x0 for line in clear for w in line.words if w.x0 >= opening]
+    if not ends or not starts_after:
+        return []
+    edge_left, edge_right = max(ends), min(starts_after)
+    if edge_right - edge_left < COLUMN_GUTTER:
+        return []
+    gutter = (edge_left + edge_right) / 2
+    lefts = [[w for w in line.words if w.x1 <= gutter] for line in lines]
+    rights = [[w for w in line.words if w.x0 >= gutter] for line in lines]
+    left_lines, right_lines = sum(1 for words in lefts if words), sum(1 for words in rights if words)
+    if left_lines + right_lines < 12 or min(left_lines, right_lines) < 3 and max(left_lines, right_lines) < 8:
+        return []  # a last page's right column may be a line or two, beside a full left one
+    if not (_prose_column(lefts) and _prose_column(rights)):
+        return []
+    starts = Counter(round(words[0].x0) for words in rights if words)
+    edge_share = max(sum(n for x, n in starts.items() if abs(x - at) <= 3) for at in starts) / sum(starts.values())
+    if edge_share < 0.5:
+        return []  # the right "column" does not start at one edge: text laid out some other way
+    left = (min(w.x0 for ws in lefts for w in ws), max(w.x1 for ws in lefts for w in ws))
+    right = (min(w.x0 for ws in rights for w in ws), max(w.x1 for ws in rights for w in ws))
+    bands: list[_Band] = []
+    run: list[Line] = []
+
+    def close() -> None:
+        on_left = sum(1 for line in run if any(w.x1 <= gutter for w in line.words))
+        on_right = sum(1 for line in run if any(w.x0 >= gutter for w in line.words))
+        if min(on_left, on_right) >= 3 or min(on_left, on_right) >= 1 and max(on_left, on_right) >= 8:
+            bands.append(_Band(run[0].top, max(line.bottom for line in run), gutter, left, right))
+        run.clear()
+
+    for line in lines:
+        if _across(line, gutter):
+            close()
+        else:
+            run.append(line)
+    close()
+    return bands
+
+
+def _across(line: Line, gutter: float) -> bool:
+    """Whether a line runs across the gutter: a word over it, or words either side of it no
+    further apart than words are (a line across the page whose word space falls at the gutter)."""
+    before = after = None
+    for word in line.words:
+        if word.x0 < gutter < word.x1:
+            return True
+        if word.x1 <= gutter:
+            before = word.x1 if before is None or word.x1 > before else before
+        elif after is None or word.x0 < after:
+            after = word.x0
+    return before is not None and after is not None and after - before < COLUMN_GUTTER
+
+
+def _prose_column(parts: list[list[Word]]) -> bool:
+    """Whether the words on one side of a gutter are a column of prose: most of its lines of
+    several words, nearly all words of letters."""
+    texts = [[w.text for w in words] for words in parts if words]
+    if not texts:
+        return False
+    if statistics.median(len(" ".join(t)) for t in texts) < 20 or statistics.median(len(t) for t in texts) < 4:
+        return False
+    tokens = [token for t in texts for token in t]
+    return sum(1 for token in tokens if any(ch.isalpha() for ch in token)) >= 0.75 * len(tokens)
+
+
+#: Columns within columns are looked for this deep (a page of three columns is two, then two).
+COLUMN_DEPTH = 3
+
+
+def _in_columns(lines: list[Line], bands: list[_Band], number: int) -> list[tuple[tuple, Line]]:
+    """The page's lines with the keys that put them in reading order: a band's left column,
+    then its right (each column read the same way in turn: the right "column" of a page of
+    three columns is two), the bands and the lines across the page between them by their tops."""
+    keyed = []
+    for prefix, line in _column_parts(lines, bands, number, 1):
+        levels = list(prefix) + [(line.top, 0)] * (COLUMN_DEPTH - len(prefix))
+        keyed.append((tuple(v for level in levels for v in level) + (line.top, 1), line))
+    return keyed
+
+
+def _column_parts(lines: list[Line], bands: list[_Band], number: int, depth: int) -> list[tuple[tuple, Line]]:
+    """Each line, or each part of a line in a column, with the (band top, column) of each level."""
+    out: list[tuple[tuple, Line]] = []
+    groups: dict[tuple[float, int], list[Line]] = {}
+    for line in lines:
+        band = next((b for b in bands if b.top <= line.top <= b.bottom), None)
+        if band is None:
+            out.append((((line.top, 0),), line))
+            continue
+        for column, words, edges in ((0, [w for w in line.words if w.x1 <= band.gutter], band.left),
+                                     (1, [w for w in line.words if w.x0 >= band.gutter], band.right)):
+            if words:
+                groups.setdefault((band.top, column), []).append(Line(words=words, page=number, column=edges))
+    for key, parts in groups.items():
+        inner = _two_column_bands(parts) if depth < COLUMN_DEPTH else []
+        if inner:
+            out.extend(((key,) + prefix, part) for prefix, part in _column_parts(parts, inner, number, depth + 1))
+        else:
+            out.extend(((key,), part) for part in parts)
+    return out
+
+
+def _place(bands: list[_Band], top: float, middle: float) -> tuple[float, int]:
+    """The band and column keys of a table, or a line read from its cells, at ``top`` whose box
+    has its middle at ``middle``."""
+    for band in bands:
+        if band.top <= top <= band.bottom:
+            return band.top, 0 if middle < band.gutter else 1
+    return top, 0
 
 
 def _text_beside(runs: list[list[Word]], bbox: tuple) -> bool:
@@ -305,15 +490,18 @@ def assemble_document(pages: list[list[Block | Line]], sizes: list[tuple[float, 
                     index += consumed
                     continue
             gap = item.top - previous.top if previous is not None else None
+            if gap is not None and gap < 0 and item.column is not None:
+                gap = None  # the top of the next column: a break as at the top of a page
+            left, end = item.column if item.column is not None else (margin, right)
             blocks.append(
                 TextLine(
                     text=item.text,
                     page=item.page,
-                    x0=round(item.x0 - margin, 1),
+                    x0=round(item.x0 - left, 1),
                     bold=item.bold,
                     new_block=gap is None or gap > pitch * 1.2 + 0.5,
-                    full=item.x1 >= right - max(60.0, 0.12 * (right - margin)),
-                    page_start=previous is None,
+                    full=item.x1 >= end - max(60.0, 0.12 * (end - left)),
+                    page_start=gap is None,
                 )
             )
             previous = item

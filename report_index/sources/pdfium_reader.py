@@ -184,7 +184,7 @@ def with_spaces(items: list[Block | Line], page) -> None:
                     words.append(Word(piece, x0, x0 + step * len(piece), word.top, word.bottom, word.bold, word.size, word.font))
                     x0 += step * len(piece)
             if len(words) != len(item.words):
-                items[index] = Line(words=words, page=item.page)
+                items[index] = Line(words=words, page=item.page, column=item.column)
         elif isinstance(item, Table):
             for row in [item.header, *item.rows]:
                 for n, cell in enumerate(row):
