@@ -142,3 +142,28 @@ def test_relevance_targets_hold_against_the_baseline():
         ours, baseline = summary.mean(category), summary.mean(category, "baseline")
         assert ours.ndcg >= baseline.ndcg + 0.15 and ours.recall > baseline.recall
     assert len([r for r in summary.results if r.judged.category != "gold"]) >= 25
+
+
+def test_an_acronym_expands_to_the_long_forms_most_reports_give_it(tmp_path):
+    """Across many reports an acronym picks up long forms that are an accident of the words
+    before its bracket; a search expands it to the reports' most defined forms only."""
+    from report_index.api import ingest
+    from report_index.index.catalogue import MAX_LONG_FORMS, read_catalogue
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    sentence = "Domestic Abuse Protection Orders (DAPO) were granted to {n} victims in the district this year."
+    for n in range(12):
+        (folder / f"2024-01-{n + 1:02d}_update.txt").write_text(sentence.format(n=n + 3) + "\n", encoding="utf-8")
+    stray = ["In December and Prevention Orders (DAPO) the court sat twice.", "The Deputy Mayor Asked Panel Officers (DAPO) to report."]
+    for n, text in enumerate(stray):
+        (folder / f"2024-02-{n + 1:02d}_note.txt").write_text(text + "\n", encoding="utf-8")
+    index = tmp_path / "ix"
+    ingest([folder], index=index)
+    catalogue = read_catalogue(index)
+    assert len(catalogue.definitions["DAPO"]) == 3 and catalogue.definitions["DAPO"][0] == "Domestic Abuse Protection Orders"
+    assert catalogue.definition_counts["DAPO"][0] == 12
+    assert catalogue.long_forms("DAPO") == ["Domestic Abuse Protection Orders"]
+    assert MAX_LONG_FORMS == 3
+    parsed = search(index, "DAPO").parsed
+    assert "protect order" in parsed and "decemb" not in parsed and "mayor" not in parsed

@@ -5,7 +5,7 @@ one ingested report."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -15,6 +15,10 @@ from .files import CATALOGUE_FILE
 from .store import open_index
 
 
+
+
+#: The most long forms of one acronym a search expands it to.
+MAX_LONG_FORMS = 3
 
 
 def write_catalogue(ix, index_dir: Path) -> dict:
@@ -31,7 +35,7 @@ def write_catalogue(ix, index_dir: Path) -> dict:
 def _gathered(ix) -> dict:
     """The catalogue's contents, from the index's report documents."""
     reports: list[dict] = []
-    definitions: dict[str, list[str]] = {}
+    defined: dict[str, dict[str, int]] = {}  # acronym -> long form -> the reports defining it so
     initiatives: dict[str, dict] = {}
     with ix.searcher() as searcher:
         for fields in searcher.documents(kind="report"):
@@ -40,13 +44,19 @@ def _gathered(ix) -> dict:
             )
             vocab = json.loads(fields.get("vocab") or "{}")
             for acronym, long_form in vocab.get("definitions", {}).items():
-                forms = definitions.setdefault(acronym, [])
-                if long_form not in forms:
-                    forms.append(long_form)
+                forms = defined.setdefault(acronym, {})
+                forms[long_form] = forms.get(long_form, 0) + 1
             for item in vocab.get("initiatives", []):
                 known = initiatives.setdefault(item["id"], dict(item))
                 known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *item.get("aliases", [])]))
-    return {"reports": reports, "definitions": definitions, "initiatives": list(initiatives.values())}
+    # each acronym's long forms, the most often defined first (the first defined of equals)
+    ordered = {acronym: sorted(forms, key=lambda form: -forms[form]) for acronym, forms in defined.items()}
+    return {
+        "reports": reports,
+        "definitions": ordered,
+        "definition_counts": {acronym: [defined[acronym][form] for form in forms] for acronym, forms in ordered.items()},
+        "initiatives": list(initiatives.values()),
+    }
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,19 @@ class Catalogue:
     reports: tuple[Report, ...]
     definitions: dict[str, list[str]]
     initiatives: tuple[Initiative, ...]
+    #: how many reports define each of an acronym's long forms (``definitions`` is in that order)
+    definition_counts: dict[str, list[int]] = field(default_factory=dict)
+
+    def long_forms(self, acronym: str) -> list[str]:
+        """The long forms of ``acronym`` a search expands it to: the reports' most defined
+        (``MAX_LONG_FORMS``), and of those only the forms defined by at least a tenth as many
+        reports as the most defined one. Across thousands of reports an acronym picks up long
+        forms that are an accident of the words before a bracket ("December and Prevention
+        Orders (DAPO)"); each is a phrase every search for the acronym must run."""
+        forms = self.definitions.get(acronym, [])
+        counts = self.definition_counts.get(acronym) or [1] * len(forms)
+        top = max(counts, default=0)
+        return [form for form, count in zip(forms, counts) if count * 10 >= top][:MAX_LONG_FORMS]
 
     def report(self, report_id: str) -> Report | None:
         return self._by_id().get(report_id)
@@ -89,6 +112,7 @@ def read_catalogue(index_dir: Path) -> Catalogue:
         ),
         definitions={acronym: list(forms) for acronym, forms in data.get("definitions", {}).items()},
         initiatives=tuple(Initiative(**item) for item in data.get("initiatives", [])),
+        definition_counts={acronym: list(counts) for acronym, counts in data.get("definition_counts", {}).items()},
     )
 
 

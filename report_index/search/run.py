@@ -45,7 +45,7 @@ def search_vocabulary(index_dir: Path, catalogue: Catalogue) -> Vocabulary:
         tokens,
         ([item.name, *item.aliases] for item in gazetteer),
         ([item.name, *item.aliases] for item in catalogue.initiatives),
-        ([acronym, *forms] for acronym, forms in catalogue.definitions.items()),
+        ([acronym, *catalogue.long_forms(acronym)] for acronym in catalogue.definitions),
     )
 
 
