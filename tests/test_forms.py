@@ -279,3 +279,24 @@ def test_debug_names_the_encoding_and_the_kind(tmp_path):
     assert (trace.file.kind, trace.file.encoding) == ("text", "cp1252")
     assert trace_file(badfiles.good_docx(tmp_path)).file.kind == "docx"
     assert trace_file(badfiles.good_html(tmp_path)).file.kind == "html"
+
+
+def test_pasted_text_wrapped_mid_sentence_has_no_headings(tmp_path):
+    """Text hard-wrapped at a fixed width, each paragraph's first line short: a line that runs on
+    into the next (which starts in lower case, or after "the", "and", "with") is no heading."""
+    lines = [
+        "The marking liquid cannot be seen with the naked",
+        "eye but shows up under ultraviolet light. It has been used on property for years",
+        "and is now being given to victims of domestic abuse.",
+        "Officers in three districts are trialling it with",
+        "victims who spray door handles so that a perpetrator who breaches an order is",
+        "linked to the address. The evidence has already helped to convict one man.",
+        "It remains to be seen whether other forces will take up the",
+        "approach once the trial ends and the results are published next spring.",
+    ]
+    path = tmp_path / "article.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = extract_report(path, path.read_bytes())
+    assert report.sections == []
+    text = " ".join(p.text for p in report.paragraphs)
+    assert "cannot be seen with the naked eye but shows up" in text and "trialling it with victims who spray" in text

@@ -183,7 +183,13 @@ def _heading_like(text: str, following: TextLine | None) -> bool:
     if not (text[0].isupper() or text[0].isdigit()) or re.match(r"^\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}$", text):
         return False
     nxt = following.text.strip()
+    if nxt[:1].islower() or words[-1].lower() in _RUNS_ON:
+        return False  # a line hard-wrapped mid-sentence ("... not visible to the naked" / "eye but ...")
     return bool(_SENTENCE_END.search(nxt)) or len(nxt.split()) > 12
+
+
+#: Words a heading does not end with and a line broken mid-sentence often does.
+_RUNS_ON = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "that", "which", "is", "are", "was", "were", "be", "but"}
 
 
 def _text_line(raw: str, page: int | None, new_block: bool) -> TextLine:
