@@ -105,6 +105,12 @@ def test_pasted_text_is_split_into_passages_by_its_structure(forms):
     assert report.paragraph("2.5.7").text.startswith("Over 100 victims")
 
 
+def _pasted(path, lines: list[str]):
+    """The report of a text file of these lines, as a browser copies a page: no blank lines."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return extract_report(path, path.read_bytes())
+
+
 def test_pasted_news_page_without_numbers_is_not_one_passage(tmp_path):
     """A PCC news page pasted as a line a sentence, no numbering: headings and sentence runs."""
     sentences = [
@@ -122,9 +128,7 @@ def test_pasted_news_page_without_numbers_is_not_one_passage(tmp_path):
         "Independent advisers offer help to anyone affected by domestic abuse.",
         "They can be reached through the victims' service at any time.",
     ]
-    path = tmp_path / "news.txt"
-    path.write_text("\n".join(sentences) + "\n", encoding="utf-8")
-    report = extract_report(path, path.read_bytes())
+    report = _pasted(tmp_path / "news.txt", sentences)
     assert [s.heading for s in report.sections] == ["Clare's Law applications rise across the county", "How to apply", "Support for victims"]
     assert [p.text.split(".")[0] for p in report.paragraphs] == [
         "More people than ever are using Clare's Law to ask about a partner's past",
@@ -294,9 +298,7 @@ def test_pasted_text_wrapped_mid_sentence_has_no_headings(tmp_path):
         "It remains to be seen whether other forces will take up the",
         "approach once the trial ends and the results are published next spring.",
     ]
-    path = tmp_path / "article.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = extract_report(path, path.read_bytes())
+    report = _pasted(tmp_path / "article.txt", lines)
     assert report.sections == []
     text = " ".join(p.text for p in report.paragraphs)
     assert "cannot be seen with the naked eye but shows up" in text and "trialling it with victims who spray" in text
