@@ -548,7 +548,7 @@ def test_a_heading_that_ends_with_its_date():
 
 
 @pytest.mark.parametrize("line", ["The panel noted the report.", "OFFICIAL", "3 May 2023", "1. PURPOSE", "Date: 3 May 2023",
-                                  "and the partners agreed", "POLICE AND CRIME PANEL"])
+                                  "and the partners agreed", "POLICE AND CRIME PANEL", "An Annual Report marks the"])
 def test_a_line_that_is_no_heading_is_no_title(line):
     assert _parse(line, "1.1 The panel is asked to note the update.").title == ""
 

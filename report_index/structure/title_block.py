@@ -356,6 +356,8 @@ def _title_like(text: str) -> bool:
         return False
     if text[-1] in ".,;:" or is_caps(text) or NUMBER_LABEL.match(text) or KEY_VALUE.match(text):
         return False
+    if words[-1].lower() in SMALL_WORDS:
+        return False  # a line that runs on into the next ("An Annual Report marks the")
     content = [w for w in words if w[:1].isalpha() and w.lower() not in SMALL_WORDS]
     return sum(1 for w in content if w[:1].isupper()) * 2 >= len(content)
 
