@@ -197,3 +197,21 @@ def test_title_block_in_bold_is_read_line_by_line():
     report = parse_report(RawDocument("bold.pdf", "pdf", 1, lines), "r", "")
     assert (report.body, report.date, report.title) == ("Police and Crime Panel", "2023-03-03", "Rural Crime Update")
     assert [s.heading for s in report.sections] == ["PURPOSE OF THE REPORT"]
+
+
+def test_lettered_items_outside_numbered_paragraphs_are_siblings():
+    from report_index.models import RawDocument, TextLine
+    from report_index.structure.sections import parse_report
+
+    texts = [
+        "Council is recommended to approve:",
+        "a) That the orchestra be commissioned to perform in the park.",
+        "The programme would be drawn from its repertoire.",
+        "b) That the clerk apply for permission to use the park.",
+        "c) That the council approves a contribution of £100,000.",
+    ]
+    lines = [TextLine(text, page=1, new_block=True) for text in texts]
+    report = parse_report(RawDocument("t.pdf", "pdf", 1, lines), "r", "")
+    items = [p for p in report.paragraphs if p.kind == "list_item"]
+    # each is cited by its own letter, not as a sub-item of the one before ("a) b)")
+    assert [(p.label, p.section) for p in items] == [("a)", "a)"), ("b)", "b)"), ("c)", "c)")]

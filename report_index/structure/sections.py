@@ -312,6 +312,8 @@ class _Parser:
         elif label.kind == "letter":
             self.letter = label.value
             base = self.context.split(" ")[0]
+            if base.endswith(")"):
+                base = ""  # the last lettered item outside numbered paragraphs, not a paragraph number
             self.context = f"{base} {label.value})" if base else f"{label.value})"
             self.start("list_item", f"{label.value})", label.rest, line.page)
         elif label.kind == "roman":
