@@ -4,7 +4,9 @@
 it makes SIGTERM end the command as Ctrl-C does (``errors.Terminated``, a KeyboardInterrupt),
 and it turns an interrupt that comes while the command is still loading, or after it has
 finished, into one line and the exit code (130 for Ctrl-C, 143 for SIGTERM), never a traceback.
-The command's own handling (``cli._Group``) covers everything in between: an ingest stopped
+A signal that lands in a callback Python cannot raise from (a module lock's weakref callback
+during an import) is raised again once the callback is done. The command's own handling
+(``cli._Group``) covers everything in between: an ingest stopped
 keeps what it committed, and a commit under way completes first. A signal that comes while
 Python itself is starting, before this module runs, is Python's: SIGTERM ends the process as
 the system does, and Ctrl-C while Python imports its ``site`` module (the environment's
@@ -29,6 +31,7 @@ def run() -> None:
             raise Terminated
 
         signal.signal(signal.SIGTERM, terminate)
+        _deliver_unraisable_interrupts(signal, Terminated)
         from .cli import main
 
         main()
@@ -39,6 +42,28 @@ def run() -> None:
         if type(stopped).__name__ == "Terminated":  # errors.Terminated, raised by ``terminate``
             _leave("Terminated.", EXIT_TERMINATED)
         _leave("Interrupted.", EXIT_INTERRUPTED)
+
+
+def _deliver_unraisable_interrupts(signal, terminated: type) -> None:
+    """A signal that lands while Python runs a callback it cannot raise from (the weakref
+    callback of a module's import lock, a finaliser) would be printed as "Exception ignored in
+    ..." with a traceback, and lost: it is raised again a few milliseconds later (a one-shot
+    timer, SIGALRM, which nothing else here uses), once the callback is done."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        exception = unraisable.exc_value
+        if not isinstance(exception, KeyboardInterrupt) or not hasattr(signal, "setitimer"):  # (no timers on Windows)
+            previous(unraisable)
+            return
+
+        def again(_signum, _frame) -> None:
+            raise terminated() if isinstance(exception, terminated) else KeyboardInterrupt
+
+        signal.signal(signal.SIGALRM, again)
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+
+    sys.unraisablehook = hook
 
 
 def _interrupt_in(raised: BaseException) -> BaseException | None:

@@ -122,6 +122,33 @@ def test_ctrl_c_while_the_signal_module_loads_is_one_line(tmp_path: Path) -> Non
     assert (done.returncode, done.stderr) == (130, "Interrupted.\n")
 
 
+@pytest.mark.parametrize("raised, code, message", [("KeyboardInterrupt", 130, "Interrupted.\n"), ("Terminated", 143, "Terminated.\n")])
+def test_a_signal_in_a_callback_python_cannot_raise_from_still_ends_the_command(raised: str, code: int, message: str) -> None:
+    """The moment a SIGTERM at 20% of ``reports`` once hit: Python running the weakref callback
+    of a module's import lock, where an exception can only be reported ("Exception ignored in
+    ...", a traceback) and the command would go on. Made certain here: the command's main makes
+    such a callback raise the signal's exception."""
+    script = (
+        "import time, weakref\n"
+        "import report_index.__main__ as entry\n"
+        "import report_index.cli as cli\n"
+        "from report_index.errors import Terminated\n"
+        "class Held: pass\n"
+        "def main():\n"
+        "    held = Held()\n"
+        "    def callback(_):\n"
+        f"        raise {raised}\n"
+        "    reference = weakref.ref(held, callback)\n"
+        "    del held\n"
+        "    time.sleep(20)\n"
+        "    print('went on')\n"
+        "cli.main = main\n"
+        "entry.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env(), capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr, done.stdout) == (code, message, "")
+
+
 @pytest.mark.slow
 def test_a_signal_at_any_moment_of_an_ingest_leaves_a_working_index(seeded, tmp_path: Path) -> None:
     _, folder = seeded
