@@ -168,11 +168,7 @@ def layout_page(runs: list[list[Word]], ruled: list[tuple[tuple, list]], number:
     if table_boxes:
         runs = [kept for kept in ([w for w in run if not _inside(w, table_boxes)] for run in runs) if kept]
     lines = _group_lines(runs, number)
-    bands = _two_column_bands(lines)
-    if not bands:
-        items = [((line.top, 0, line.top, 1), line) for line in lines] + [((key[0], 0, *key), item) for key, _, item in placed]
-        items.sort(key=lambda item: item[0])
-        return [item for _, item in items]
+    bands = _two_column_bands(lines)  # [] for a page of one column: every key is then its top
     keyed = _in_columns(lines, bands, number)
     for (top, kind), middle, item in placed:
         keyed.append((_place(bands, top, middle) + (top, 0) * (COLUMN_DEPTH - 1) + (top, kind), item))

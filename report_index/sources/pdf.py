@@ -11,6 +11,7 @@ dropped. A PDF with no text fails with the reason its pages give (``no_text_erro
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -139,8 +140,6 @@ def _info_date(value: str) -> str | None:
     if not match or match.group(1).startswith(_PLACEHOLDER_DATE) and (match.group(5) or "000000") == "000000":
         return None
     year, month, day = int(match.group(2)), int(match.group(3)), int(match.group(4))
-    import datetime
-
     try:
         when = datetime.date(year, month, day)
     except ValueError:

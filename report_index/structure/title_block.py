@@ -365,39 +365,42 @@ def _title_like(text: str) -> bool:
 def _heading_and_date(text: str) -> tuple[str, object]:
     """A title-block line that is a heading followed by a date, split: ("Town Council Election",
     2018-05-03) for "Town Council Election Thursday 3 May 2018"; ("", None) for any other line."""
-    words = text.split()
-    if len(words) > 18 or text.rstrip().endswith(".") or published_line(text) is not None:
+    if len(text.split()) > 18 or text.rstrip().endswith(".") or published_line(text) is not None:
         return "", None  # a sentence, or "Published 4 July 2018" (weaker evidence: see text.dates)
-    for start in range(1, len(words)):
-        found = date_line(" ".join(words[start:]))
-        if found is None:
-            continue
-        heading = " ".join(words[:start]).strip(" -\u2013\u2014,:|")
-        last = heading.split()[-1].lower() if heading else ""
-        if len(heading.split()) < 2 or last in SMALL_WORDS or last in _PERIOD_WORDS or find_date(heading) is not None:
-            return "", None  # a period ("Covers 27 November 2024 to 31 March 2025", "Data to 31 March 2025")
-        return (heading, found) if _title_like(heading) else ("", None)
-    return "", None
+    heading, found = _before_date(text)
+    if found is None:
+        return "", None
+    last = heading.split()[-1].lower() if heading else ""
+    if len(heading.split()) < 2 or last in SMALL_WORDS or last in _PERIOD_WORDS or find_date(heading) is not None:
+        return "", None  # a period ("Covers 27 November 2024 to 31 March 2025", "Data to 31 March 2025")
+    return (heading, found) if _title_like(heading) else ("", None)
 
 
 def _meeting_and_date(text: str):
     """(meeting, date) of a line that names a meeting and its date and nothing else:
     "POLICE AND CRIME PANEL - 14 MARCH 2023", "Joint Audit Committee, Tuesday 6 June 2023"."""
-    words = text.split()
-    if len(words) > 16:
+    if len(text.split()) > 16:
         return None
+    name, found = _before_date(text)
+    if found is None:
+        return None
+    if name and (is_caps(name) and _BODY_WORDS.search(name) or any(k.casefold() == name.casefold() for k in KNOWN_BODIES)):
+        return canonical_body(name), found
+    meeting = re.sub(r"\s+meeting$", "", name, flags=re.IGNORECASE)
+    if meeting != name and _names_body(meeting):  # "Royal Sutton Coldfield Town Council Meeting 21 February 2017"
+        return meeting, found
+    return None
+
+
+def _before_date(text: str) -> tuple[str, object]:
+    """A line split where the date that ends it begins: (what comes before, stripped of dashes
+    and commas, the date); ("", None) when no date ends the line."""
+    words = text.split()
     for start in range(1, len(words)):
         found = date_line(" ".join(words[start:]))
-        if found is None:
-            continue
-        name = " ".join(words[:start]).strip(" -\u2013\u2014,:|")
-        if name and (is_caps(name) and _BODY_WORDS.search(name) or any(k.casefold() == name.casefold() for k in KNOWN_BODIES)):
-            return canonical_body(name), found
-        meeting = re.sub(r"\s+meeting$", "", name, flags=re.IGNORECASE)
-        if meeting != name and _names_body(meeting):  # "Royal Sutton Coldfield Town Council Meeting 21 February 2017"
-            return meeting, found
-        return None
-    return None
+        if found is not None:
+            return " ".join(words[:start]).strip(" -\u2013\u2014,:|"), found
+    return "", None
 
 
 def _bare_value(key: str, value: str) -> bool:
@@ -410,5 +413,4 @@ def _bare_value(key: str, value: str) -> bool:
     words = value.split()
     if not words or len(words) > 12 or value.rstrip().endswith("."):
         return False
-    content = [w for w in words if w.lower() not in SMALL_WORDS]
-    return bool(content) and all(w[:1].isupper() or not w[:1].isalpha() for w in content)
+    return _capitalised(words)
