@@ -855,9 +855,10 @@ class Recogniser:
                 if referent in history:
                     history.remove(referent)
                 history.append(referent)
-            passage = _Passage(index, paragraph, text, own, exclude, sentences, sentence_info)
-            _statuses_from_the_passage(mentions, first_mention, passage)
-            _figures_from_the_passage(mentions, first_mention, passage)
+            if own:  # (the passage's other sentences lend only to an initiative it names)
+                passage = _Passage(index, paragraph, text, own, exclude, sentences, sentence_info)
+                _statuses_from_the_passage(mentions, first_mention, passage)
+                _figures_from_the_passage(mentions, first_mention, passage)
             # the next passage may refer back to what this one names (not to what it only refers to)
             named_here = {h.initiative for h in own}
             if named_here:
