@@ -28,6 +28,12 @@ class ViewFile:
         self._position = max(start, end)
         return bytes(self._view[start:end])
 
+    def peek(self, size: int = 0) -> bytes:
+        """What ``read`` would give next, left unread: pickle's unpickler reads a pickle (a
+        posting block's header) from a file that can peek in one call, not one per opcode."""
+        start = self._position
+        return bytes(self._view[start:min(self._size, start + max(size, 4096))])
+
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data

@@ -29,6 +29,7 @@ from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
 from .counting import matching_docs
+from .ranking import rank
 from .schema import analyzer
 from .store import index_signature, open_index
 
@@ -65,6 +66,7 @@ def _field_lengths(reader, fieldname: str):
     segment's one-byte lengths read once (kept on the reader); None when they are not one byte a
     document (then Whoosh's own reading is used)."""
     cache = reader.__dict__.setdefault("_report_index_lengths", {})
+    reader.__dict__.setdefault("_report_index_length_bytes", {})
     if fieldname not in cache:
         cache[fieldname] = None
         perdoc = getattr(reader, "_perdoc", None)
@@ -73,7 +75,14 @@ def _field_lengths(reader, fieldname: str):
             data = column._dbfile.get(column._basepos, column._count)
             data += column._defaultbytes * (column._doccount - column._count + 1)
             cache[fieldname] = lambda docnum, data=data, lengths=_BYTE_LENGTHS: lengths[data[docnum]]
+            reader.__dict__.setdefault("_report_index_length_bytes", {})[fieldname] = data
     return cache[fieldname]
+
+
+def _field_length_bytes(reader, fieldname: str) -> bytes | None:
+    """A segment's one-byte field lengths (a byte a document), as ``_field_lengths`` reads them."""
+    _field_lengths(reader, fieldname)
+    return reader.__dict__["_report_index_length_bytes"].get(fieldname)
 
 
 def weighting() -> scoring.BM25F:
@@ -265,7 +274,18 @@ class Searcher:
         while isinstance(positive, AndNot):
             deny = deny | _matching(searcher, positive.b)
             positive = positive.a
-        # optimize: Whoosh skips the posting blocks (and the words of an OR) whose stored maxima say
+        # the whole posting lists at a time (``ranking``): the same passages and scores as Whoosh's
+        # searcher scoring every match, and the total on the way
+        ranked = rank(searcher, positive, pool, allow, deny, _field_length_bytes)
+        if ranked is not None:
+            results = Results(searcher, parsed, ranked.top_n)
+            results.docterms = ranked.docterms
+            results.termdocs = {}
+            for doc, terms in ranked.docterms.items():
+                for term in terms:
+                    results.termdocs.setdefault(term, set()).add(doc)
+            return Matches(parsed, results, ranked.total)
+        # else Whoosh's own matchers. optimize: Whoosh skips the posting blocks (and the words of an OR) whose stored maxima say
         # they cannot reach the page: the same passages and scores (tests/test_ranking_differential.py)
         results = searcher.search(positive, limit=pool, filter=allow, mask=deny, terms=True, optimize=True)
         total = results.scored_length()
