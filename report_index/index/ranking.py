@@ -20,13 +20,14 @@ passage that matches (the filter's, not the mask's). A tree with a node this doe
 from __future__ import annotations
 
 import pickle
+import threading
 from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, IntersectionMatcher, NullMatcherClass, UnionMatcher, WrappingMatcher
-from whoosh.query.spans import SpanNear2
+from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.scoring import BM25FScorer
 
 
@@ -84,7 +85,7 @@ def rank(searcher, query, limit: int, allow: set[int] | None, deny: set[int], le
             count = leaf.reader().doc_count_all()
             if not count:
                 continue
-            node = _node(query.matcher(leaf, context), _Segment(leaf, count, lengths))
+            node = _node(_matcher_tree(query, leaf, context), _Segment(leaf, count, lengths))
             mask = node.mask.copy()
             if allowed is not None:
                 mask &= _local_mask(allowed, offset, count)
@@ -109,6 +110,35 @@ def rank(searcher, query, limit: int, allow: set[int] | None, deny: set[int], le
     best.sort(key=lambda item: (-item[0], item[1]))
     best = best[:limit]
     return Ranked(best, total, {doc: docterms[doc] for _, doc in best})
+
+
+_BUILDING = threading.local()
+_span_init = SpanWrappingMatcher.__init__
+
+
+def _tree_only_span_init(self, child):
+    """A phrase's matcher, built for its tree only (``_matcher_tree``), is not moved on to its
+    first passage: Whoosh's constructor walks the words' postings in Python until the phrase
+    is found, the whole of them for a phrase found nowhere in the segment."""
+    if getattr(_BUILDING, "tree", False):
+        WrappingMatcher.__init__(self, child)
+        self._spans = None
+        return
+    _span_init(self, child)
+
+
+SpanWrappingMatcher.__init__ = _tree_only_span_init
+
+
+def _matcher_tree(query, leaf, context):
+    """Whoosh's matcher tree for ``query`` in one segment, for reading (``_node``), never walked:
+    the same nodes, scorers and shape as Whoosh builds to search (the shape depends on the
+    words' sizes and the nodes' types, not on where the matchers stand)."""
+    _BUILDING.tree = True
+    try:
+        return query.matcher(leaf, context)
+    finally:
+        _BUILDING.tree = False
 
 
 def _sorted(docs: set[int]) -> np.ndarray:
