@@ -426,7 +426,6 @@ def test_every_random_query_is_ranked_a_whole_posting_list_at_a_time(searcher):
     """The comparisons above test the array ranking, not Whoosh's matchers: it reads every one of
     the random queries' matcher trees; a range it does not read is left to Whoosh."""
     from report_index.index.ranking import rank
-    from report_index.index.searcher import _field_length_bytes
 
     deny = set(searcher.docs_for_query(Term("kind", "report")))
     unread = []
@@ -434,10 +433,10 @@ def test_every_random_query_is_ranked_a_whole_posting_list_at_a_time(searcher):
         query = parse_query(searcher.schema, text)
         while isinstance(query, AndNot):
             query = query.a
-        if rank(searcher, query, limit, None, deny, _field_length_bytes) is None:
+        if rank(searcher, query, limit, None, deny) is None:
             unread.append(text)
     assert not unread
-    assert rank(searcher, parse_query(searcher.schema, "date:[2021 TO 2022]"), 10, None, deny, _field_length_bytes) is None
+    assert rank(searcher, parse_query(searcher.schema, "date:[2021 TO 2022]"), 10, None, deny) is None
 
 
 def test_other_query_forms_rank_as_whoosh_scoring_every_match(index_dir, searcher, whoosh):

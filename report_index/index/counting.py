@@ -134,14 +134,19 @@ def _phrase_docs(leaf, phrase: Phrase, known: set[int] = frozenset()) -> set[int
     if not candidates:
         return set()
     positions = [_positions(leaf, phrase.fieldname, word, candidates) for word in words]
-    slop = phrase.slop
-    found = set()
-    for doc in candidates:
-        spans = {(p, p) for p in positions[0][doc]}  # (start, end) of the phrase so far
-        for following in positions[1:]:
-            spans = {(start, p) for start, end in spans for p in following[doc] if 1 <= p - end <= slop}
-            if not spans:
-                break
-        if spans:
-            found.add(doc)
-    return found
+    return {doc for doc in candidates if holds_phrase([words[doc] for words in positions], phrase.slop)}
+
+
+def holds_phrase(positions: list[list[int]], slop: int) -> bool:
+    """Whether a passage whose words are at ``positions`` (one list a word of the phrase) holds
+    the phrase as Whoosh's ``SpanNear2`` finds it: in order, each word 1 to ``slop`` positions
+    after where the phrase so far ends."""
+    ends = set(positions[0])
+    for following in positions[1:]:
+        if slop == 1:
+            ends = {p for p in following if p - 1 in ends}
+        else:
+            ends = {p for p in following if any(p - k in ends for k in range(1, slop + 1))}
+        if not ends:
+            return False
+    return True

@@ -14,7 +14,7 @@ Whoosh scores them: the sum of its words' scores. The arithmetic is the same flo
 arithmetic in the same order, so the scores are Whoosh's to the last bit; the best ``limit`` are
 taken by score, then by document number, as Whoosh's collector takes them; the total is every
 passage that matches (the filter's, not the mask's). A tree with a node this does not know
-(wildcards, ranges, "a NOT b" inside an OR, scaled ORs) is left to Whoosh (``None``).
+(date ranges, "a NOT b" inside an OR, scaled ORs) is left to Whoosh (``None``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, IntersectionMatcher, NullMatcherClass, UnionMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.scoring import BM25FScorer
+
+from .counting import holds_phrase
+from .lengths import length_array
 
 
 class _Unsupported(Exception):
@@ -51,29 +54,14 @@ class _Node:
 
     mask: np.ndarray
     scores: np.ndarray
-    matcher: object
     children: tuple = ()
     term: tuple | None = None
 
 
-#: Whoosh's length of each one-byte length; 0 stands for none (no such field in the passage).
-_LENGTHS = None
-
-
-def _length_table() -> np.ndarray:
-    global _LENGTHS
-    if _LENGTHS is None:
-        from whoosh.util.numeric import byte_to_length
-
-        _LENGTHS = np.array([0.0, *(float(byte_to_length(b)) for b in range(1, 256))])
-    return _LENGTHS
-
-
-def rank(searcher, query, limit: int, allow: set[int] | None, deny: set[int], lengths) -> Ranked | None:
+def rank(searcher, query, limit: int, allow: set[int] | None, deny: set[int]) -> Ranked | None:
     """The ``limit`` best passages for ``query`` among ``allow`` (all when None) less ``deny``,
     as Whoosh's searcher ranks them, scoring every match (``optimize=False``); None when the
-    query's matcher tree has a node this does not read. ``lengths(reader, fieldname)`` gives a
-    segment's one-byte field lengths (bytes, a byte a document) or None."""
+    query's matcher tree has a node this does not read."""
     total = 0
     best: list[tuple[float, int]] = []
     docterms: dict[int, list] = {}
@@ -85,7 +73,7 @@ def rank(searcher, query, limit: int, allow: set[int] | None, deny: set[int], le
             count = leaf.reader().doc_count_all()
             if not count:
                 continue
-            node = _node(_matcher_tree(query, leaf, context), _Segment(leaf, count, lengths))
+            node = _node(_matcher_tree(query, leaf, context), _Segment(leaf, count))
             mask = node.mask.copy()
             if allowed is not None:
                 mask &= _local_mask(allowed, offset, count)
@@ -156,23 +144,16 @@ def _local_mask(docs: np.ndarray, offset: int, count: int) -> np.ndarray:
 class _Segment:
     """One segment being read: its size, its field lengths, and each word's postings read once."""
 
-    def __init__(self, leaf, count: int, lengths):
+    def __init__(self, leaf, count: int):
         self.leaf = leaf
         self.count = count
-        self._lengths_of = lengths
         self.postings: dict[tuple, tuple[np.ndarray, np.ndarray, list]] = {}
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """The field's length in each document, as Whoosh decodes its length bytes (kept on the
-        segment's reader, which lives as long as the open index)."""
-        reader = self.leaf.reader()
-        cache = reader.__dict__.setdefault("_report_index_length_arrays", {})
-        if fieldname not in cache:
-            data = self._lengths_of(reader, fieldname)
-            cache[fieldname] = None if data is None else _length_table()[np.frombuffer(data, dtype=np.uint8)[: self.count]]
-        if cache[fieldname] is None:
+        lengths = length_array(self.leaf.reader(), fieldname, self.count)
+        if lengths is None:
             raise _Unsupported(f"no one-byte lengths for {fieldname}")
-        return cache[fieldname]
+        return lengths
 
 
 def _postings(matcher: W3LeafMatcher, segment: _Segment, deleted: frozenset) -> tuple[np.ndarray, np.ndarray, list]:
@@ -224,11 +205,11 @@ def _leaf(matcher, segment: _Segment, deleted: frozenset = frozenset()) -> _Node
     scores = np.zeros(segment.count, dtype=np.float64)
     mask[docs] = True
     scores[docs] = scored
-    return _Node(mask, scores, matcher, term=matcher._term)
+    return _Node(mask, scores, term=matcher._term)
 
 
-def _empty(segment: _Segment, matcher) -> _Node:
-    return _Node(np.zeros(segment.count, dtype=bool), np.zeros(segment.count, dtype=np.float64), matcher)
+def _empty(segment: _Segment) -> _Node:
+    return _Node(np.zeros(segment.count, dtype=bool), np.zeros(segment.count, dtype=np.float64))
 
 
 def _node(matcher, segment: _Segment) -> _Node:
@@ -238,19 +219,19 @@ def _node(matcher, segment: _Segment) -> _Node:
     if kind is FilterMatcher and matcher._exclude and type(matcher.child) is W3LeafMatcher:  # a segment's deletions
         return _leaf(matcher.child, segment, frozenset(matcher._ids))
     if isinstance(matcher, NullMatcherClass):
-        return _empty(segment, matcher)
+        return _empty(segment)
     if kind is WrappingMatcher:
         child = _node(matcher.child, segment)
         scores = child.scores * matcher.boost if matcher.boost != 1.0 else child.scores
-        return _Node(child.mask, scores, matcher, (child,))
+        return _Node(child.mask, scores, (child,))
     if kind is UnionMatcher or kind is IntersectionMatcher:
         a, b = _node(matcher.a, segment), _node(matcher.b, segment)
         # where one side lacks the passage its score is 0.0, and x + 0.0 is x: the sum Whoosh takes
         scores = a.scores + b.scores
         if kind is UnionMatcher:
-            return _Node(a.mask | b.mask, scores, matcher, (a, b))
+            return _Node(a.mask | b.mask, scores, (a, b))
         mask = a.mask & b.mask
-        return _Node(mask, np.where(mask, scores, 0.0), matcher, (a, b))  # nothing outside it
+        return _Node(mask, np.where(mask, scores, 0.0), (a, b))  # nothing outside it
     if kind is SpanNear2.SpanNear2Matcher and matcher.ordered and matcher.mindist == 1:
         return _phrase(matcher, segment)
     raise _Unsupported(kind.__name__)
@@ -285,19 +266,10 @@ def _phrase(matcher, segment: _Segment) -> _Node:
         others = np.flatnonzero(~alone).tolist()
         decoded = [_decode_positions([values[n] for n in others], decode) for values, (_, decode) in zip(chosen, words)]
         for i, n in enumerate(others):
-            ends = set(decoded[0][i])
-            for w in range(1, len(words)):
-                following = decoded[w][i]
-                if slop == 1:
-                    ends = {p for p in following if p - 1 in ends}
-                else:
-                    ends = {p for p in following if any(p - k in ends for k in range(1, slop + 1))}
-                if not ends:
-                    break
-            if ends:
+            if holds_phrase([positions[i] for positions in decoded], slop):
                 mask[candidates[n]] = True
     scores = np.where(mask, child.scores, 0.0)
-    return _Node(mask, scores, matcher, (child,))
+    return _Node(mask, scores, (child,))
 
 
 #: Whoosh's positions of a word that occurs once in a passage: its count (1) and the pickled list

@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, qparser, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Term, TermRange
 from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.searching import Results
@@ -29,6 +27,7 @@ from ..models import Hit, Report
 from ..text.clean import fold_quotes
 from .catalogue import Catalogue, read_catalogue
 from .counting import matching_docs
+from .lengths import BYTE_LENGTHS, length_bytes
 from .ranking import rank
 from .schema import analyzer
 from .store import index_signature, open_index
@@ -57,32 +56,14 @@ class _BM25F(scoring.BM25F):
         return scorer
 
 
-#: Whoosh's length of each length byte; 0 (no length) gives None, as ``doc_field_length`` does.
-_BYTE_LENGTHS = (None, *(byte_to_length(b) for b in range(1, 256)))
-
-
 def _field_lengths(reader, fieldname: str):
     """``docnum -> field length`` of a segment, as ``reader.doc_field_length`` gives it, from the
-    segment's one-byte lengths read once (kept on the reader); None when they are not one byte a
+    segment's one-byte lengths read once (``lengths``); None when they are not one byte a
     document (then Whoosh's own reading is used)."""
-    cache = reader.__dict__.setdefault("_report_index_lengths", {})
-    reader.__dict__.setdefault("_report_index_length_bytes", {})
-    if fieldname not in cache:
-        cache[fieldname] = None
-        perdoc = getattr(reader, "_perdoc", None)
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
-        if column is not None and getattr(column, "_typecode", None) == "B" and column._fixedlen == 1:
-            data = column._dbfile.get(column._basepos, column._count)
-            data += column._defaultbytes * (column._doccount - column._count + 1)
-            cache[fieldname] = lambda docnum, data=data, lengths=_BYTE_LENGTHS: lengths[data[docnum]]
-            reader.__dict__.setdefault("_report_index_length_bytes", {})[fieldname] = data
-    return cache[fieldname]
-
-
-def _field_length_bytes(reader, fieldname: str) -> bytes | None:
-    """A segment's one-byte field lengths (a byte a document), as ``_field_lengths`` reads them."""
-    _field_lengths(reader, fieldname)
-    return reader.__dict__["_report_index_length_bytes"].get(fieldname)
+    data = length_bytes(reader, fieldname)
+    if data is None:
+        return None
+    return lambda docnum, data=data, lengths=BYTE_LENGTHS: lengths[data[docnum]]
 
 
 def weighting() -> scoring.BM25F:
@@ -276,7 +257,7 @@ class Searcher:
             positive = positive.a
         # the whole posting lists at a time (``ranking``): the same passages and scores as Whoosh's
         # searcher scoring every match, and the total on the way
-        ranked = rank(searcher, positive, pool, allow, deny, _field_length_bytes)
+        ranked = rank(searcher, positive, pool, allow, deny)
         if ranked is not None:
             results = Results(searcher, parsed, ranked.top_n)
             results.docterms = ranked.docterms
